@@ -1,0 +1,1 @@
+"""The YAML quiz engine."""
