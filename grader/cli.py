@@ -1,15 +1,97 @@
-"""The `nn-grader` command line: parse, call the library, render. No grading logic lives here."""
+"""The `nn-grader` command line: parse, call the library, render. No grading logic lives here.
+
+Exit codes: 0 everything passed (or the command succeeded), 1 some check failed, 2 a usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 
 from grader import __version__
+from grader.i18n import available_languages
+from grader.parts import UnknownPart
 from grader.quiz.cli import quiz
+from grader.submission import SubmissionError
+
+FORMATS = ("text", "json", "junit")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nn-grader")
 def main() -> None:
     """Grade numpy deep-learning exercises and concept quizzes."""
+
+
+@main.command()
+@click.argument("parts", nargs=-1)
+@click.option("--submission", "-s", type=click.Path(path_type=Path), default=Path("exercises"), show_default=True,
+              help="The folder with your exercise modules.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file instead of the terminal.")
+@click.option("--seed", type=int, default=None, help="Seed of the generated inputs (recorded in every result).")
+@click.option("--lang", type=click.Choice(available_languages()), default="en", show_default=True,
+              help="Language of the feedback.")
+@click.option("--verbose", "-v", is_flag=True, help="List passed checks too.")
+def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | None, seed: int | None, lang: str,
+          verbose: bool) -> None:
+    """Grade a submission, part by part (all parts unless PARTS are named)."""
+    from grader.grading import DEFAULT_SEED, grade
+    from grader.report import RENDERERS
+
+    try:
+        result = grade(submission, list(parts), seed=DEFAULT_SEED if seed is None else seed, lang=lang)
+    except (UnknownPart, SubmissionError) as exc:
+        raise click.UsageError(str(exc)) from None
+    colour = fmt == "text" and output is None and sys.stdout.isatty()
+    text = RENDERERS[fmt](result, verbose=verbose, colour=colour)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    sys.exit(0 if result.all_passed else 1)
+
+
+@main.command("list")
+@click.argument("parts", nargs=-1)
+def list_(parts: tuple[str, ...]) -> None:
+    """Show the parts, their checks and points."""
+    from grader import parts as course
+    from grader.runner import list_checks
+
+    try:
+        selected = course.select(list(parts))
+    except UnknownPart as exc:
+        raise click.UsageError(str(exc)) from None
+    checks = list_checks(selected)
+    for part in selected:
+        mine = [c for c in checks if c.part == part.name]
+        click.echo(f"{part.name:<12} {part.title}  ({sum(c.points for c in mine):g} points, {len(mine)} checks)")
+        for c in mine:
+            click.echo(f"    {c.points:>4g}  {c.name}: {c.title}")
+    click.echo(f"total: {sum(c.points for c in checks):g} points in {len(checks)} checks")
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Only report whether exercises/ is out of date (exit 1).")
+@click.option("--solutions", type=click.Path(path_type=Path, file_okay=False), default=Path("solutions"),
+              show_default=True)
+@click.option("--exercises", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
+              show_default=True)
+def stubs(check_only: bool, solutions: Path, exercises: Path) -> None:
+    """Generate the student stubs in EXERCISES from the marked reference in SOLUTIONS."""
+    from grader.stubgen import find_drift, write_exercises
+
+    if check_only:
+        drift = find_drift(solutions, exercises)
+        for line in drift:
+            click.echo(line)
+        sys.exit(1 if drift else 0)
+    for path in write_exercises(solutions, exercises):
+        click.echo(f"wrote {path}")
 
 
 main.add_command(quiz)

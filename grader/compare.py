@@ -1,0 +1,223 @@
+"""Comparisons that turn a wrong answer into a finding a student can act on.
+
+Every comparison is strict where ``np.allclose`` is lenient: the type must be exactly ``numpy.ndarray`` (or a plain
+number where a scalar is expected), the shape must be equal (no broadcasting: (1, M) is not (M,)), the dtype must be
+the reference's (float32 in gives float32 out), and NaN or Inf fails even where the reference has a number. A failure
+names the call, the worst element (index, input, expected, got) and, when the student's output matches a catalogued
+mistake, names that mistake.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from grader import mistakes, reference
+from grader.i18n import tr
+from grader.sandbox.protocol import Handle, Unsupported
+
+TOLERANCES = {  # (rtol, atol) by the dtype of the expected value
+    np.dtype(np.float64): (1e-6, 1e-9),
+    np.dtype(np.float32): (2e-4, 1e-6),
+}
+
+
+class CheckFailure(AssertionError):
+    """A check's verdict that the student's answer is wrong; the message is written for the student."""
+
+    def __init__(self, message: str, hint: str = "", mistake: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint, self.mistake = message, hint, mistake
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call of an exercise function, kept to describe it and to replay it against catalogued mistakes."""
+
+    target: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.target.rpartition(".")[2]
+
+    def named_args(self) -> dict[str, Any]:
+        """Arguments by parameter name, as the reference function names them."""
+        try:
+            bound = inspect.signature(reference.resolve(self.target)).bind(*self.args, **self.kwargs)
+            return dict(bound.arguments)
+        except (TypeError, ValueError, LookupError):
+            return {**{f"arg{i}": a for i, a in enumerate(self.args)}, **self.kwargs}
+
+    def describe(self) -> str:
+        """``sigmoid(x=float32[4, 3])``: compact enough for one line."""
+        shown = ", ".join(f"{k}={describe_value(v)}" for k, v in self.named_args().items())
+        return f"{self.name}({shown})"
+
+    def input_at(self, index: tuple, shape: tuple) -> str:
+        """For an elementwise function: the input value at the element that went wrong."""
+        for key, value in self.named_args().items():
+            if isinstance(value, np.ndarray) and value.shape == shape and value.size > 1:
+                return f" for {key} = {format_number(value[index])}"
+        return ""
+
+
+def expect_value(got: Any, expected: Any, *, call: Call, what: str = "", rtol: float | None = None,
+                 atol: float | None = None) -> None:
+    """Compare any result: an array, a number, a tuple of arrays or a dict of arrays."""
+    what = what or tr("compare.result")
+    if isinstance(expected, tuple):
+        if not isinstance(got, tuple) or len(got) != len(expected):
+            fail(tr("compare.not_tuple", call=call.describe(), n=len(expected), got=describe_value(got)))
+        for i, (g, e) in enumerate(zip(got, expected)):
+            expect_value(g, e, call=call, what=f"{what}[{i}]", rtol=rtol, atol=atol)
+    elif isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            fail(tr("compare.not_dict", call=call.describe(), keys=sorted(expected), got=describe_keys(got)))
+        for key in expected:
+            expect_value(got[key], expected[key], call=call, what=f"{what}[{key!r}]", rtol=rtol, atol=atol)
+    elif isinstance(expected, np.ndarray) and expected.ndim > 0:
+        expect_array(got, expected, call=call, what=what, rtol=rtol, atol=atol)
+    else:
+        expect_scalar(got, expected, call=call, what=what, rtol=rtol, atol=atol)
+
+
+def expect_array(got: Any, expected: np.ndarray, *, call: Call, what: str = "", rtol: float | None = None,
+                 atol: float | None = None, check_dtype: bool = True) -> None:
+    """``got`` must be an ndarray of ``expected``'s exact shape and dtype, finite, and close elementwise."""
+    what = what or tr("compare.result")
+    context = dict(call=call.describe(), what=what)
+    if type(got) is not np.ndarray:
+        fail(tr("compare.not_array", got=describe_value(got), shape=tuple(expected.shape), **context))
+    if got.shape != expected.shape:
+        hint = tr("hint.transposed") if got.shape == expected.shape[::-1] and got.ndim == 2 else ""
+        fail(tr("compare.shape", got=got.shape, expected=expected.shape, **context), hint=hint,
+             **mistake_hint(call, got))
+    if check_dtype and got.dtype != expected.dtype:
+        fail(tr("compare.dtype", got=got.dtype, expected=expected.dtype, **context), hint=tr("hint.dtype"))
+    rtol_default, atol_default = TOLERANCES.get(expected.dtype, TOLERANCES[np.dtype(np.float64)])
+    rtol = rtol_default if rtol is None else rtol
+    atol = atol_default if atol is None else atol
+    got64, expected64 = got.astype(np.float64), expected.astype(np.float64)
+    bad_finite = ~np.isfinite(got64) & np.isfinite(expected64)
+    if bad_finite.any():
+        index = _first(bad_finite)
+        fail(tr("compare.not_finite", got=format_number(got64[index]), index=format_index(index),
+                input=call.input_at(index, got.shape), **context), hint=tr("hint.not_finite"), **mistake_hint(call, got))
+    excess = np.abs(got64 - expected64) / (atol + rtol * np.abs(expected64))
+    excess[np.isnan(excess)] = 0.0  # both NaN or both the same infinity
+    if excess.size and excess.max() > 1.0:
+        index = np.unravel_index(np.argmax(excess), excess.shape)
+        message = tr("compare.wrong_value", index=format_index(index), input=call.input_at(index, got.shape),
+                     expected=format_number(expected64[index]), got=format_number(got64[index]),
+                     count=int((excess > 1.0).sum()), size=excess.size, **context)
+        fail(message, **mistake_hint(call, got))
+
+
+def expect_scalar(got: Any, expected: Any, *, call: Call, what: str = "", rtol: float | None = None,
+                  atol: float | None = None) -> None:
+    """``got`` must be a single number (Python or numpy scalar, or a 0-d array) close to ``expected``."""
+    what = what or tr("compare.result")
+    context = dict(call=call.describe(), what=what)
+    if isinstance(got, np.ndarray) and got.ndim == 0:
+        got = got[()]
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+        fail(tr("compare.not_scalar", got=describe_value(got), **context), **mistake_hint(call, got))
+    rtol = 1e-6 if rtol is None else rtol
+    atol = 1e-9 if atol is None else atol
+    got, expected = float(got), float(expected)
+    if not np.isfinite(got) and np.isfinite(expected):
+        fail(tr("compare.scalar_not_finite", got=format_number(got), **context), hint=tr("hint.not_finite"),
+             **mistake_hint(call, got))
+    if abs(got - expected) > atol + rtol * abs(expected):
+        fail(tr("compare.wrong_scalar", expected=format_number(expected), got=format_number(got), **context),
+             **mistake_hint(call, got))
+
+
+def expect_unchanged(before: list, after: list, *, call: Call) -> None:
+    """The call must not have modified its array arguments in place."""
+    names = list(call.named_args())
+    for i, (b, a) in enumerate(zip(before, after)):
+        if isinstance(b, np.ndarray) and (not isinstance(a, np.ndarray) or a.shape != b.shape
+                                          or not np.array_equal(a, b, equal_nan=True)):
+            name = names[i] if i < len(names) else f"argument {i + 1}"
+            fail(tr("compare.mutated", call=call.describe(), name=name), hint=tr("hint.mutated"))
+
+
+def expect_no_warnings(warnings: list[str], *, call: Call) -> None:
+    """numpy must not have warned (overflow, invalid value, division by zero) during the call."""
+    if warnings:
+        fail(tr("compare.warned", call=call.describe(), warning=warnings[0]), hint=tr("hint.warned"))
+
+
+def fail(message: str, hint: str = "", mistake: str = "") -> None:
+    raise CheckFailure(message, hint, mistake)
+
+
+def mistake_hint(call: Call, got: Any) -> dict[str, str]:
+    """Name the catalogued mistake the student's output matches, if any: ``hint`` and ``mistake`` for ``fail``."""
+    found = mistakes.identify(call, got)
+    if found is None:
+        return {}
+    return {"hint": found.describe(), "mistake": found.id}
+
+
+def describe_value(value: Any) -> str:
+    """A short description: ``float32[4, 3]``, ``0.25``, ``a tuple of 3``, ``an object of type Foo``."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 4:
+            return np.array2string(value, precision=4, separator=", ")
+        return f"{value.dtype}[{', '.join(map(str, value.shape))}]"
+    if isinstance(value, (bool, int, float, str, np.generic)) or value is None:
+        return format_number(value) if isinstance(value, (float, np.floating)) else repr(value)
+    if isinstance(value, tuple):
+        return f"({', '.join(describe_value(v) for v in value)})"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {describe_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, Unsupported):
+        return tr("compare.object", type=value.type_name)
+    if isinstance(value, Handle):
+        return tr("compare.object", type=value.type_name)
+    return type(value).__name__
+
+
+def describe_keys(value: Any) -> str:
+    return repr(sorted(value)) if isinstance(value, dict) else describe_value(value)
+
+
+def format_number(x: Any) -> str:
+    if isinstance(x, (float, np.floating)):
+        return f"{float(x):.6g}"
+    return repr(x.item() if isinstance(x, np.generic) else x)
+
+
+def _first(mask: np.ndarray) -> tuple:
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+def format_index(index: tuple) -> str:
+    index = tuple(int(i) for i in index)
+    return str(index[0]) if len(index) == 1 else str(index)
+
+
+def expect_same_as_reference(student: Any, target: str, *args: Any, rtol: float | None = None,
+                             atol: float | None = None, **kwargs: Any) -> Any:
+    """Call ``target`` in the student's code and in the reference on the same inputs; expect the same answer."""
+    got = student.call(target, *args, **kwargs)
+    expect_value(got, reference.call(target, *args, **kwargs), call=Call(target, args, kwargs), rtol=rtol,
+                 atol=atol)
+    return got
+
+
+def expect_contract(student: Any, target: str, *args: Any, **kwargs: Any) -> None:
+    """The call leaves its inputs unchanged and makes numpy issue no warning."""
+    reply = student.call(target, *args, echo_args=True, **kwargs)
+    call = Call(target, args, kwargs)
+    expect_unchanged(list(args), reply.args_after, call=call)
+    expect_no_warnings(reply.warnings, call=call)

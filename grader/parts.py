@@ -1,0 +1,71 @@
+"""The parts of the course, discovered from the hidden suites: ``grader/suites/check_<part>.py`` grades
+``<part>.py`` of a submission. Adding an exercise means adding its suite file; nothing here changes.
+
+A suite's module docstring gives the part's title (its first line) and a module-level ``ORDER = n`` its place in
+the course. Both are read without importing the suite.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+SUITES_DIR = Path(__file__).parent / "suites"
+SUITE_PREFIX = "check_"
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str  # also the student's module: <name>.py
+    title: str
+    order: int
+    path: Path
+
+    @property
+    def module_file(self) -> str:
+        return f"{self.name}.py"
+
+
+class UnknownPart(ValueError):
+    pass
+
+
+def discover(suites_dir: Path = SUITES_DIR) -> list[Part]:
+    """Every part with a hidden suite, in course order."""
+    parts = [_read_part(path) for path in suites_dir.glob(f"{SUITE_PREFIX}*.py")]
+    return sorted(parts, key=lambda p: (p.order, p.name))
+
+
+def select(names: list[str] | tuple[str, ...] | None, suites_dir: Path = SUITES_DIR) -> list[Part]:
+    """The named parts (all when ``names`` is empty), in course order; ``UnknownPart`` names the valid ones."""
+    parts = discover(suites_dir)
+    if not names:
+        return parts
+    known = {p.name: p for p in parts}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UnknownPart(f"unknown part {', '.join(map(repr, unknown))}; the parts are: {', '.join(known)}")
+    return [p for p in parts if p.name in names]
+
+
+def suite_hash(parts: list[Part]) -> str:
+    """A short hash of the suites' source, recorded with every grade so that it can be reproduced."""
+    digest = hashlib.sha256()
+    for part in sorted(parts, key=lambda p: p.name):
+        digest.update(part.name.encode())
+        digest.update(part.path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _read_part(path: Path) -> Part:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    docstring = ast.get_docstring(tree) or ""
+    order = 100
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == "ORDER" and isinstance(node.value, ast.Constant)):
+            order = int(node.value.value)
+    name = path.stem.removeprefix(SUITE_PREFIX)
+    return Part(name=name, title=docstring.splitlines()[0] if docstring else name, order=order, path=path)

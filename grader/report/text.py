@@ -1,0 +1,68 @@
+"""The terminal report: a line per part, then what failed and why, then the total.
+
+Passed checks are listed only with ``verbose``; a part whose every check is "not implemented" collapses to one
+line, so a student who has just started sees where to begin rather than a wall of red. Outcomes are spelled out
+in words, never signalled by colour alone.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from grader.i18n import language, tr
+from grader.results import CheckResult, GradeResult, PartResult
+
+MARK = {"passed": "PASS", "failed": "FAIL", "not_implemented": "TODO", "error": "ERROR", "timeout": "TIMEOUT",
+        "crashed": "CRASH", "ungradable": "SKIP"}
+COLOUR = {"passed": "green", "failed": "red", "not_implemented": "yellow", "error": "red", "timeout": "red",
+          "crashed": "red", "ungradable": "yellow"}
+
+
+def render_text(result: GradeResult, *, verbose: bool = False, colour: bool = False) -> str:
+    with language(result.language):
+        lines = [tr("text.header", submission=result.submission, seed=result.seed, suites=result.suite_hash), ""]
+        for part in result.parts:
+            lines += _part_lines(part, verbose, colour)
+        lines += ["", tr("text.total", points=_pts(result.points), max=_pts(result.max_points),
+                         seconds=f"{result.duration:.2f}")]
+    return "\n".join(lines) + "\n"
+
+
+def _part_lines(part: PartResult, verbose: bool, colour: bool) -> list[str]:
+    head = f"{part.name:<12} {part.title[:52]:<52} {_pts(part.points):>5}/{_pts(part.max_points)}"
+    lines = [click.style(head, bold=True) if colour else head]
+    if part.ungradable:
+        return lines + _indent(part.diagnostic, 4) + [""]
+    if part.checks and all(c.outcome == "not_implemented" for c in part.checks):
+        return lines + [f"    {tr('text.all_todo', count=len(part.checks))}", ""]
+    for check in part.checks:
+        if verbose or not check.passed:
+            lines += _check_lines(check, colour)
+    return lines + [""]
+
+
+def _check_lines(check: CheckResult, colour: bool) -> list[str]:
+    mark = f"{MARK[check.outcome]:<7}"
+    if colour:
+        mark = click.style(mark, fg=COLOUR[check.outcome])
+    lines = [f"  {mark} {check.title}  ({_pts(check.points)}/{_pts(check.max_points)})"]
+    if check.message and check.outcome != "ungradable":
+        lines += _indent(check.message, 10)
+    if check.hint:
+        lines += _indent(f"{tr('text.hint')}: {check.hint}", 10)
+    if check.output and not check.passed:
+        lines += _indent(f"{tr('text.output')}:\n{check.output.rstrip()[-1500:]}", 10)
+    return lines
+
+
+def _indent(text: str, width: int) -> list[str]:
+    out = []
+    for line in text.splitlines():
+        out += textwrap.wrap(line, 110, initial_indent=" " * width, subsequent_indent=" " * (width + 2)) or [""]
+    return out
+
+
+def _pts(x: float) -> str:
+    return f"{x:g}"

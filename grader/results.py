@@ -1,0 +1,119 @@
+"""The result model: plain dataclasses from which every report format is rendered.
+
+Checks never build these directly: the pytest plugin in ``runner.py`` records one ``CheckResult`` per check, and
+``grading.py`` groups them into parts. Renderers read them and compute nothing but sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+OUTCOMES = ("passed", "failed", "not_implemented", "error", "timeout", "crashed", "ungradable")
+
+
+@dataclass
+class CheckResult:
+    """One hidden check's verdict on one submission."""
+
+    part: str
+    name: str
+    title: str
+    max_points: float
+    outcome: str
+    message: str = ""
+    hint: str = ""
+    mistake: str = ""  # id of the catalogued mistake the student's output matched, if any
+    output: str = ""  # what the student's code printed during the check (head and tail)
+    duration: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+    @property
+    def points(self) -> float:
+        return self.max_points if self.passed else 0.0
+
+    @property
+    def id(self) -> str:
+        return f"{self.part}::{self.name}"
+
+
+@dataclass
+class PartResult:
+    """All checks of one part (one exercise module). ``diagnostic`` is set when the module cannot be imported."""
+
+    name: str
+    title: str
+    checks: list[CheckResult] = field(default_factory=list)
+    diagnostic: str = ""
+
+    @property
+    def ungradable(self) -> bool:
+        return bool(self.diagnostic)
+
+    @property
+    def points(self) -> float:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_points(self) -> float:
+        return sum(c.max_points for c in self.checks)
+
+    @property
+    def passed_count(self) -> int:
+        return sum(c.passed for c in self.checks)
+
+
+@dataclass
+class GradeResult:
+    """A submission's grade: its parts, and what is needed to reproduce it."""
+
+    submission: str
+    parts: list[PartResult]
+    seed: int
+    versions: dict[str, str]
+    suite_hash: str
+    duration: float = 0.0
+    language: str = "en"
+
+    @property
+    def checks(self) -> list[CheckResult]:
+        return [c for p in self.parts for c in p.checks]
+
+    @property
+    def points(self) -> float:
+        return sum(p.points for p in self.parts)
+
+    @property
+    def max_points(self) -> float:
+        return sum(p.max_points for p in self.parts)
+
+    @property
+    def all_passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def to_dict(self) -> dict:
+        """The plain-JSON form, as published in ``grader/report/result.schema.json``."""
+        return {
+            "schema_version": 1,
+            "submission": self.submission,
+            "points": self.points,
+            "max_points": self.max_points,
+            "seed": self.seed,
+            "versions": self.versions,
+            "suite_hash": self.suite_hash,
+            "duration": round(self.duration, 3),
+            "language": self.language,
+            "parts": [
+                {
+                    "name": p.name,
+                    "title": p.title,
+                    "points": p.points,
+                    "max_points": p.max_points,
+                    "diagnostic": p.diagnostic,
+                    "checks": [dict(asdict(c), id=c.id, points=c.points) for c in p.checks],
+                }
+                for p in self.parts
+            ],
+        }

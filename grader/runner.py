@@ -1,0 +1,209 @@
+"""Running the hidden suites with pytest, in the grader's process, and recording one result per check.
+
+The suites are plain pytest files (``grader/suites/check_<part>.py``). Each check receives the fixtures ``student``
+(the submission, reached through the worker), ``inputs`` (seeded input builders) and ``rng``, and declares its
+points with ``@pytest.mark.points(n)``. pytest runs with the grader's own ini file and rootdir, no cache, and no
+plugins but this one, so nothing in the student's folder or the project's configuration can change how it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+from grader.compare import CheckFailure
+from grader.i18n import tr
+from grader.inputs import Inputs
+from grader.parts import SUITES_DIR, Part
+from grader.results import CheckResult
+from grader.sandbox.client import Submission
+from grader.sandbox.faults import SubmissionFault
+
+PYTEST_INI = SUITES_DIR / "pytest.ini"
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    """A check as listed, before any submission is graded."""
+
+    part: str
+    name: str
+    title: str
+    points: float
+
+
+@dataclass
+class SuiteRun:
+    """What one run of the suites produced."""
+
+    checks: list[CheckResult] = field(default_factory=list)
+    diagnostics: dict[str, str] = field(default_factory=dict)  # part -> why its module cannot be graded
+    listed: list[CheckInfo] = field(default_factory=list)  # filled by a collect-only run
+
+
+def run_suites(submission: Submission | None, parts: list[Part], *, seed: int,
+               missing: dict[str, str] | None = None, collect_only: bool = False) -> SuiteRun:
+    """Run the suites of ``parts`` against ``submission``; ``missing`` maps parts to known import problems."""
+    plugin = GraderPlugin(submission, parts, seed, dict(missing or {}))
+    args = [str(p.path) for p in parts] + [
+        "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
+        "-p", "no:pastebin", "-p", "no:nose", "-s", "--import-mode=importlib",
+    ]
+    if collect_only:
+        args.append("--collect-only")
+    with _plugin_autoload_disabled():
+        code = pytest.main(args, plugins=[plugin])
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise RuntimeError(f"pytest could not run the hidden suites (exit code {int(code)})")
+    listed = [CheckInfo(plugin.part_of(i), i.name, check_title(i), points_of(i)) for i in plugin.collected]
+    return SuiteRun(plugin.results, plugin.diagnostics, listed)
+
+
+def list_checks(parts: list[Part]) -> list[CheckInfo]:
+    """Every check of ``parts`` with its points, without grading anything."""
+    return run_suites(None, parts, seed=0, collect_only=True).listed
+
+
+class GraderPlugin:
+    """Provides the checks' fixtures and turns each check's outcome into a :class:`CheckResult`."""
+
+    def __init__(self, submission: Submission | None, parts: list[Part], seed: int,
+                 diagnostics: dict[str, str]) -> None:
+        self.submission = submission
+        self.parts = {str(p.path): p for p in parts}
+        self.seed = seed
+        self.diagnostics = diagnostics
+        self.imported: set[str] = set()
+        self.results: list[CheckResult] = []
+        self.collected: list[pytest.Item] = []
+
+    # -- fixtures ---------------------------------------------------------------------------------------------
+
+    @pytest.fixture
+    def student(self) -> Submission:
+        return self.submission
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        """A generator seeded by the run's seed and the check's name: same inputs on every run."""
+        digest = hashlib.sha256(request.node.nodeid.encode()).digest()
+        return np.random.default_rng([self.seed, int.from_bytes(digest[:4], "big")])
+
+    @pytest.fixture
+    def inputs(self, rng: np.random.Generator) -> Inputs:
+        return Inputs(rng)
+
+    # -- hooks ------------------------------------------------------------------------------------------------
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "points(n): what the check is worth")
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.collected = list(session.items)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:  # a broken hidden suite is never dropped silently: it fails as one check
+            part = self.part_of_path(report.nodeid)
+            self.results.append(CheckResult(part, "collection", tr("runner.collection_title"), 1.0, "error",
+                                            tr("runner.collection_error", detail=str(report.longrepr)[-2000:])))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+        part = self.part_of(item)
+        self.check_import(part)
+        if part in self.diagnostics:
+            self.results.append(self.result(item, "ungradable", tr("runner.ungradable", part=part)))
+            return True
+        return None
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+        yield
+        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+            self.results.append(self.result_of_call(item, call))
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+
+    def check_import(self, part: str) -> None:
+        """Import the part's module once; if that fails, the part gets one diagnostic instead of red checks."""
+        if part in self.imported or part in self.diagnostics or self.submission is None:
+            return
+        self.imported.add(part)
+        try:
+            self.submission.import_module(part)
+        except SubmissionFault as fault:
+            self.diagnostics[part] = tr("runner.import_failed", file=f"{part}.py", reason=fault.student_message())
+
+    def result_of_call(self, item: pytest.Item, call: pytest.CallInfo) -> CheckResult:
+        started = time.monotonic()
+        excinfo = call.excinfo
+        if excinfo is None:
+            result = self.result(item, "passed")
+        elif isinstance(excinfo.value, CheckFailure):
+            failure = excinfo.value
+            result = self.result(item, "failed", failure.message, failure.hint, failure.mistake)
+        elif isinstance(excinfo.value, SubmissionFault):
+            result = self.result(item, excinfo.value.outcome, excinfo.value.student_message())
+        elif isinstance(excinfo.value, AssertionError):
+            result = self.result(item, "failed", str(excinfo.value) or tr("runner.assertion"))
+        else:  # the check itself broke: count it as failed, and say so rather than blame the student
+            detail = f"{type(excinfo.value).__name__}: {excinfo.value}"
+            result = self.result(item, "error", tr("runner.check_error", detail=detail))
+        result.duration = call.duration + (time.monotonic() - started)
+        return result
+
+    def result(self, item: pytest.Item, outcome: str, message: str = "", hint: str = "",
+               mistake: str = "") -> CheckResult:
+        points = points_of(item)
+        output = self.submission.worker.take_output() if self.submission is not None else ""
+        return CheckResult(self.part_of(item), item.name, check_title(item), points, outcome, message, hint,
+                           mistake, output)
+
+    def part_of(self, item: pytest.Item) -> str:
+        return self.parts[str(item.path)].name
+
+    def part_of_path(self, nodeid: str) -> str:
+        for path, part in self.parts.items():
+            if path.endswith(nodeid.split("::")[0]):
+                return part.name
+        return nodeid
+
+
+def points_of(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("points")
+    return float(marker.args[0]) if marker and marker.args else 1.0
+
+
+def check_title(item: pytest.Item) -> str:
+    """The first line of the check's docstring, or its name made readable."""
+    doc = getattr(getattr(item, "function", None), "__doc__", None)
+    title = doc.strip().splitlines()[0] if doc and doc.strip() else item.originalname.removeprefix("test_").replace("_", " ")
+    callspec = getattr(item, "callspec", None)
+    return f"{callspec.id}: {title}" if callspec else title
+
+
+@contextmanager
+def _plugin_autoload_disabled() -> Iterator[None]:
+    """No installed pytest plugin may load into a grading run."""
+    previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    dont_write = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = dont_write
+        if previous is None:
+            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous

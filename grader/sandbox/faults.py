@@ -1,0 +1,128 @@
+"""What can go wrong on the student's side of a call, as exceptions the checks let propagate.
+
+A check never catches these: the grader's pytest plugin turns each into the check's outcome ("not implemented",
+"error", "timeout", ...) and its student-readable message. Every message names the student's own file and line where
+one is known, never a line of the grader.
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass, field
+
+from grader.i18n import tr
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One line of the student's own code in a traceback."""
+
+    file: str
+    line: int
+    function: str
+    code: str
+
+    def __str__(self) -> str:
+        return f'  File "{self.file}", line {self.line}, in {self.function}' + (f"\n    {self.code}" if self.code else "")
+
+
+class SubmissionFault(Exception):
+    """Base class: the student's code did not produce a value for a call."""
+
+    outcome = "error"
+
+    def student_message(self) -> str:
+        return str(self)
+
+
+class NotImplementedByStudent(SubmissionFault):
+    outcome = "not_implemented"
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
+
+    def student_message(self) -> str:
+        return tr("fault.not_implemented", target=self.target)
+
+
+@dataclass
+class StudentException(SubmissionFault):
+    """The student's code raised an exception (or called sys.exit) during a call or an import."""
+
+    target: str
+    type_name: str
+    message: str
+    frames: list[Frame] = field(default_factory=list)
+    kind: str = "exception"
+
+    def __post_init__(self) -> None:
+        super().__init__(f"{self.type_name}: {self.message}")
+
+    @property
+    def outcome(self) -> str:  # type: ignore[override]
+        return "not_implemented" if self.kind == "not_implemented" else "error"
+
+    def student_message(self) -> str:
+        if self.kind == "missing":
+            return tr("fault.missing", target=self.target, message=self.message)
+        if self.kind == "signature":
+            return tr("fault.signature", target=self.target, message=self.message)
+        if self.kind == "exit":
+            return tr("fault.exit", target=self.target)
+        trace = "\n".join(str(f) for f in self.frames)
+        text = tr("fault.exception", target=self.target, type=self.type_name, message=self.message)
+        return f"{text}\n{trace}" if trace else text
+
+
+class CallTimedOut(SubmissionFault):
+    outcome = "timeout"
+
+    def __init__(self, target: str, seconds: float, earlier: bool = False) -> None:
+        super().__init__(target)
+        self.target, self.seconds, self.earlier = target, seconds, earlier
+
+    def student_message(self) -> str:
+        key = "fault.timeout_earlier" if self.earlier else "fault.timeout"
+        return tr(key, target=self.target, seconds=f"{self.seconds:g}")
+
+
+class WorkerCrashed(SubmissionFault):
+    """The worker process died during the call: a segfault, os._exit, a resource limit, ..."""
+
+    outcome = "crashed"
+
+    def __init__(self, target: str, returncode: int | None) -> None:
+        super().__init__(target)
+        self.target, self.returncode = target, returncode
+
+    def student_message(self) -> str:
+        return tr("fault.crashed", target=self.target, cause=describe_exit(self.returncode))
+
+
+class BadReply(SubmissionFault):
+    """The worker answered with something that is not plain data (or too much of it)."""
+
+    def __init__(self, target: str, detail: str) -> None:
+        super().__init__(target)
+        self.target, self.detail = target, detail
+
+    def student_message(self) -> str:
+        return tr("fault.bad_reply", target=self.target, detail=self.detail)
+
+
+def describe_exit(returncode: int | None) -> str:
+    """Why a worker ended, in a student's words."""
+    if returncode is None:
+        return tr("exit.unknown")
+    if returncode >= 0:
+        return tr("exit.code", code=returncode)
+    number = -returncode
+    key = {
+        signal.SIGSEGV: "exit.segfault",
+        signal.SIGXCPU: "exit.cpu",
+        signal.SIGXFSZ: "exit.file_size",
+        signal.SIGKILL: "exit.killed",
+        signal.SIGABRT: "exit.abort",
+    }.get(number, "exit.signal")
+    return tr(key, signal=signal.Signals(number).name if number in signal.Signals._value2member_map_ else number)

@@ -1,0 +1,86 @@
+"""Resource limits and the clean environment of the worker process.
+
+The grader builds a :class:`Limits`, passes it to the worker on its command line as JSON, and the worker applies it
+to itself (``apply``) before it imports any student code. Hard limits can only be lowered by an unprivileged process,
+so the student's code cannot undo them. Wall-clock time is not limited here: the grader enforces it from outside by
+killing the worker's process group, which no signal handler in student code can prevent.
+
+Standard library only: the worker imports this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+from dataclasses import asdict, dataclass
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one worker may use. Times in seconds, sizes in bytes."""
+
+    call_seconds: float = 5.0  # wall time of one call, enforced by the grader
+    import_seconds: float = 10.0  # wall time of importing one student module
+    address_space: int = 2048 * MiB  # virtual memory: a memory bomb hits MemoryError here
+    cpu_seconds: int = 120  # CPU time over the worker's whole life
+    extra_processes: int = 32  # processes and threads beyond those the user already runs
+    file_size: int = 64 * MiB  # the largest file the student's code may write
+    open_files: int = 64
+    output_bytes: int = 16 * 1024  # student output kept per check: this much of its head, and of its tail
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Limits:
+        return cls(**json.loads(text))
+
+
+def apply(limits: Limits) -> None:
+    """Lower this process's resource limits (called by the worker on itself, before any student code runs)."""
+    _lower(resource.RLIMIT_AS, limits.address_space)
+    _lower(resource.RLIMIT_CPU, limits.cpu_seconds)
+    _lower(resource.RLIMIT_FSIZE, limits.file_size)
+    _lower(resource.RLIMIT_NOFILE, limits.open_files)
+    # RLIMIT_NPROC counts every process of the user, so the cap is relative to what already runs.
+    _lower(resource.RLIMIT_NPROC, count_user_processes() + limits.extra_processes)
+
+
+def _lower(which: int, value: int) -> None:
+    soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(which, (value, value))
+
+
+def count_user_processes(uid: int | None = None) -> int:
+    """Number of tasks (processes and threads) owned by ``uid``, the unit RLIMIT_NPROC counts."""
+    uid = os.getuid() if uid is None else uid
+    count = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid == uid:
+                count += len(os.listdir(f"/proc/{entry.name}/task"))
+        except OSError:
+            continue
+    return count
+
+
+def clean_environment(home: str) -> dict[str, str]:
+    """The worker's whole environment: nothing inherited, so no secret of the grader's can leak into it."""
+    single_thread = {name: "1" for name in (
+        "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": home,
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONIOENCODING": "utf-8",
+        **single_thread,
+    }

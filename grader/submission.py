@@ -1,0 +1,68 @@
+"""Finding a student's submission and copying in only the files the grader may use.
+
+Only the exercise modules of the parts being graded are copied (an allow-list); everything else a student may have
+in the folder -- ``conftest.py``, ``pytest.ini``, ``numpy.py``, ``sitecustomize.py``, ``*.pth`` -- never reaches any
+path the grader or the worker uses. The copy is a fresh package ``submission`` with an empty ``__init__.py`` of the
+grader's own.
+"""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.sandbox.protocol import SUBMISSION_PACKAGE
+
+MAX_FILE_BYTES = 1024 * 1024
+
+
+class SubmissionError(ValueError):
+    """The submission folder itself cannot be used (it does not exist, or is not a folder)."""
+
+
+@dataclass
+class StagedSubmission:
+    """The copy the worker imports: ``root/submission/<module>.py``."""
+
+    source: Path
+    root: Path
+    copied: list[str] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)  # module file -> why it was not copied
+
+    @property
+    def package_dir(self) -> Path:
+        return self.root / SUBMISSION_PACKAGE
+
+
+def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission:
+    """Copy the allowed ``module_files`` of ``source`` into ``root/submission``."""
+    source = Path(source)
+    if not source.exists():
+        raise SubmissionError(f"submission folder {source} does not exist")
+    if not source.is_dir():
+        raise SubmissionError(f"submission {source} is not a folder")
+    staged = StagedSubmission(source, Path(root))
+    staged.package_dir.mkdir(parents=True)
+    (staged.package_dir / "__init__.py").write_text('"""A student submission, staged by nn-grader."""\n')
+    for name in module_files:
+        problem = _copy_module(source / name, staged.package_dir / name)
+        if problem:
+            staged.problems[name] = problem
+        else:
+            staged.copied.append(name)
+    return staged
+
+
+def _copy_module(src: Path, dest: Path) -> str:
+    """Copy one module file; the reason it was refused, or '' when copied."""
+    try:
+        info = src.lstat()
+    except FileNotFoundError:
+        return "missing"
+    if not stat.S_ISREG(info.st_mode):
+        return "not_regular"
+    if info.st_size > MAX_FILE_BYTES:
+        return "too_large"
+    dest.write_bytes(src.read_bytes())
+    return ""
