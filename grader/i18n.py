@@ -1,7 +1,9 @@
 """Every sentence the grader says to a student, in each language, comes from one catalogue per language.
 
-Catalogues live in ``grader/locale/<lang>.yaml`` as flat ``key: template`` maps (``str.format`` templates). A key
-missing from a language falls back to English, so a partial translation never breaks a report.
+A language's catalogue is every ``grader/locale/<lang>/*.yaml`` file merged: flat ``key: template`` maps
+(``str.format`` templates), one file per area (``grader.yaml`` for the grader's own sentences, ``mistakes.yaml`` for
+the catalogue of mistakes). A key missing from a language falls back to English, so a partial translation never
+breaks a report.
 """
 
 from __future__ import annotations
@@ -20,15 +22,18 @@ _current = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
 
 
 def available_languages() -> list[str]:
-    return sorted(p.stem for p in LOCALE_DIR.glob("*.yaml"))
+    return sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir())
 
 
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    path = LOCALE_DIR / f"{lang}.yaml"
-    if not path.exists():
+    folder = LOCALE_DIR / lang
+    if not folder.is_dir():
         raise ValueError(f"no messages for language {lang!r}; available: {', '.join(available_languages())}")
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    merged: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return merged
 
 
 @contextlib.contextmanager
