@@ -1,0 +1,118 @@
+"""Answers files and the reading of one answer.
+
+An answers file is YAML (or JSON, which is YAML too)::
+
+    quiz: seed-002            # optional; must match the quiz if given
+    student: s2024-017        # the student id that fixes the letters (may instead come from --student)
+    answers:
+      dense-param-count: C              # single choice: the letter shown to this student...
+      output-activation: sigmoid        # ...or the option id, which is the same for every student
+      select-all-losses: [A, C]         # multiple select: a list (or "A, C"); [] selects nothing
+      sigmoid-is-zero-centred: false    # true/false: true or false (or the letter A/B as shown)
+      sigmoid-grad-peak: 0.25           # numeric: a number ("1,010" is read as 1010)
+
+Letters versus ids is never ambiguous: a one-character answer is a letter as shown on screen for this student's
+seed, anything longer is an option id (option ids are at least two characters long for this reason).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.quiz.problems import Problem
+from grader.quiz.source import read_yaml
+from grader.quiz.variants import ShownQuestion
+
+ANSWERS_FIELDS = ("quiz", "student", "answers")
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+TRUE_WORDS = {"true", "참", "o"}
+FALSE_WORDS = {"false", "거짓", "x"}
+
+
+@dataclass(frozen=True)
+class AnswersFile:
+    file: str
+    answers: dict[str, Any]
+    student: str | None = None
+    quiz: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def read_answers(path: str | Path) -> tuple[AnswersFile | None, list[Problem]]:
+    """Read an answers file; return it, or None and the problems that make it unusable."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(name, None, "", f"cannot read the answers file: {error}")]
+    document, problems = read_yaml(text, name)
+    if document is None:
+        return None, problems
+    data = document.data
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        return None, problems + [document.problem((), "expected a mapping with `answers:` (question id: answer)")]
+    for key in data:
+        if key not in ANSWERS_FIELDS:
+            problems.append(document.problem((key,), f"unknown field `{key}`; expected {', '.join(ANSWERS_FIELDS)}"))
+    student = data.get("student")
+    quiz = data.get("quiz")
+    lines = {qid: document.lines.get(("answers", qid), 0) for qid in data["answers"]}
+    return AnswersFile(name, dict(data["answers"]), None if student is None else str(student),
+                       None if quiz is None else str(quiz), lines), problems
+
+
+def choice_slots(shown: ShownQuestion, raw: Any) -> tuple[list[str], str | None]:
+    """The option slots an answer to a choice question selects, or an error message saying what was expected."""
+    question = shown.question
+    if question.type == "true_false":
+        return _true_false(shown, raw)
+    if raw is None:
+        tokens: list[str] = []
+    elif isinstance(raw, list):
+        tokens = [str(item).strip() for item in raw]
+    else:
+        tokens = [t for t in re.split(r"[,\s]+", str(raw).strip()) if t]
+    slots = []
+    letters = f"{shown.options[0].letter}-{shown.options[-1].letter}"
+    for token in tokens:
+        option = shown.by_letter(token) if len(token) == 1 else shown.by_slot(token)
+        if option is None:
+            kind = "letter" if len(token) == 1 else "option id"
+            return [], f"no {kind} {token!r} in this question; expected a letter {letters} or an option id"
+        if option.slot not in slots:
+            slots.append(option.slot)
+    if question.type == "single" and len(slots) > 1:
+        return [], f"this question takes one answer, got {len(slots)}"
+    return slots, None
+
+
+def _true_false(shown: ShownQuestion, raw: Any) -> tuple[list[str], str | None]:
+    if isinstance(raw, bool):
+        return [str(raw).lower()], None
+    token = str(raw).strip().lower()
+    if token in TRUE_WORDS:
+        return ["true"], None
+    if token in FALSE_WORDS:
+        return ["false"], None
+    option = shown.by_letter(token) if len(token) == 1 else None
+    if option is None:
+        return [], f"expected true or false (or the letter A or B); got {raw!r}"
+    return [option.slot], None
+
+
+def number(raw: Any) -> float | None:
+    """The number in a numeric answer, or None if it is not one."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw)
+    text = str(raw).strip().replace("_", "")
+    if THOUSANDS.match(text):
+        text = text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None

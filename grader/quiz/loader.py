@@ -1,0 +1,61 @@
+"""Loading a quiz file of any tier: read, check, and return the quiz with every problem found.
+
+`load_quiz` is the one entry point the CLI and the classroom tools use. An open quiz gets the full validation
+(grader.quiz.schema for shape, grader.quiz.checks for the rules between fields); a sealed or ci copy, which the
+engine wrote itself, gets a damage check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.quiz.checks import DEFAULT_SEEDS, check_quiz
+from grader.quiz.model import TIERS, Quiz
+from grader.quiz.problems import Problem, QuizError
+from grader.quiz.schema import read_quiz
+from grader.quiz.sealing import read_sealed
+from grader.quiz.source import read_yaml
+
+
+def load_quiz(path: str | Path, *, seeds: int = DEFAULT_SEEDS) -> tuple[Quiz | None, list[Problem]]:
+    """Read and validate the quiz at `path`.
+
+    Returns the quiz and its problems; the quiz is None when the file cannot be used at all. A quiz returned with
+    problems is usable for previewing but should not be given to students. `seeds` is how many student seeds the
+    parameterized questions are checked over.
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return None, [Problem(name, None, "", f"the file is not UTF-8 text ({error.reason} at byte {error.start})")]
+    except OSError as error:
+        return None, [Problem(name, None, "", f"cannot read the file: {error.strerror or error}")]
+    return load_quiz_text(text, name, seeds=seeds)
+
+
+def load_quiz_text(text: str, file: str = "<text>", *, seeds: int = DEFAULT_SEEDS) -> tuple[Quiz | None, list[Problem]]:
+    """Like `load_quiz`, for YAML already in memory; `file` names it in problems."""
+    document, problems = read_yaml(text, file)
+    if document is None:
+        return None, problems
+    tier = document.data.get("tier", "open") if isinstance(document.data, dict) else "open"
+    if tier not in TIERS:
+        return None, problems + [document.problem(("tier",), f"unknown tier `{tier}`; expected one of: "
+                                                             f"{', '.join(TIERS)}")]
+    if tier != "open":
+        quiz, more = read_sealed(document)
+        return quiz, problems + more
+    quiz, more = read_quiz(document)
+    problems += more
+    if quiz is not None:
+        problems += check_quiz(quiz, document, seeds)
+    return quiz, problems
+
+
+def require_quiz(path: str | Path, *, seeds: int = DEFAULT_SEEDS) -> Quiz:
+    """The quiz at `path`, or QuizError listing every problem if it has any."""
+    quiz, problems = load_quiz(path, seeds=seeds)
+    if problems or quiz is None:
+        raise QuizError(problems or [Problem(str(path), None, "", "the quiz could not be read")])
+    return quiz
