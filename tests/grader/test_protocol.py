@@ -1,0 +1,81 @@
+"""The wire format refuses anything but plain data."""
+
+import io
+import json
+import os
+import struct
+
+import numpy as np
+import pytest
+
+from grader.sandbox import protocol
+
+
+def roundtrip(value):
+    blobs = []
+    data = json.loads(json.dumps(protocol.encode(value, blobs)))
+    return protocol.decode(data, blobs)
+
+
+def test_arrays_scalars_tuples_and_dicts_survive_a_roundtrip():
+    value = (np.arange(6, dtype=np.float32).reshape(2, 3), {"W1": np.eye(2), "b1": np.zeros(2)}, 1.5, 3,
+             np.float32(2.5), [True, None, "x"])
+    back = roundtrip(value)
+    assert back[0].dtype == np.float32 and np.array_equal(back[0], value[0])
+    assert set(back[1]) == {"W1", "b1"} and np.array_equal(back[1]["W1"], np.eye(2))
+    assert back[2:4] == (1.5, 3)
+    assert isinstance(back[4], np.float32) and back[4] == 2.5
+    assert back[5] == [True, None, "x"]
+
+
+def test_unknown_objects_cross_only_as_their_type_name():
+    class AlwaysEqual:
+        def __eq__(self, other):
+            return True
+
+    back = roundtrip(AlwaysEqual())
+    assert isinstance(back, protocol.Unsupported) and "AlwaysEqual" in back.type_name
+
+
+def test_an_ndarray_subclass_does_not_cross_as_an_array():
+    class Sneaky(np.ndarray):
+        pass
+
+    back = roundtrip(np.zeros(3).view(Sneaky))
+    assert isinstance(back, protocol.Unsupported) and "subclass" in back.type_name
+
+
+def test_pickled_object_arrays_are_refused():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([object()], dtype=object), allow_pickle=True)
+    with pytest.raises(protocol.ProtocolError, match="bad array data"):
+        protocol.decode({"__array__": 0}, [buffer.getvalue()])
+
+
+def test_structured_and_string_arrays_are_refused():
+    for array in (np.zeros(2, dtype=[("a", "f8")]), np.array(["a", "b"])):
+        buffer = io.BytesIO()
+        np.save(buffer, array)
+        with pytest.raises(protocol.ProtocolError, match="unsupported dtype"):
+            protocol.decode({"__array__": 0}, [buffer.getvalue()])
+
+
+@pytest.mark.parametrize("data", [{"__eval__": "1"}, {"__array__": 5}, {"__dict__": [[1, 2]]}, {"a": 1, "b": 2}])
+def test_malformed_values_are_refused(data):
+    with pytest.raises(protocol.ProtocolError):
+        protocol.decode(data, [])
+
+
+def test_an_oversized_frame_is_refused_before_it_is_read():
+    read, write = os.pipe()
+    os.write(write, struct.pack(">I", protocol.MAX_FRAME_BYTES + 1))
+    with pytest.raises(protocol.ProtocolError, match="exceeds"):
+        protocol.read_message(read)
+    os.close(read), os.close(write)
+
+
+def test_a_silent_peer_times_out():
+    read, write = os.pipe()
+    with pytest.raises(TimeoutError):
+        protocol.read_message(read, deadline=0)
+    os.close(read), os.close(write)
