@@ -1,8 +1,259 @@
-"""`nn-grader quiz ...` commands."""
+"""`nn-grader quiz ...`: validate, take, grade, seal and list quizzes. Commands parse, call the library, render.
+
+Exit codes: 0 success; 1 problems in a quiz or answers file (all reported); 2 usage errors (click's own).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
 
 import click
+import yaml
+
+from grader.quiz.answers import read_answers
+from grader.quiz.catalog import SUFFIXES, available_quizzes, resolve_quiz
+from grader.quiz.checks import DEFAULT_SEEDS
+from grader.quiz.grading import grade_answers
+from grader.quiz.keys import key_for
+from grader.quiz.loader import load_quiz
+from grader.quiz.locks import DEFAULT_COST
+from grader.quiz.model import Quiz
+from grader.quiz.problems import Problem, QuizError
+from grader.quiz.results import QuizResult, result_to_dict
+from grader.quiz.sealing import dump_yaml, seal_quiz
+from grader.quiz.terminal import Session
+from grader.quiz.text import LANGUAGES
+
+SECRET_ENV = "NN_GRADER_COURSE_SECRET"
+STUDENT_ENV = "NN_GRADER_STUDENT"
+LANG_ENV = "NN_GRADER_LANG"
+
+lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+                           help=f"Language of the text (default: ${LANG_ENV}, else the quiz's first language).")
 
 
 @click.group()
 def quiz() -> None:
     """Take, grade and validate concept quizzes."""
+
+
+@quiz.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--seeds", type=click.IntRange(1, 100_000), default=DEFAULT_SEEDS, show_default=True,
+              help="Student seeds each parameterized question is checked over.")
+def validate(files: tuple[Path, ...], fmt: str, seeds: int) -> None:
+    """Check quiz FILES (or every quiz in a directory); report every problem at once."""
+    paths = _expand(files)
+    report = []
+    for path in paths:
+        found, problems = load_quiz(path, seeds=seeds)
+        report.append((path, found, problems))
+    if fmt == "json":
+        click.echo(json.dumps([{"file": str(path), "valid": not problems,
+                                "questions": len(found.questions) if found else 0,
+                                "problems": [p.to_dict() for p in problems]} for path, found, problems in report],
+                              ensure_ascii=False, indent=2))
+    else:
+        for path, found, problems in report:
+            for problem in problems:
+                click.echo(str(problem))
+            if not problems and found is not None:
+                click.echo(f"{path}: valid ({len(found.questions)} questions, tier {found.tier})")
+        bad = [r for r in report if r[2]]
+        total = sum(len(r[2]) for r in report)
+        click.echo(f"{len(report)} file(s) checked: " + (f"{total} problem(s) in {len(bad)} file(s)" if bad else "all valid"))
+    sys.exit(1 if any(problems for _, _, problems in report) else 0)
+
+
+def _expand(files: tuple[Path, ...]) -> list[Path]:
+    paths: list[Path] = []
+    for path in files:
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES)
+            if not inside:
+                raise click.UsageError(f"no .yaml quiz files in {path}")
+            paths += inside
+        else:
+            paths.append(path)
+    return paths
+
+
+@quiz.command(name="list")
+def list_quizzes() -> None:
+    """List the quizzes `take` can find by id."""
+    entries = available_quizzes()
+    if not entries:
+        click.echo("No quizzes found (looked in $NN_GRADER_QUIZZES, ./quizzes and the shipped quizzes).")
+    for entry in entries:
+        click.echo(f"{entry.id:28} {entry.title}  ({entry.path})")
+
+
+@quiz.command()
+@click.argument("name", required=False)
+@click.option("--student", default=None, help=f"Student id; fixes your variant and letters (default: ${STUDENT_ENV}, "
+                                               "else your login name).")
+@lang_option
+@click.option("--plain", is_flag=True, help="No colour or symbols: for screen readers and logs.")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write your answers to this answers file (a ci copy writes <quiz id>.answers.yaml by default).")
+def take(name: str | None, student: str | None, lang: str | None, plain: bool, save: Path | None) -> None:
+    """Take quiz NAME (a quiz id or a file) in the terminal, with feedback after every answer."""
+    found = _load(name or _choose())
+    student = student or os.environ.get(STUDENT_ENV) or getpass.getuser()
+    lang = _lang(lang, found)
+    keys = None if found.tier == "ci" else _keys(found)
+    plain = plain or bool(os.environ.get("NO_COLOR"))
+    session = Session(found, student, lang, plain, keys, os.environ.get(SECRET_ENV, ""))
+    session.run()
+    if save is None and found.tier == "ci":
+        save = Path(f"{found.id}.answers.yaml")
+    if save is not None:
+        save.write_text(_answers_yaml(found, student, session.answers), encoding="utf-8")
+        click.echo(session.words["saved"].format(path=save))
+
+
+def _choose() -> str:
+    entries = available_quizzes()
+    if not entries:
+        raise click.UsageError("no quizzes found; name a quiz file")
+    for i, entry in enumerate(entries, 1):
+        click.echo(f"{i}. {entry.id}: {entry.title}")
+    number = click.prompt("Which quiz", type=click.IntRange(1, len(entries)))
+    return str(entries[number - 1].path)
+
+
+def _answers_yaml(found: Quiz, student: str, answers: dict[str, Any]) -> str:
+    data = {"quiz": found.id, "student": student, "answers": answers}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@quiz.command()
+@click.argument("name")
+@click.option("--answers", "answer_files", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An answers file; repeat for a whole class.")
+@click.option("--student", default=None, help="Student id, if the answers file does not give one.")
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The open quiz: needed to grade a ci copy.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lang_option
+def grade(name: str, answer_files: tuple[Path, ...], student: str | None, key_file: Path | None, fmt: str,
+          lang: str | None) -> None:
+    """Grade answers files for quiz NAME without interaction (for CI and batches)."""
+    if student and len(answer_files) > 1:
+        raise click.UsageError("--student applies to one answers file; put `student:` in each file instead")
+    found = _load(name)
+    key = _load(str(key_file)) if key_file else None
+    _keys(found, key)  # fail early, once, if the key is missing or does not match
+    lang = _lang(lang, found)
+    secret = os.environ.get(SECRET_ENV, "")
+    results: list[QuizResult] = []
+    problems: list[Problem] = []
+    for path in answer_files:
+        result, trouble = _grade_file(found, key, path, student, lang, secret)
+        problems += trouble
+        if result is not None:
+            results.append(result)
+    if fmt == "json":
+        click.echo(json.dumps({"quiz": found.id, "results": [result_to_dict(r) for r in results],
+                               "problems": [p.to_dict() for p in problems]}, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            _render_result(result)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+    sys.exit(1 if problems else 0)
+
+
+def _grade_file(found: Quiz, key: Quiz | None, path: Path, student: str | None, lang: str,
+                secret: str) -> tuple[QuizResult | None, list[Problem]]:
+    answers, problems = read_answers(path)
+    if answers is None:
+        return None, problems
+    who = student or answers.student
+    if answers.quiz and answers.quiz != found.id:
+        problems.append(Problem(str(path), None, "quiz", f"these answers are for quiz `{answers.quiz}`, "
+                                                         f"not `{found.id}`"))
+    if not who:
+        problems.append(Problem(str(path), None, "student", "no student id: add `student:` or pass --student "
+                                                            "(the letters depend on it)"))
+    if student and answers.student and student != answers.student:
+        problems.append(Problem(str(path), None, "student", f"--student {student} but the file says "
+                                                            f"{answers.student}"))
+    if problems or not who:
+        return None, problems
+    return grade_answers(found, answers.answers, who, key=key, lang=lang, secret=secret), problems
+
+
+def _render_result(result: QuizResult) -> None:
+    click.echo(f"{result.student}: {result.points:g} / {result.max_points:g} "
+               f"({result.fraction:.0%}, {'passed' if result.passed else 'not passed'}, quiz {result.quiz_id})")
+    for q in result.questions:
+        verdict = "correct" if q.correct else ("partly correct" if q.points > 0 else
+                                               ("not answered" if not q.answered else "incorrect"))
+        expected = f"; expected {q.expected}" if q.expected is not None and not q.correct else ""
+        given = f"answered {q.given}" if q.answered else "no answer"
+        click.echo(f"  {q.question_id}: {q.points:g}/{q.max_points:g} {verdict} ({given}{expected})")
+        if q.message and q.answered:
+            click.echo(f"    {q.message}")
+        for a in q.answers:
+            if not (a.correct and a.selected):
+                tag = f" [{a.misconception}]" if a.misconception else ""
+                click.echo(f"    {a.label}) {a.text}: {a.feedback}{tag}")
+    for note in result.notes:
+        click.echo(f"  note: {note}")
+
+
+@quiz.command()
+@click.argument("name")
+@click.option("--tier", type=click.Choice(["sealed", "ci"]), required=True,
+              help="sealed: self-check copy (key in slow-hash locks); ci: no key at all.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--cost", type=int, default=DEFAULT_COST, show_default=True,
+              help="scrypt N for the locks (a power of two); each lock costs this much to open.")
+def seal(name: str, tier: str, output: Path, cost: int) -> None:
+    """Write the student copy of open quiz NAME for a key-protection tier."""
+    if cost < 2 or cost & (cost - 1):
+        raise click.BadParameter("must be a power of two, e.g. 16384", param_hint="--cost")
+    found = _load(name)
+    if found.tier != "open":
+        _fail([Problem(found.file, None, "tier", f"only an open quiz can be sealed; this is a {found.tier} copy")])
+    output.write_text(dump_yaml(seal_quiz(found, tier, cost=cost)), encoding="utf-8")
+    click.echo(f"Wrote the {tier} copy of {found.id} to {output}.")
+
+
+def _load(name: str) -> Quiz:
+    try:
+        path = resolve_quiz(name)
+    except LookupError as error:
+        raise click.UsageError(str(error)) from None
+    found, problems = load_quiz(path)
+    if problems or found is None:
+        _fail(problems)
+    assert found is not None
+    return found
+
+
+def _keys(found: Quiz, key: Quiz | None = None) -> Any:
+    try:
+        return key_for(found, key)
+    except QuizError as error:
+        _fail(error.problems)
+
+
+def _lang(lang: str | None, found: Quiz) -> str:
+    chosen = lang or os.environ.get(LANG_ENV) or found.languages[0]
+    return chosen if chosen in LANGUAGES else found.languages[0]
+
+
+def _fail(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    sys.exit(1)
+

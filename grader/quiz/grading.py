@@ -37,7 +37,7 @@ def grade_answers(quiz: Quiz, answers: Mapping[str, Any], student_id: str, *, ke
     """
     keys = key_for(quiz, key)
     seed = student_seed(quiz.id, student_id, secret)
-    grader = _Grader(keys, lang, quiz.languages)
+    grader = QuestionGrader(keys, lang, quiz.languages)
     results = []
     for question in quiz.questions:
         shown = show_question(question, seed)
@@ -48,7 +48,9 @@ def grade_answers(quiz: Quiz, answers: Mapping[str, Any], student_id: str, *, ke
     return QuizResult(quiz.id, student_id, lang, points, quiz.max_points, quiz.pass_mark, tuple(results), notes)
 
 
-class _Grader:
+class QuestionGrader:
+    """Grades one shown question at a time; `take` uses it to give feedback after each answer."""
+
     def __init__(self, keys: KeySource, lang: str, fallback: tuple[str, ...]) -> None:
         self.keys = keys
         self.lang = lang
