@@ -33,7 +33,8 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
     started = time.monotonic()
     selected = course.select(part_names)
     with language(lang), tempfile.TemporaryDirectory(prefix="nn-grader-") as tmp:
-        staged = stage(Path(source), [p.module_file for p in selected], Path(tmp))
+        # Every exercise module is staged, not only the graded parts': network.py imports activations.py.
+        staged = stage(Path(source), [p.module_file for p in course.discover()], Path(tmp))
         known = {f.removesuffix(".py"): tr(f"submission.{why}", file=f) for f, why in staged.problems.items()}
         worker = Worker(Path(tmp), limits)
         try:

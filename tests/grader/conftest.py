@@ -34,10 +34,15 @@ def stub_result(stub_folder: Path) -> GradeResult:
     return grade(stub_folder)
 
 
-def make_submission(tmp_path: Path, module: str, old: str, new: str) -> Path:
-    """A copy of the reference with one edit in ``module``.py: ``old`` (which must occur once) becomes ``new``."""
+def copy_reference(tmp_path: Path) -> Path:
     folder = tmp_path / "submission"
     shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def make_submission(tmp_path: Path, module: str, old: str, new: str) -> Path:
+    """A copy of the reference with one edit in ``module``.py: ``old`` (which must occur once) becomes ``new``."""
+    folder = copy_reference(tmp_path)
     path = folder / f"{module}.py"
     source = path.read_text(encoding="utf-8")
     assert source.count(old) == 1, f"the edit must match exactly once in {module}.py: {old!r}"
