@@ -1,0 +1,1 @@
+"""Project tests of the course content: the reference solutions, the generated exercises and the stub generator."""
