@@ -281,7 +281,7 @@ class _Reader:
                     tag = tag.strip()
                     if not TAG.match(tag):
                         self.report(where, f"misconception tag `{tag}` must be lower-case words joined by -")
-                        tag = None
+                        tag = ""
             if tag is None:
                 comment = trailing_comment(self.doc, where)
                 if comment:
