@@ -181,10 +181,10 @@ def _check_computed(question: Question, values: dict[str, Number], found: dict) 
             if key[option.slot].correct or key[other].correct:
                 distractor = other if key[option.slot].correct else option.slot
                 found.setdefault((option.path, "equal"),
-                                 f"distractor `{distractor}` equals the answer ({text}) {_when(values)}".rstrip())
+                                 f"distractor `{distractor}` equals the answer ({text}){_when(values)}")
             else:
                 found.setdefault((option.path, "equal"),
-                                 f"distractors `{other}` and `{option.slot}` both show {text} {_when(values)}".rstrip())
+                                 f"distractors `{other}` and `{option.slot}` both show {text}{_when(values)}")
         shown.setdefault(text, (option.slot, option.path))
 
 
@@ -198,10 +198,10 @@ def _check_numeric(question: Question, values: dict[str, Number], found: dict) -
         found.setdefault((answer_path, "eval"), str(error))
         return
     if numeric.mode == "exact" and answer != int(answer):
-        found.setdefault((answer_path, "whole"), f"mode `exact` needs a whole-number answer, but it is {answer} "
-                                                 f"{_when(values)}; use `abs_tol` or `rel_tol`")
+        found.setdefault((answer_path, "whole"), f"mode `exact` needs a whole-number answer, but it is "
+                                                 f"{answer}{_when(values)}; use `abs_tol` or `rel_tol`")
     if numeric.mode == "rel_tol" and answer == 0:
-        found.setdefault((answer_path, "zero"), f"the answer is 0 {_when(values)}, where a relative tolerance "
+        found.setdefault((answer_path, "zero"), f"the answer is 0{_when(values)}, where a relative tolerance "
                                                 f"accepts only 0 itself; use `abs_tol`")
     for i, (expression, key) in enumerate(numeric.distractors):
         path = question.path + ("distractors", i)
@@ -212,7 +212,7 @@ def _check_numeric(question: Question, values: dict[str, Number], found: dict) -
             continue
         if numeric_matches(value, answer, numeric.mode, numeric.tolerance):
             why = "equals" if value == answer else f"is within {numeric.mode} {numeric.tolerance:g} of"
-            when = f" {_when(values)}" if values else ""
+            when = _when(values)
             found.setdefault((path, "tolerance"), f"distractor `{expression.source}` ({key.misconception}) = "
                                                   f"{value:g} {why} the answer {answer:g}{when}, so it "
                                                   f"would be graded correct")
@@ -223,4 +223,4 @@ def _describe(values: dict[str, Number]) -> str:
 
 
 def _when(values: dict[str, Number]) -> str:
-    return f"when {_describe(values)}" if values else ""
+    return f" when {_describe(values)}" if values else ""
