@@ -12,7 +12,9 @@ Numeric modes, with v the key and x the student's number (both finite):
 
 - ``exact``:   x == v.  Meant for whole-number answers (parameter counts); validation rejects a non-whole key.
 - ``abs_tol``: |x - v| <= tolerance.
-- ``rel_tol``: |x - v| <= tolerance * |v|.  Relative to the key, not to the student's number; validation rejects
+- ``rel_tol``: |x - v| <= tolerance * |v|.
+Both tolerance bounds are inclusive, with 1e-12 * max(1, |v|) of slack for binary rounding (so 0.251 is within 0.001
+of 0.25).  Relative to the key, not to the student's number; validation rejects
   a key of 0, for which no relative tolerance makes sense.
 """
 
@@ -23,6 +25,7 @@ from collections.abc import Set
 
 SCHEMES = ("all-or-nothing", "net-correct", "coverage", "each-answer")
 MODES = ("exact", "abs_tol", "rel_tol")
+FLOAT_SLACK = 1e-12
 
 
 def multiple_select_score(scheme: str, selected: Set[str], correct: Set[str], n_options: int) -> float:
@@ -44,10 +47,13 @@ def numeric_matches(value: float, key: float, mode: str, tolerance: float) -> bo
     """Whether the student's `value` counts as the answer `key` under `mode` (see the module docstring)."""
     if not (math.isfinite(value) and math.isfinite(key)):
         return False
+    # Binary floating point makes |0.251 - 0.25| come out a hair above 0.001; the slack keeps such a boundary
+    # answer correct without loosening any tolerance measurably.
+    slack = FLOAT_SLACK * max(1.0, abs(key))
     if mode == "exact":
         return value == key
     if mode == "abs_tol":
-        return abs(value - key) <= tolerance
+        return abs(value - key) <= tolerance + slack
     if mode == "rel_tol":
-        return abs(value - key) <= tolerance * abs(key)
+        return abs(value - key) <= tolerance * abs(key) + slack
     raise ValueError(f"unknown numeric mode {mode!r}; expected one of {MODES}")

@@ -7,6 +7,8 @@ import re
 import pytest
 
 from grader.quiz import Quiz, grade_answers, load_quiz
+from grader.quiz.grading import QuestionGrader
+from grader.quiz.keys import OpenKey
 from grader.quiz.variants import show_question, show_quiz, student_seed
 
 from conftest import SHIPPED
@@ -122,19 +124,16 @@ def test_true_false_and_unshuffled_questions_keep_their_order(shipped: dict[str,
 def test_parameterized_questions_grade_right_and_wrong_across_many_seeds(shipped: dict[str, Quiz], answerer) -> None:  # type: ignore[no-untyped-def]
     for quiz in shipped.values():
         key = answerer(quiz)
+        grader = QuestionGrader(OpenKey(quiz), "en", quiz.languages)
         for question in (q for q in quiz.questions if q.params):
             seen = set()
             for i in range(150):
                 student = f"seed-{i}"
                 shown = show_question(question, student_seed(quiz.id, student))
                 seen.add(tuple(shown.values.items()))
-                right = grade_answers(quiz, {question.id: key.correct(shown)}, student)
-                wrong = grade_answers(quiz, {question.id: key.wrong(shown)}, student)
-                assert right.questions[_index(quiz, question.id)].correct, (question.id, student)
-                assert wrong.points == 0, (question.id, student, shown.values)
+                assert grader.question(shown, key.correct(shown)).correct, (question.id, student)
+                wrong = grader.question(shown, key.wrong(shown))
+                assert wrong.points == 0 and wrong.misconceptions, (question.id, student, shown.values)
                 assert "{" not in shown.prompt["en"] and "{" not in shown.prompt["ko"], shown.prompt
             assert len(seen) > 5, f"{question.id} hardly varies"
 
-
-def _index(quiz: Quiz, question_id: str) -> int:
-    return [q.id for q in quiz.questions].index(question_id)
