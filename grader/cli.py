@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from grader import __version__
+from grader.classroom import cli as classroom_cli
 from grader.i18n import available_languages
 from grader.parts import UnknownPart
 from grader.quiz.cli import quiz
@@ -95,3 +96,5 @@ def stubs(check_only: bool, solutions: Path, exercises: Path) -> None:
 
 
 main.add_command(quiz)
+main.add_command(classroom_cli.autograde)
+main.add_command(classroom_cli.gradebook)

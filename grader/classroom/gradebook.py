@@ -1,0 +1,138 @@
+"""The gradebook CSV and the class summary, built from the student records; merging the shards of a class.
+
+Both are always rebuilt from ``<output>/students/*.json``, so they can be regenerated at any time, a partial run
+gives a partial gradebook, and merging shards is copying records into one folder and rebuilding.
+
+``gradebook.csv``: one row per student: ``student, status, <part>..., quiz:<id>..., code, quizzes, total,
+max_total, message``. ``summary.json`` / ``summary.md``: the count per status, mean and median total, and every
+check's pass rate over the students whose code was graded, lowest first: the checks the class fails most.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import statistics
+from pathlib import Path
+from typing import Any
+
+from grader.classroom.records import STUDENTS_DIR, load_records, write_atomic
+
+GRADEBOOK = "gradebook.csv"
+SUMMARY_JSON = "summary.json"
+SUMMARY_MD = "summary.md"
+
+
+def write_gradebook(output: Path) -> dict[str, Any]:
+    """Rebuild ``gradebook.csv`` and the summary in ``output`` from its records; return the summary."""
+    output = Path(output)
+    records = load_records(output)
+    write_atomic(output / GRADEBOOK, gradebook_csv(records))
+    summary = summarize(records)
+    write_atomic(output / SUMMARY_JSON, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(output / SUMMARY_MD, summary_markdown(summary))
+    return summary
+
+
+def gradebook_csv(records: list[dict[str, Any]]) -> str:
+    parts = _union(r["parts"] for r in records)
+    quizzes = _union(r["quizzes"] for r in records)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", "status", *parts, *(f"quiz:{q}" for q in quizzes), "code", "quizzes", "total",
+                     "max_total", "message"])
+    for r in records:
+        writer.writerow([r["student"], r["status"], *(_pts(r["parts"].get(p, {}).get("points", 0)) for p in parts),
+                         *(_pts(r["quizzes"].get(q, {}).get("points", 0)) for q in quizzes),
+                         _pts(r["code_points"]), _pts(r["quiz_points"]), _pts(r["points"]), _pts(r["max_points"]),
+                         _last_line(r.get("message", ""))])
+    return out.getvalue()
+
+
+def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
+    totals = [r["points"] for r in records]
+    statuses: dict[str, int] = {}
+    for r in records:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    checks: dict[str, dict[str, Any]] = {}
+    for r in records:
+        for part in (r.get("code") or {}).get("parts", []):
+            for c in part["checks"]:
+                row = checks.setdefault(c["id"], {"id": c["id"], "title": c["title"], "passed": 0, "graded": 0})
+                row["graded"] += 1
+                row["passed"] += c["outcome"] == "passed"
+    questions: dict[str, dict[str, Any]] = {}
+    for r in records:
+        for quiz_id, entry in r["quizzes"].items():
+            for q in (entry.get("result") or {}).get("questions", []):
+                key = f"{quiz_id}::{q['id']}"
+                row = questions.setdefault(key, {"id": key, "correct": 0, "answered": 0})
+                row["answered"] += 1
+                row["correct"] += bool(q["correct"])
+    for row in checks.values():
+        row["pass_rate"] = round(row["passed"] / row["graded"], 4)
+    for row in questions.values():
+        row["correct_rate"] = round(row["correct"] / row["answered"], 4)
+    return {
+        "students": len(records),
+        "statuses": dict(sorted(statuses.items())),
+        "max_total": max((r["max_points"] for r in records), default=0),
+        "mean": round(statistics.fmean(totals), 3) if totals else 0,
+        "median": statistics.median(totals) if totals else 0,
+        "checks": sorted(checks.values(), key=lambda c: (c["pass_rate"], c["id"])),
+        "quiz_questions": sorted(questions.values(), key=lambda q: (q["correct_rate"], q["id"])),
+    }
+
+
+def summary_markdown(summary: dict[str, Any]) -> str:
+    lines = ["# Class summary", "",
+             f"{summary['students']} students; total out of {_pts(summary['max_total'])}: mean "
+             f"{_pts(summary['mean'])}, median {_pts(summary['median'])}.", "",
+             "| status | students |", "|---|---|", *(f"| {k} | {v} |" for k, v in summary["statuses"].items()), "",
+             "## Checks, most failed first", "", "| check | passed | pass rate |", "|---|---|---|"]
+    lines += [f"| {c['id']} | {c['passed']}/{c['graded']} | {c['pass_rate']:.0%} |" for c in summary["checks"]]
+    if summary["quiz_questions"]:
+        lines += ["", "## Quiz questions, most missed first", "", "| question | correct | rate |", "|---|---|---|"]
+        lines += [f"| {q['id']} | {q['correct']}/{q['answered']} | {q['correct_rate']:.0%} |"
+                  for q in summary["quiz_questions"]]
+    return "\n".join(lines) + "\n"
+
+
+def merge(output: Path, shards: list[Path]) -> dict[str, Any]:
+    """Join the records of ``shards`` (autograde output folders) into ``output`` and rebuild the gradebook.
+
+    A student graded in two shards keeps the record graded last.
+    """
+    target = Path(output) / STUDENTS_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    kept = {r["student"]: r.get("graded_at", "") for r in load_records(output)}
+    for shard in shards:
+        for record in load_records(shard):
+            sid = record["student"]
+            if sid in kept and kept[sid] > record.get("graded_at", ""):
+                continue
+            kept[sid] = record.get("graded_at", "")
+            for suffix in (".json", ".md"):
+                source = Path(shard) / STUDENTS_DIR / f"{sid}{suffix}"
+                if source.is_file():
+                    shutil.copyfile(source, target / f".{sid}{suffix}.merging")
+                    (target / f".{sid}{suffix}.merging").replace(target / f"{sid}{suffix}")
+    return write_gradebook(output)
+
+
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1][:200] if lines else ""
+
+
+def _union(mappings) -> list[str]:
+    seen: dict[str, None] = {}
+    for mapping in mappings:
+        seen.update(dict.fromkeys(mapping))
+    return list(seen)
+
+
+def _pts(x: float) -> str:
+    return f"{x:g}"

@@ -1,0 +1,196 @@
+"""Long-lived grading processes, each grading many students in turn, with a time budget per student.
+
+Starting Python, numpy and pytest costs about a second; a process per student would pay it every time. Instead
+``workers`` processes are started once (with the *spawn* method, so none inherits the caller's state) and each
+receives students one at a time over its own pipe. Each student's code still runs in the sandbox worker that
+``grade()`` starts for it.
+
+A student whose whole grade runs past ``budget`` seconds costs only themselves: their grading process is stopped,
+it and every process it started (the sandbox worker sits in a process group of its own) are killed, a ``timeout``
+record is written for them and a fresh process takes the slot. A grading process that dies gives a ``crashed``
+record the same way. A pipe per process, rather than one shared queue, means a killed process can never leave a
+lock held that the others need.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from grader.classroom.roster import Student
+from grader.classroom.student import ClassSettings, failed_record, grade_student
+
+POLL_SECONDS = 0.2
+
+
+@dataclass
+class _Slot:
+    process: Any
+    conn: Connection
+    scratch: Path
+    student: Student | None = None
+    started: float = 0.0
+
+
+class GradingPool:
+    """Grade students with ``workers`` processes; ``on_record`` receives each record as soon as it exists."""
+
+    def __init__(self, settings: ClassSettings, *, workers: int, budget: float) -> None:
+        self.settings = settings
+        self.workers = max(1, workers)
+        self.budget = budget
+        self.context = multiprocessing.get_context("spawn")
+        self.scratch = Path(tempfile.mkdtemp(prefix="nn-grader-class-"))
+        self.started_count = 0
+
+    def grade_all(self, students: list[Student], on_record: Callable[[dict[str, Any]], None]) -> None:
+        pending = deque(students)
+        slots = [self._start() for _ in range(min(self.workers, len(students)))]
+        try:
+            while pending or any(s.student for s in slots):
+                for slot in slots:
+                    if slot.student is None and pending:
+                        self._assign(slot, pending.popleft())
+                ready = wait([s.conn for s in slots if s.student], timeout=POLL_SECONDS)
+                for i, slot in enumerate(slots):
+                    if slot.student is None:
+                        continue
+                    if slot.conn in ready:
+                        record = self._receive(slot)
+                        if record is not None:
+                            slot.student = None
+                            on_record(record)
+                            continue
+                    if not slot.process.is_alive() or slot.conn.closed:
+                        on_record(self._give_up(slot, "crashed", "the grading process died while grading"))
+                        slots[i] = self._replace(slot)
+                    elif time.monotonic() - slot.started > self.budget:
+                        on_record(self._give_up(slot, "timeout",
+                                                f"grading took longer than the {self.budget:g} s budget per student"))
+                        slots[i] = self._replace(slot)
+        finally:
+            for slot in slots:
+                self._stop(slot)
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    # -- one slot -------------------------------------------------------------------------------------------------
+
+    def _start(self) -> _Slot:
+        self.started_count += 1
+        scratch = self.scratch / f"process-{self.started_count}"
+        scratch.mkdir()
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(target=serve, args=(theirs, self.settings, str(scratch)), daemon=True,
+                                       name=f"nn-grader-grading-{self.started_count}")
+        process.start()
+        theirs.close()
+        return _Slot(process, ours, scratch)
+
+    def _assign(self, slot: _Slot, student: Student) -> None:
+        slot.student, slot.started = student, time.monotonic()
+        try:
+            slot.conn.send(student)
+        except OSError:
+            pass  # the process is gone: the next pass of the loop notices and records it
+
+    def _receive(self, slot: _Slot) -> dict[str, Any] | None:
+        try:
+            return slot.conn.recv()
+        except (EOFError, OSError):
+            slot.conn.close()
+            return None
+
+    def _give_up(self, slot: _Slot, status: str, message: str) -> dict[str, Any]:
+        return failed_record(slot.student, self.settings, status, message, time.monotonic() - slot.started)
+
+    def _replace(self, slot: _Slot) -> _Slot:
+        self._stop(slot, kill=True)
+        return self._start()
+
+    def _stop(self, slot: _Slot, kill: bool = False) -> None:
+        if not kill and slot.student is None and slot.process.is_alive():
+            try:
+                slot.conn.send(None)
+            except OSError:
+                pass
+            slot.process.join(timeout=5)
+        if slot.process.is_alive():
+            kill_tree(slot.process.pid)
+        slot.process.join(timeout=5)
+        slot.conn.close()
+        shutil.rmtree(slot.scratch, ignore_errors=True)
+
+
+def serve(conn: Connection, settings: ClassSettings, scratch: str) -> None:
+    """The grading process: grade each student received until told to stop (``None``) or the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    tempfile.tempdir = scratch  # every temporary folder grading makes is under the slot's scratch
+    count = 0
+    while True:
+        try:
+            student = conn.recv()
+        except (EOFError, OSError):
+            return
+        if student is None:
+            return
+        count += 1
+        folder = Path(scratch, f"student-{count}")
+        folder.mkdir()
+        started = time.monotonic()
+        try:
+            record = grade_student(student, settings, folder)
+        except Exception:  # a fault of the grader's, never the student's: keep grading the others
+            record = failed_record(student, settings, "error", traceback.format_exc(limit=5)[-2000:],
+                                   time.monotonic() - started)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        conn.send(record)
+
+
+def kill_tree(pid: int) -> None:
+    """Kill ``pid`` and every process it started, including those in process groups of their own."""
+    try:
+        os.kill(pid, signal.SIGSTOP)  # it can start nothing new while its children are found
+    except ProcessLookupError:
+        return
+    family = [pid, *descendants(pid)]
+    own_group = os.getpgrp()
+    for member in reversed(family):
+        try:
+            group = os.getpgid(member)
+            if group != own_group:
+                os.killpg(group, signal.SIGKILL)
+            os.kill(member, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            continue
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid``, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, frontier = [], [pid]
+    while frontier:
+        kids = children.get(frontier.pop(), [])
+        found += kids
+        frontier += kids
+    return found

@@ -1,0 +1,105 @@
+"""One student's record: everything their grade is, as one JSON file written atomically.
+
+A record is ``<output>/students/<id>.json``. It is written to a temporary file in the same folder and renamed into
+place, so a crash or Ctrl-C leaves either the old record or the new one, never half of one. A record is *current*
+-- and a re-run skips the student -- when it was made from the same submission bytes (``fingerprint``) under the
+same grading settings (``settings``: seed, parts, suite hash, quizzes).
+
+Statuses: ``graded`` (the code was graded; individual checks may have failed, hung or crashed), ``no_code`` (no
+exercise module was found), ``invalid`` (the submission could not be opened, e.g. a broken zip), ``timeout`` (the
+student's whole grade ran past its time budget), ``crashed`` (the grading process died), ``error`` (the grader
+itself failed on this student; the message says how).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+RECORD_SCHEMA = "nn-grader/student-record/v1"
+STATUSES = ("graded", "no_code", "invalid", "timeout", "crashed", "error")
+STUDENTS_DIR = "students"
+FINGERPRINT_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".zip")
+MAX_FINGERPRINT_FILES = 5000
+MAX_HASHED_BYTES = 4 * 1024 * 1024
+
+
+def record_path(output: Path, student_id: str, suffix: str = ".json") -> Path:
+    return Path(output) / STUDENTS_DIR / f"{student_id}{suffix}"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_record(output: Path, record: dict[str, Any]) -> Path:
+    path = record_path(output, record["student"])
+    write_atomic(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def load_record(path: Path) -> dict[str, Any] | None:
+    """The record at ``path``, or None if it is missing or damaged (a damaged record is simply regraded)."""
+    try:
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and record.get("schema") == RECORD_SCHEMA else None
+
+
+def load_records(output: Path) -> list[dict[str, Any]]:
+    """Every readable record under ``output``, sorted by student id."""
+    folder = Path(output) / STUDENTS_DIR
+    records = [load_record(p) for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+    return sorted((r for r in records if r), key=lambda r: r["student"])
+
+
+def is_current(record: dict[str, Any] | None, fingerprint: str, settings: dict[str, Any]) -> bool:
+    return bool(record) and record.get("fingerprint") == fingerprint and record.get("settings") == settings
+
+
+def fingerprint(source: Path) -> str:
+    """A hash of the submission's gradable bytes: a changed file means a regrade, an untouched one a skip."""
+    source = Path(source)
+    digest = hashlib.sha256()
+    if source.is_file():
+        _hash_file(digest, source, source.name)
+        return digest.hexdigest()[:20]
+    count = 0
+    for folder, dirs, files in os.walk(source):  # does not follow links into folders
+        dirs[:] = sorted(d for d in dirs if d not in (".git", "__pycache__", "__MACOSX"))
+        for name in sorted(files):
+            path = Path(folder, name)
+            if not name.endswith(FINGERPRINT_SUFFIXES) or path.is_symlink():
+                continue
+            count += 1
+            if count > MAX_FINGERPRINT_FILES:
+                return digest.hexdigest()[:20]
+            _hash_file(digest, path, path.relative_to(source).as_posix())
+    return digest.hexdigest()[:20]
+
+
+def _hash_file(digest: Any, path: Path, name: str) -> None:
+    digest.update(name.encode("utf-8", "replace") + b"\0")
+    try:
+        size = path.stat().st_size
+        digest.update(str(size).encode() + b"\0")
+        with open(path, "rb") as stream:
+            digest.update(stream.read(MAX_HASHED_BYTES))
+    except OSError as exc:
+        digest.update(f"unreadable: {exc.strerror}".encode())
