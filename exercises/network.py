@@ -9,8 +9,8 @@ flip side is overfitting, 과적합). Training follows the backpropagation recip
     3. send the error back layer by layer to get each weight's gradient, and step the weights against it
        (gradient descent);
     4. repeat until the error stops going down.
-This module does steps 1 and 3's backward pass; losses.py does step 2, optimizers.py the step, training.py the
-loop.
+This module does the feed forward of step 1 and the backward pass of step 3; losses.py measures the error
+(step 2), optimizers.py takes the step and training.py repeats it all (step 4).
 
 Layer i (counting from 1) holds params["W<i>"] of shape (n_in, n_out) and params["b<i>"] of shape (n_out,),
 in Keras' layout, and computes z_i = a_{i-1} @ W_i + b_i, a_i = activation(z_i), with a_0 = x. Every layer
