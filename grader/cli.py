@@ -17,7 +17,7 @@ from grader.parts import UnknownPart
 from grader.quiz.cli import quiz
 from grader.submission import SubmissionError
 
-FORMATS = ("text", "json", "junit")
+FORMATS = ("text", "json", "junit", "gradescope", "github", "github-summary", "prairielearn")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,7 +1,11 @@
 """One renderer per output format. Renderers read a ``GradeResult`` and compute nothing but sums."""
 
+from grader.report.github_classroom import render_github, render_github_summary
+from grader.report.gradescope import render_gradescope
 from grader.report.json_report import render_json
 from grader.report.junit import render_junit
+from grader.report.prairielearn import render_prairielearn
 from grader.report.text import render_text
 
-RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit}
+RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit, "gradescope": render_gradescope,
+             "github": render_github, "github-summary": render_github_summary, "prairielearn": render_prairielearn}
