@@ -1,0 +1,92 @@
+"""`nn-grader quiz take` driven through a real pseudo-terminal, as a student would use it."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grader.quiz import Quiz, dump_yaml, seal_quiz
+from grader.quiz.variants import show_question, student_seed
+
+from conftest import FAST_COST
+
+pexpect = pytest.importorskip("pexpect")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def spawn(args: list[str], cwd: Path):  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "NN_GRADER_LANG", "NN_GRADER_STUDENT")}
+    env["TERM"] = "xterm-256color"
+    command = [sys.executable, "-m", "grader", "quiz", "take", *args]
+    return pexpect.spawn(command[0], command[1:], cwd=str(cwd), env=env, encoding="utf-8", timeout=20,
+                         dimensions=(50, 200))
+
+
+def test_plain_session_gives_feedback_and_a_summary(tmp_path: Path, shipped: dict[str, Quiz], answerer) -> None:  # type: ignore[no-untyped-def]
+    quiz = shipped["first-network"]
+    key = answerer(quiz)
+    seed = student_seed(quiz.id, "pty-student")
+    child = spawn(["first-network", "--student", "pty-student", "--plain", "--lang", "en",
+                   "--save", "answers.yaml"], tmp_path)
+    transcript = []
+    for i, question in enumerate(quiz.questions, 1):
+        child.expect(rf"Question {i} of 4")
+        child.expect(r"Your answer \(a letter\): ")
+        if i == 1:
+            child.sendline("Z")  # not an option: asked again, not graded
+            child.expect("no letter 'Z' in this question")
+            child.expect(r"Your answer \(a letter\): ")
+        child.sendline(key.correct(show_question(question, seed)))
+        child.expect("Score so far")
+        transcript.append(child.before)
+    child.expect("Total: 4 of 4 \\(100%\\)")
+    child.expect("Passed")
+    child.expect(pexpect.EOF)
+    output = "".join(transcript)
+    assert output.count("Correct: 1 of 1 point") == 4
+    assert "Explanation: Each neuron of a dense layer has one weight per input feature" in output
+    assert not ANSI.search(output) and "✓" not in output  # plain mode: words only
+    saved = yaml.safe_load((tmp_path / "answers.yaml").read_text(encoding="utf-8"))
+    assert saved["answers"]["keras-compile"] == "compile"
+
+
+def test_korean_colour_session_with_a_wrong_answer_and_quit(tmp_path: Path, shipped, answerer) -> None:  # type: ignore[no-untyped-def]
+    quiz = shipped["first-network"]
+    key = answerer(quiz)
+    shown = show_question(quiz.questions[0], student_seed(quiz.id, "학생-1"))
+    child = spawn(["first-network", "--student", "학생-1", "--lang", "ko"], tmp_path)
+    child.expect("1번 문항")
+    child.expect(r"답 \(보기 글자 하나\): ")
+    child.sendline(key.wrong(shown))
+    child.expect("현재 점수")
+    feedback = child.before
+    assert "오답" in feedback and "✗" in feedback and ANSI.search(feedback)  # colour, but never colour alone
+    assert "편향" in feedback  # the seed's own reason, in Korean
+    child.expect("2번 문항")
+    child.expect(r"답 \(보기 글자 하나\): ")
+    child.sendline("quit")
+    child.expect("4문항 중 1문항까지 풀고 멈췄습니다")
+    child.expect("총점")
+    child.expect(pexpect.EOF)
+
+
+def test_sealed_copy_session_does_not_name_the_answer(tmp_path: Path, shipped, answerer) -> None:  # type: ignore[no-untyped-def]
+    quiz = shipped["activations"]
+    copy = tmp_path / "activations.sealed.yaml"
+    copy.write_text(dump_yaml(seal_quiz(quiz, "sealed", cost=FAST_COST)), encoding="utf-8")
+    key = answerer(quiz)
+    shown = show_question(quiz.questions[0], student_seed(quiz.id, "s7"))
+    child = spawn([str(copy), "--student", "s7", "--plain"], tmp_path)
+    child.expect("Self-check copy")
+    child.expect(r"Your answer \(a letter\): ")
+    child.sendline(key.wrong(shown))
+    child.expect("Score so far: 0 of 1")
+    assert "Incorrect" in child.before and "Hidden layers alone do not help" in child.before
+    child.sendeof()
+    child.expect("Stopped after 1 of 13 questions")
+    child.expect(pexpect.EOF)
