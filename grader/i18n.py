@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 LOCALE_DIR = Path(__file__).parent / "locale"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader where built: ~10x faster
 DEFAULT_LANGUAGE = "en"
 _current = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
 
@@ -32,7 +33,7 @@ def catalogue(lang: str) -> dict[str, str]:
         raise ValueError(f"no messages for language {lang!r}; available: {', '.join(available_languages())}")
     merged: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        merged.update(yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {})
     return merged
 
 

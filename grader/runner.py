@@ -55,7 +55,9 @@ def run_suites(submission: Submission | None, parts: list[Part], *, seed: int,
     plugin = GraderPlugin(submission, parts, seed, dict(missing or {}))
     args = [str(p.path) for p in parts] + [
         "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
-        "-p", "no:pastebin", "-p", "no:nose", "-s", "--import-mode=importlib",
+        "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:legacypath",
+        "-p", "no:doctest", "-s", "--import-mode=importlib",
+        "--assert=plain",  # a failed bare assert must not print the expected arrays it compared
     ]
     if collect_only:
         args.append("--collect-only")
@@ -194,16 +196,23 @@ def check_title(item: pytest.Item) -> str:
 
 @contextmanager
 def _plugin_autoload_disabled() -> Iterator[None]:
-    """No installed pytest plugin may load into a grading run."""
-    previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    """No installed pytest plugin, and no option or plugin named in the environment, may load into a grading run."""
+    settings = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}
+    previous = {name: os.environ.get(name) for name in settings}
+    for name, value in settings.items():
+        _set_environ(name, value)
     dont_write = sys.dont_write_bytecode
     sys.dont_write_bytecode = True
     try:
         yield
     finally:
         sys.dont_write_bytecode = dont_write
-        if previous is None:
-            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
-        else:
-            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
+        for name, value in previous.items():
+            _set_environ(name, value)
+
+
+def _set_environ(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
