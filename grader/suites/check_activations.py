@@ -26,7 +26,7 @@ def with_special_values(x: np.ndarray) -> np.ndarray:
     return x
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_activation_matches_reference(student, inputs, name):
     """value matches the reference, including at 0 and at |x| = 1000"""
@@ -34,7 +34,7 @@ def test_activation_matches_reference(student, inputs, name):
     expect_same_as_reference(student, f"activations.{name}", x)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.parametrize("name", DERIVATIVES)
 def test_derivative_matches_reference(student, inputs, name):
     """derivative matches the reference, including the kink at 0 (relu_grad(0) is 0)"""
@@ -79,7 +79,7 @@ def test_large_inputs_give_no_overflow(student):
         expect_same_as_reference(student, f"activations.{name}", x)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_leaky_relu_and_elu_use_alpha(student, inputs):
     """leaky_relu, elu and their derivatives use the alpha they are given"""
     x = with_special_values(inputs.normal(3, 4, scale=2.0))
@@ -108,7 +108,7 @@ def test_softmax_of_large_scores(student):
     expect_same_as_reference(student, "activations.softmax", x)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_softmax_backward_matches_central_difference(student, inputs):
     """softmax_backward gives dL/dx for L = sum(softmax(x) * grad_out)"""
     x, grad_out = inputs.normal(3, 5), inputs.upstream(3, 5)
@@ -118,21 +118,21 @@ def test_softmax_backward_matches_central_difference(student, inputs):
     expect_gradient(student.call(call.target, x, grad_out), numeric, call=call, wrt="dL/dx")
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_softmax_backward_along_axis_0(student, inputs):
     """softmax_backward honours axis=0"""
     expect_same_as_reference(student, "activations.softmax_backward", inputs.normal(5, 3), inputs.upstream(5, 3),
                              axis=0)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_maxout_keeps_each_groups_maximum(student, inputs):
     """maxout(x, num_units) keeps the maximum of each group of consecutive pieces"""
     expect_same_as_reference(student, "activations.maxout", inputs.normal(4, 6), 2)
     expect_same_as_reference(student, "activations.maxout", inputs.normal(3, 9), 3)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_maxout_backward_routes_gradient_to_the_winner(student, inputs):
     """maxout_backward sends each unit's gradient to its winning piece"""
     x, grad_out = inputs.normal(4, 6), inputs.upstream(4, 3)
