@@ -59,8 +59,10 @@ def read_answers(path: str | Path) -> tuple[AnswersFile | None, list[Problem]]:
             problems.append(document.problem((key,), f"unknown field `{key}`; expected {', '.join(ANSWERS_FIELDS)}"))
     student = data.get("student")
     quiz = data.get("quiz")
-    lines = {qid: document.lines.get(("answers", qid), 0) for qid in data["answers"]}
-    return AnswersFile(name, dict(data["answers"]), None if student is None else str(student),
+    # Keys are question ids; YAML reads an id such as 2024 as a number, so compare them as text.
+    given = {str(qid): answer for qid, answer in data["answers"].items()}
+    lines = {qid: document.lines.get(("answers", qid), 0) for qid in given}
+    return AnswersFile(name, given, None if student is None else str(student),
                        None if quiz is None else str(quiz), lines), problems
 
 

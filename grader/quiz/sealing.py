@@ -30,6 +30,7 @@ from grader.quiz.source import Document
 from grader.quiz.text import ANY, LANGUAGES, Text
 
 STUDENT_TIERS = ("sealed", "ci")
+DAMAGE = (KeyError, TypeError, ValueError, AttributeError, ExpressionError)
 
 
 def seal_quiz(quiz: Quiz, tier: str, *, cost: int = DEFAULT_COST, salt: bytes | None = None) -> dict[str, Any]:
@@ -133,18 +134,22 @@ def read_sealed(document: Document) -> tuple[Quiz | None, list[Problem]]:
     if tier == "sealed":
         seal = _read_seal(data.get("seal"), bad)
     questions = []
-    for i, item in enumerate(data.get("questions") or []):
+    items = data.get("questions")
+    for i, item in enumerate(items if isinstance(items, list) else []):
         try:
             questions.append(_read_question(item, ("questions", i), tier == "sealed"))
-        except (KeyError, TypeError, ValueError, ExpressionError) as error:
+        except DAMAGE as error:
             bad(("questions", i), f"damaged student copy ({type(error).__name__}: {error}); seal the quiz again")
     if not questions:
         bad(("questions",), "no readable questions")
+    try:
+        languages = tuple(lang for lang in data.get("languages", ["en"]) if lang in LANGUAGES) or ("en",)
+        quiz = Quiz(str(data["id"]), _read_text(data.get("title")), tuple(questions), languages,
+                    bool(data.get("shuffle", True)), float(data.get("pass_mark", 0.6)), tier, seal, document.file)
+    except DAMAGE as error:
+        bad((), f"damaged student copy ({type(error).__name__}: {error}); seal the quiz again")
     if problems:
         return None, problems
-    languages = tuple(lang for lang in data.get("languages", ["en"]) if lang in LANGUAGES) or ("en",)
-    quiz = Quiz(str(data.get("id")), _read_text(data.get("title")), tuple(questions), languages,
-                bool(data.get("shuffle", True)), float(data.get("pass_mark", 0.6)), tier, seal, document.file)
     return quiz, problems
 
 
