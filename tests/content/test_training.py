@@ -160,3 +160,19 @@ def test_capstone_is_deterministic_and_fast():
 def test_epochs_to_target():
     assert training().epochs_to_target([0.9, 0.5, 0.29, 0.1], 0.3) == 3
     assert training().epochs_to_target([0.9, 0.5], 0.3) is None
+
+
+def test_fit_stays_usable_when_network_and_optimizers_do_not_import(tmp_path):
+    # A half-done submission is graded part by part: training.py must not depend on its siblings at import time.
+    import shutil
+
+    from .packages import SOLUTIONS_DIR, load_module
+
+    folder = tmp_path / "half_done"
+    shutil.copytree(SOLUTIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for broken in ("network.py", "optimizers.py", "metrics.py"):
+        (folder / broken).write_text("def unfinished(:\n")
+    half_done = load_module(folder, "half_done_submission", "training")
+    x = np.arange(4, dtype=float)[:, None]
+    history = half_done.fit(RecordingModel(), x, x, "mean_squared_error", CountingOptimizer(), 1, 2, 0)
+    assert history == pytest.approx([np.mean(x**2)])
