@@ -1,0 +1,285 @@
+"""Gradient descent and momentum, as Keras' SGD defines them
+
+sgd_step's value; momentum_step going downhill from rest, matching Keras' sequence from a non-zero velocity, returning
+Keras' velocity (the learning rate changes between steps, which tells it from PyTorch's buffer) and stepping Nesterov
+with the new velocity; the SGD class updating a params dict in place, one velocity per key kept across calls,
+momentum 0 as plain SGD, momentum adding inertia, grads left unchanged and float32 kept.
+"""
+
+import numpy as np
+import pytest
+
+from grader import reference
+from grader.compare import (Call, describe_value, expect_contract, expect_same_as_reference, expect_value, fail,
+                            format_index, format_number)
+from grader.i18n import tr
+
+ORDER = 5
+
+LEARNING_RATE, MOMENTUM = 0.1, 0.9
+
+
+def quadratic_loss(param: np.ndarray, curvature: np.ndarray) -> float:
+    """L(p) = 0.5 * sum(c * p**2): a bowl whose gradient is c * p."""
+    return float(0.5 * np.sum(curvature * param**2))
+
+
+def expect_pair(got, shape: tuple, *, call: Call) -> tuple[np.ndarray, np.ndarray]:
+    """momentum_step's reply must be a (new_param, new_velocity) tuple of arrays of the parameter's shape."""
+    if not isinstance(got, tuple) or len(got) != 2:
+        fail(tr("compare.not_tuple", call=call.describe(), n=2, got=describe_value(got)))
+    for what, value in zip(("new_param", "new_velocity"), got):
+        if type(value) is not np.ndarray:
+            fail(tr("compare.not_array", call=call.describe(), what=what, got=describe_value(value), shape=shape))
+        if value.shape != shape:
+            fail(tr("compare.shape", call=call.describe(), what=what, got=value.shape, expected=shape))
+    return got
+
+
+def sgd_settings(**settings) -> Call:
+    """The optimizer a check builds, described the way the student wrote it: ``SGD(learning_rate=0.1, ...)``."""
+    return Call("optimizers.SGD", (), settings)
+
+
+def reference_applies(settings: dict, params: dict, grads_per_apply: list[dict],
+                      learning_rates: list[float] | None = None) -> list[dict]:
+    """The params dict after each apply of the reference SGD, starting from copies of ``params``."""
+    optimizer = reference.resolve("optimizers.SGD")(**settings)
+    params = {k: v.copy() for k, v in params.items()}
+    after = []
+    for i, grads in enumerate(grads_per_apply):
+        if learning_rates is not None:
+            optimizer.learning_rate = learning_rates[i]
+        optimizer.apply(params, {k: v.copy() for k, v in grads.items()})
+        after.append(dict(params))
+    return after
+
+
+def student_applies(student, settings: dict, params: dict, grads_per_apply: list[dict],
+                    learning_rates: list[float] | None = None) -> list[dict]:
+    """The params dict after each apply of the student's SGD (read back from the worker: apply updates in place)."""
+    optimizer = student.new("optimizers.SGD", **settings)
+    after = []
+    for i, grads in enumerate(grads_per_apply):
+        if learning_rates is not None:
+            optimizer.set("learning_rate", learning_rates[i])
+        params = optimizer.call("apply", params, grads, echo_args=True).args_after[0]
+        after.append(params)
+    return after
+
+
+def expect_params(got: dict, expected: dict, *, call: Call, when: str) -> None:
+    expect_value(got, expected, call=call, what=f"{when}, params")
+
+
+def param_after(params, key: str, shape: tuple, *, call: Call, when: str) -> np.ndarray:
+    """params[key] read back after an apply, once it is known to be a finite array of the parameter's shape."""
+    if not isinstance(params, dict) or key not in params:
+        fail(tr("compare.not_dict", call=call.describe(), keys=[key], got=describe_value(params)))
+    value, what = params[key], f"{when}, params[{key!r}]"
+    if type(value) is not np.ndarray:
+        fail(tr("compare.not_array", call=call.describe(), what=what, got=describe_value(value), shape=shape))
+    if value.shape != shape:
+        fail(tr("compare.shape", call=call.describe(), what=what, got=value.shape, expected=shape))
+    bad = np.argwhere(~np.isfinite(value))
+    if bad.size:
+        index = tuple(int(i) for i in bad[0])
+        fail(tr("compare.not_finite", call=call.describe(), what=what, got=format_number(value[index]),
+                index=format_index(index), input=""), hint=tr("hint.not_finite"))
+    return value
+
+
+# -- sgd_step and momentum_step --------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(1)
+def test_sgd_step_matches_reference(student, inputs):
+    """sgd_step gives param - learning_rate * grad"""
+    expect_same_as_reference(student, "optimizers.sgd_step", inputs.normal(3, 4), inputs.normal(3, 4), LEARNING_RATE)
+    expect_same_as_reference(student, "optimizers.sgd_step", inputs.normal(5), inputs.normal(5), 0.01)
+
+
+@pytest.mark.points(1)
+def test_momentum_step_from_rest_goes_downhill(student, inputs):
+    """momentum_step from zero velocity moves every parameter against its gradient, and the loss goes down"""
+    curvature = inputs.positive(3, 4, low=0.5, high=2.0)
+    param = inputs.away_from(3, 4, kinks=(0.0,), margin=0.1)
+    grad = curvature * param
+    args = (param, grad, np.zeros_like(param), LEARNING_RATE, MOMENTUM)
+    call = Call("optimizers.momentum_step", args)
+    new_param, _ = expect_pair(student.call(call.target, *args), param.shape, call=call)
+    uphill = np.sign(new_param - param) != -np.sign(grad)
+    if uphill.any():
+        index = tuple(int(i) for i in np.argwhere(uphill)[0])
+        fail(f"{call.describe()}: from velocity 0 the parameter at index {index} moved from "
+             f"{param[index]:.6g} to {new_param[index]:.6g}, but its gradient is {grad[index]:.6g}: a step must go "
+             f"against the gradient (downhill).",
+             hint="from rest the new velocity is -learning_rate * grad, and new_param = param + new_velocity.")
+    before, after = quadratic_loss(param, curvature), quadratic_loss(new_param, curvature)
+    if not after < before:
+        fail(f"{call.describe()}: on the loss 0.5 * sum(c * param**2) (gradient c * param) one step from velocity 0 "
+             f"took the loss from {before:.6g} to {after:.6g}; it must go down.")
+
+
+@pytest.mark.points(1)
+def test_momentum_step_matches_keras_from_nonzero_velocity(student, inputs):
+    """two momentum steps from a non-zero velocity match Keras: velocity = momentum * velocity - lr * grad"""
+    # The tiny case, by hand (learning_rate 0.1, momentum 0.9):
+    #   param [1, -2], velocity [0.5, -0.5], grad [2, -1] -> velocity [0.25, -0.35],   param [1.25, -2.35]
+    #   then grad [1, 1]                                   -> velocity [0.125, -0.415], param [1.375, -2.765]
+    tiny = (np.array([1.0, -2.0]), np.array([0.5, -0.5]), [np.array([2.0, -1.0]), np.array([1.0, 1.0])])
+    random = (inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1), [inputs.normal(3, 4), inputs.normal(3, 4)])
+    for param, velocity, grads in (tiny, random):
+        for grad in grads:
+            args = (param, grad, velocity, LEARNING_RATE, MOMENTUM)
+            call = Call("optimizers.momentum_step", args)
+            got = student.call(call.target, *args)
+            expect_value(got, reference.call(call.target, *args), call=call)
+            param, velocity = got
+
+
+@pytest.mark.points(1)
+def test_momentum_step_returns_keras_velocity(student, inputs):
+    """the velocity includes the learning rate (Keras), so a learning rate that changes between steps still matches"""
+    # PyTorch keeps buf = momentum * buf + grad and steps param - lr * buf: the same weights as Keras while the
+    # learning rate is constant, different ones once it changes. Each step starts from the student's own last result.
+    param, velocity = inputs.normal(2, 3), np.zeros((2, 3))
+    for step, learning_rate in enumerate([0.1, 0.02, 0.05], start=1):
+        args = (param, inputs.normal(2, 3), velocity, learning_rate, MOMENTUM)
+        call = Call("optimizers.momentum_step", args)
+        got = student.call(call.target, *args)
+        expect_value(got, reference.call(call.target, *args), call=call,
+                     what=f"step {step} (learning rate {learning_rate:g}), result")
+        param, velocity = got
+
+
+@pytest.mark.points(1)
+def test_nesterov_uses_the_new_velocity(student, inputs):
+    """nesterov=True steps param + momentum * new_velocity - lr * grad (momentum_step and SGD)"""
+    param, velocity, grad = inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1), inputs.normal(3, 4)
+    expect_same_as_reference(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
+                             nesterov=True)
+    settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM, nesterov=True)
+    params = {"W": inputs.normal(3, 4)}
+    grads = [{"W": inputs.normal(3, 4)}, {"W": inputs.normal(3, 4)}]
+    got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
+    for when, g, e in zip(("after the first apply", "after the second apply"), got, expected):
+        expect_params(g, e, call=sgd_settings(**settings), when=when)
+
+
+# -- the SGD class ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(1)
+def test_apply_updates_every_param_in_place(student, inputs):
+    """apply(params, grads) updates every parameter of the params dict in place"""
+    settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
+    params = {"W1": inputs.normal(3, 4), "b1": inputs.normal(4), "W2": inputs.normal(4, 2), "b2": inputs.normal(2)}
+    grads = {key: inputs.normal(*value.shape) for key, value in params.items()}
+    (got,) = student_applies(student, settings, params, [grads])
+    call = sgd_settings(**settings)
+    if isinstance(got, dict) and set(got) == set(params) and all(
+            isinstance(got[k], np.ndarray) and np.array_equal(got[k], params[k]) for k in params):
+        fail(f"{call.describe()}: apply(params, grads) left the params dict unchanged.",
+             hint="update the dict the caller passed: params[key] = new_param for every key of grads (a returned "
+                  "dict, or a rebound local name, is lost).")
+    expect_params(got, reference_applies(settings, params, [grads])[0], call=call, when="after apply")
+
+
+@pytest.mark.points(1)
+def test_one_velocity_per_parameter(student, inputs):
+    """each parameter keeps its own velocity (two parameters of the same shape, different gradients)"""
+    settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
+    params = {"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4)}
+    grads = [{"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4, scale=3.0)} for _ in range(2)]
+    got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
+    for when, g, e in zip(("after the first apply", "after the second apply"), got, expected):
+        expect_params(g, e, call=sgd_settings(**settings), when=when)
+
+
+@pytest.mark.points(1)
+def test_velocity_is_kept_across_applies(student, inputs):
+    """a second apply continues from the first one's velocity, also after the learning rate is changed"""
+    # Changing optimizer.learning_rate between applies (a schedule) tells Keras' velocity from PyTorch's buffer.
+    settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
+    params = {"W": inputs.normal(4, 3), "b": inputs.normal(3)}
+    grads = [{"W": inputs.normal(4, 3), "b": inputs.normal(3)} for _ in range(3)]
+    learning_rates = [LEARNING_RATE, LEARNING_RATE, 0.03]
+    got = student_applies(student, settings, params, grads, learning_rates)
+    expected = reference_applies(settings, params, grads, learning_rates)
+    whens = ("after the first apply", "after the second apply",
+             "after the third apply (learning_rate changed from 0.1 to 0.03 before it)")
+    for when, g, e in zip(whens, got, expected):
+        expect_params(g, e, call=sgd_settings(**settings), when=when)
+
+
+@pytest.mark.points(1)
+def test_momentum_zero_is_plain_sgd(student, inputs):
+    """with momentum=0 every apply is a plain sgd_step"""
+    settings = dict(learning_rate=0.05)
+    params = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
+    grads = [{"W": inputs.normal(3, 4), "b": inputs.normal(4)} for _ in range(2)]
+    got = student_applies(student, settings, params, grads)
+    sgd_step = reference.resolve("optimizers.sgd_step")
+    expected = params
+    for when, g, step_grads in zip(("after the first apply", "after the second apply"), got, grads):
+        expected = {key: sgd_step(expected[key], step_grads[key], 0.05) for key in expected}
+        expect_params(g, expected, call=sgd_settings(**settings), when=when)
+
+
+@pytest.mark.points(1)
+def test_momentum_adds_inertia(student, inputs):
+    """with the same gradient on every apply, each step is longer than the last: 1, 1.9, 2.71 times the first"""
+    settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
+    params, grads = {"W": inputs.normal(2, 3)}, {"W": inputs.away_from(2, 3, margin=0.2)}
+    after = student_applies(student, settings, params, [grads] * 3)
+    call = sgd_settings(**settings)
+    expect_params(after[0], reference_applies(settings, params, [grads])[0], call=call, when="after the first apply")
+    first = after[0]["W"] - params["W"]
+    for n in (2, 3):
+        now = param_after(after[n - 1], "W", params["W"].shape, call=call, when=f"after apply {n}")
+        ratio = float(np.sum((now - after[n - 2]["W"]) * first) / np.sum(first * first))
+        wanted = sum(MOMENTUM**k for k in range(n))
+        if not abs(ratio - wanted) <= 1e-6 * wanted:
+            fail(f"{call.describe()}, the same gradient on every apply: step {n} is {ratio:.6g} times the first "
+                 f"step; it must be {wanted:.6g} times (1 + momentum + ... + momentum**{n - 1}), because the "
+                 f"velocity keeps the direction of the previous steps.",
+                 hint="velocity = momentum * velocity - learning_rate * grad, then param = param + velocity: "
+                      "check both signs, and that the velocity is stored back after each step.")
+
+
+@pytest.mark.points(1)
+def test_inputs_are_not_modified(student, inputs):
+    """sgd_step, momentum_step and SGD.apply leave the arrays they are given unchanged (apply: the grads)"""
+    param, grad, velocity = inputs.normal(3, 4), inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1)
+    expect_contract(student, "optimizers.sgd_step", param, grad, LEARNING_RATE)
+    expect_contract(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM)
+    expect_contract(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
+                    nesterov=True)
+    settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
+    params = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
+    grads = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
+    optimizer = student.new("optimizers.SGD", **settings)
+    for _ in range(2):
+        reply = optimizer.call("apply", params, grads, echo_args=True)
+        params, grads_after = reply.args_after
+        for key in grads:
+            if not (isinstance(grads_after, dict) and isinstance(grads_after.get(key), np.ndarray)
+                    and np.array_equal(grads_after[key], grads[key])):
+                fail(tr("compare.mutated", call=f"{sgd_settings(**settings).describe()}.apply(params, grads)",
+                        name=f"grads[{key!r}]"), hint=tr("hint.mutated"))
+
+
+@pytest.mark.points(1)
+def test_float32_stays_float32(student, inputs):
+    """float32 parameters and gradients give float32 results (sgd_step, momentum_step, SGD.apply with momentum)"""
+    param, grad = inputs.normal(3, 4, dtype=np.float32), inputs.normal(3, 4, dtype=np.float32)
+    velocity = inputs.normal(3, 4, scale=0.1, dtype=np.float32)
+    expect_same_as_reference(student, "optimizers.sgd_step", param, grad, LEARNING_RATE)
+    expect_same_as_reference(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM)
+    settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
+    params = {"W": inputs.normal(3, 4, dtype=np.float32), "b": inputs.normal(4, dtype=np.float32)}
+    grads = [{key: inputs.normal(*value.shape, dtype=np.float32) for key, value in params.items()} for _ in range(2)]
+    got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
+    for when, g, e in zip(("after the first apply", "after the second apply"), got, expected):
+        expect_params(g, e, call=sgd_settings(**settings), when=when)
