@@ -1,0 +1,77 @@
+"""Accuracy, precision, recall and F1 for binary labels
+
+Each metric against the reference on labels built from a known confusion matrix (FP and FN differ, so swapped
+formulas show), F1 as the harmonic mean, the imbalanced case where accuracy is high and F1 low, and 0.0 where a
+ratio's denominator is 0. Every metric returns a single number.
+"""
+
+import numpy as np
+import pytest
+
+from grader.compare import CheckFailure, expect_same_as_reference
+
+ORDER = 6
+
+
+def confusion(rng: np.random.Generator, tp: int, fp: int, fn: int, tn: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integer labels (y_true, y_pred) with exactly these confusion-matrix counts, in a random order."""
+    y_true = np.array([1] * tp + [0] * fp + [1] * fn + [0] * tn)
+    y_pred = np.array([1] * tp + [1] * fp + [0] * fn + [0] * tn)
+    order = rng.permutation(y_true.size)
+    return y_true[order], y_pred[order]
+
+
+def lopsided_counts(rng: np.random.Generator, more: str = "fn") -> tuple[int, int, int, int]:
+    """Random (TP, FP, FN, TN) with TP > 0 and ``more`` of the two errors, so precision and recall differ clearly."""
+    tp, tn = int(rng.integers(5, 15)), int(rng.integers(10, 30))
+    few, many = int(rng.integers(1, 5)), int(rng.integers(9, 20))
+    return (tp, few, many, tn) if more == "fn" else (tp, many, few, tn)
+
+
+ZERO_DIVISION_HINT = ("a ratio whose denominator is 0 is 0.0 here (scikit-learn's zero_division=0): test the "
+                      "denominator before dividing, or use the count form 2TP / (2TP + FP + FN) for F1.")
+
+
+def expect_metric(student, name: str, rng: np.random.Generator, tp: int, fp: int, fn: int, tn: int,
+                  hint: str = "") -> None:
+    """The student's metric on labels with these counts matches the reference; a failure states the counts."""
+    y_true, y_pred = confusion(rng, tp, fp, fn, tn)
+    try:
+        expect_same_as_reference(student, f"metrics.{name}", y_true, y_pred)
+    except CheckFailure as failure:
+        counts = f"TP = {tp}, FP = {fp}, FN = {fn}, TN = {tn}"
+        raise CheckFailure(f"{failure.message.rstrip('.')} (labels with {counts}).", hint or failure.hint,
+                           failure.mistake) from None
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("name", ["accuracy", "precision", "recall"])
+def test_metric_matches_reference(student, rng, name):
+    """value matches the reference on labels with known TP, FP, FN, TN (FP != FN), as a single number"""
+    for more in ["fn", "fp"]:
+        expect_metric(student, name, rng, *lopsided_counts(rng, more))
+
+
+@pytest.mark.points(1)
+def test_f1_is_the_harmonic_mean(student, rng):
+    """f1_score is the harmonic mean of precision and recall, 2TP / (2TP + FP + FN), not their average"""
+    expect_metric(student, "f1_score", rng, *lopsided_counts(rng))
+    expect_metric(student, "f1_score", rng, tp=2, fp=2, fn=6, tn=10)  # P 1/2, R 1/4: F1 1/3, not the average 3/8
+
+
+@pytest.mark.points(1)
+def test_class_imbalance_high_accuracy_low_f1(student, rng):
+    """imbalanced labels (5 positives in 100): accuracy 0.94 but precision 1/3, recall 1/5 and F1 only 0.25"""
+    for name in ["accuracy", "precision", "recall", "f1_score"]:
+        expect_metric(student, name, rng, tp=1, fp=2, fn=4, tn=93)
+
+
+@pytest.mark.points(1)
+def test_zero_denominator_gives_zero(student, rng):
+    """0.0 where a denominator is 0: nothing predicted positive (precision), no positive label (recall), neither (F1)"""
+    never_positive = (0, 0, 5, 95)  # the notes' "never defective" model: accuracy 0.95, F1 0
+    no_positive_label = (0, 3, 0, 17)
+    all_negative = (0, 0, 0, 10)
+    for counts in [never_positive, no_positive_label, all_negative]:
+        for name in ["accuracy", "precision", "recall", "f1_score"]:
+            expect_metric(student, name, rng, *counts, hint=ZERO_DIVISION_HINT)
