@@ -8,6 +8,7 @@ grader's own.
 
 from __future__ import annotations
 
+import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,14 +56,23 @@ def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission
 
 
 def _copy_module(src: Path, dest: Path) -> str:
-    """Copy one module file; the reason it was refused, or '' when copied."""
+    """Copy one module file; the reason it was refused, or '' when copied.
+
+    The file is opened without following a symbolic link and checked on the open descriptor, so what is checked is
+    what is copied (a link to the solutions, a FIFO or a device is refused, never read).
+    """
     try:
-        info = src.lstat()
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         return "missing"
-    if not stat.S_ISREG(info.st_mode):
-        return "not_regular"
-    if info.st_size > MAX_FILE_BYTES:
+    except OSError:  # a symbolic link (ELOOP), or a file this user may not read
+        return "not_regular" if src.is_symlink() or src.exists() else "missing"
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return "not_regular"
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
         return "too_large"
-    dest.write_bytes(src.read_bytes())
+    dest.write_bytes(data)
     return ""
