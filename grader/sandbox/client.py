@@ -3,6 +3,15 @@
 ``Worker`` owns one process and knows nothing of checks; ``Submission`` is what a check sees: attribute access that
 reads like the student's own package (``student.activations.sigmoid(x)``) and returns numpy arrays or numbers, or
 raises one of the faults in :mod:`grader.sandbox.faults`.
+
+Each worker gets a scratch folder of its own, laid out before it starts::
+
+    scratch/bin/         a copy of the worker's files (worker.py, jail.py, limits.py, protocol.py)
+    scratch/stage/submission/   a copy of the staged submission
+    scratch/home/        its working folder (a size-limited tmpfs inside the jail)
+    scratch/jail/        where the jail's root file system is mounted (in the worker's namespace only)
+
+so the worker needs nothing from the grader's installation, which the jail can therefore leave out entirely.
 """
 
 from __future__ import annotations
@@ -15,11 +24,12 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import protocol
+from grader.i18n import tr
+from grader.sandbox import isolation, protocol
 from grader.sandbox.faults import (
     BadReply,
     CallTimedOut,
@@ -28,10 +38,14 @@ from grader.sandbox.faults import (
     StudentException,
     SubmissionFault,
     WorkerCrashed,
+    printable,
 )
-from grader.sandbox.limits import Limits, clean_environment
+from grader.sandbox.isolation import SandboxError
+from grader.sandbox.limits import Limits, MiB, clean_environment
 
-WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+SANDBOX_DIR = Path(__file__).parent
+WORKER_FILES = ("worker.py", "jail.py", "limits.py", "protocol.py")
+STARTUP_SECONDS = 30.0  # starting Python and importing numpy; a worker that takes longer is broken, not slow
 
 
 @dataclass
@@ -65,35 +79,75 @@ class OutputCapture:
                     del self.tail[: len(self.tail) - self.keep]
 
     def take(self) -> str:
-        """Everything printed since the last call, with the middle cut out past ``keep`` bytes at each end."""
+        """Everything printed since the last call, with the middle cut out past ``keep`` bytes at each end.
+
+        Control characters are neutralised, so what the student printed can never redraw the instructor's terminal
+        or break a report format: it is shown as text, never read as a result.
+        """
         with self.lock:
             head, tail, dropped = bytes(self.head), bytes(self.tail), self.dropped
             self.head, self.tail, self.dropped = bytearray(), bytearray(), 0
-        text = head.decode("utf-8", "replace")
+        text = printable(head.decode("utf-8", "replace"))
         if dropped:
-            text += f"\n[... {dropped} bytes of output omitted ...]\n"
-        return text + tail.decode("utf-8", "replace")
+            text += "\n" + tr("output.omitted", count=dropped) + "\n"
+        return text + printable(tail.decode("utf-8", "replace"))
 
 
 class Worker:
-    """One worker process over a copied submission (``root/submission``); restarted on demand after it dies."""
+    """One worker process over a staged submission (``root/submission``); restarted on demand after it dies.
+
+    The worker is started at once, so a machine that cannot isolate it raises ``SandboxError`` here, before any
+    check runs. ``isolation`` is the level in force ("jail", "user" or "process").
+    """
 
     def __init__(self, root: Path, limits: Limits | None = None) -> None:
-        self.root = Path(root)
         self.limits = limits or Limits()
+        self.level, self.fallback = isolation.choose_level(self.limits.isolation)
+        self.account = (isolation.worker_account(self.limits.worker_user) if self.level != "process"
+                        else (os.getuid(), os.getgid()))
         self.process: subprocess.Popen | None = None
         self.output: OutputCapture | None = None
-        self.home = tempfile.mkdtemp(prefix="nn-grader-home-")
+        self.isolation = ""
+        self.seq = 0
         self._printed: list[str] = []
+        self.scratch = Path(tempfile.mkdtemp(prefix="nn-grader-worker-"))
+        try:
+            self._lay_out(Path(root))
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _lay_out(self, root: Path) -> None:
+        """Copy what the worker needs into its scratch folder, readable by the worker's user (see the module doc)."""
+        self.scratch.chmod(0o755)
+        self.bin, self.root, self.home = self.scratch / "bin", self.scratch / "stage", self.scratch / "home"
+        self.jail_root = self.scratch / "jail"
+        for folder in (self.bin, self.root, self.home, self.jail_root):
+            folder.mkdir(mode=0o755)
+        for name in WORKER_FILES:
+            shutil.copyfile(SANDBOX_DIR / name, self.bin / name)
+        package = root / protocol.SUBMISSION_PACKAGE
+        shutil.copytree(package, self.root / protocol.SUBMISSION_PACKAGE, symlinks=False,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        for path in [self.bin, *self.bin.iterdir(), *self.root.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        if self.level == "user":
+            os.chown(self.home, *self.account)
+        self.home.chmod(0o700)
 
     def start(self) -> None:
+        """Start the worker and wait until it has confined itself; ``SandboxError`` if it cannot."""
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        command = [sys.executable, "-B", "-s", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w),
-                   str(self.root), self.limits.to_json()]
+        plan = isolation.plan(self.level, self.fallback, account=self.account, root=self.root, home=self.home,
+                              jail_root=self.jail_root, worker_dir=self.bin, home_bytes=self.limits.disk_bytes)
+        setup = {"plan": plan, "limits": asdict(self.limits), "root": str(self.root)}
+        command = [sys.executable, "-E", "-s", "-B", str(self.bin / "worker.py"), str(to_worker_r),
+                   str(from_worker_w)]
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(to_worker_r, from_worker_w), env=clean_environment(self.home), cwd=self.home,
+            pass_fds=(to_worker_r, from_worker_w), env=clean_environment(str(self.home)), cwd=self.home,
             start_new_session=True,  # its own process group, so a kill takes its children with it
         )
         os.close(to_worker_r)
@@ -101,6 +155,19 @@ class Worker:
         self.requests = os.fdopen(to_worker_w, "wb", buffering=0)
         self.replies = from_worker_r
         self.output = OutputCapture(self.process.stdout, self.limits.output_bytes)
+        try:
+            protocol.write_message(self.requests, setup, [])
+            ready, _ = protocol.read_message(self.replies, deadline=time.monotonic() + STARTUP_SECONDS,
+                                             alive=lambda: self.alive)
+        except (protocol.ProtocolError, TimeoutError, OSError) as exc:
+            ready = {"error": f"{type(exc).__name__}: {exc}"}
+        if ready.get("ready") is not True:
+            self.kill()
+            printed = "".join(self._printed).strip()[-2000:]
+            raise SandboxError(f"the worker could not start: {ready.get('error', 'no reason given')}"
+                               + (f"\n{printed}" if printed else ""))
+        self.isolation = str(ready.get("isolation"))
+        self._printed.clear()
 
     @property
     def alive(self) -> bool:
@@ -112,10 +179,13 @@ class Worker:
             self.restart()
         target = header.get("target") or header.get("module") or header.get("name", "?")
         blobs: list[bytes] = []
-        header = dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
+        self.seq += 1
+        header = dict(header, seq=self.seq, args=protocol.encode(list(args), blobs),
+                      kwargs=protocol.encode(kwargs, blobs))
+        deadline = time.monotonic() + timeout
         try:
             protocol.write_message(self.requests, header, blobs)
-            return protocol.read_message(self.replies, deadline=time.monotonic() + timeout)
+            reply = self._read_reply(deadline)
         except TimeoutError:
             self.kill()
             raise CallTimedOut(target, timeout) from None
@@ -126,6 +196,19 @@ class Worker:
                 raise BadReply(target, str(exc)) from None
             self.kill()
             raise WorkerCrashed(target, returncode) from None
+        if reply[0].get("seq") != self.seq:
+            self.kill()
+            raise BadReply(target, tr("fault.out_of_step"))
+        return reply
+
+    def _read_reply(self, deadline: float) -> tuple[dict, list[bytes]]:
+        """The reply to the latest request. Replies to earlier ones (the real one, after the student's code wrote a
+        forged reply to the channel) are skipped: whatever the worker sends is only ever a value to compare."""
+        while True:
+            reply = protocol.read_message(self.replies, deadline=deadline, alive=lambda: self.alive)
+            seq = reply[0].get("seq")
+            if not (type(seq) is int and seq < self.seq):
+                return reply
 
     def _wait_for_exit(self) -> int | None:
         try:
@@ -146,7 +229,7 @@ class Worker:
         if self.process is None:
             return
         try:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGKILL)  # in a jail, this also ends its PID namespace
         except (ProcessLookupError, PermissionError):
             pass
         self.process.wait()
@@ -166,7 +249,7 @@ class Worker:
 
     def close(self) -> None:
         self.kill()
-        shutil.rmtree(self.home, ignore_errors=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class Submission:
@@ -212,7 +295,7 @@ class Submission:
         except CallTimedOut:
             self.timed_out[target] = timeout
             raise
-        return _parse_reply(target, raw, blobs)
+        return _parse_reply(target, raw, blobs, self.worker.limits)
 
 
 class ModuleProxy:
@@ -246,9 +329,9 @@ class RemoteObject:
         self._submission._send(header, f"{self._target}.{attribute}", [value], {}, None)
 
 
-def _parse_reply(target: str, raw: dict, blobs: list[bytes]) -> Reply:
+def _parse_reply(target: str, raw: dict, blobs: list[bytes], limits: Limits) -> Reply:
     try:
-        warnings = [str(w)[:500] for w in raw.get("warnings", [])[:20]]
+        warnings = [printable(str(w)[:500]) for w in raw.get("warnings", [])[:20]]
         if raw.get("ok") is True:
             reply = Reply(protocol.decode(raw.get("value"), blobs), warnings)
             if "args_after" in raw:
@@ -258,23 +341,44 @@ def _parse_reply(target: str, raw: dict, blobs: list[bytes]) -> Reply:
         error = raw["error"]
     except (protocol.ProtocolError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise BadReply(target, f"malformed reply ({exc})") from None
-    raise _fault_from(target, error)
+    raise _fault_from(target, error, limits)
 
 
-def _fault_from(target: str, error: dict) -> SubmissionFault:
+def _fault_from(target: str, error: dict, limits: Limits) -> SubmissionFault:
+    """The fault the worker's error report describes; every text in it was made by the student's code."""
     if not isinstance(error, dict):
         return BadReply(target, "malformed error")
     kind = str(error.get("kind", "exception"))
     if kind == "not_implemented":
         return NotImplementedByStudent(target)
+    text = lambda key, size: printable(str(error.get(key, ""))[:size])  # noqa: E731
+    if kind == "bad_value":
+        return BadReply(target, tr("fault.bad_value", type=text("type", 100), message=text("message", 500)))
     frames = []
     for f in error.get("frames", [])[:10]:
         try:
-            frames.append(Frame(str(f["file"])[:200], int(f["line"]), str(f["function"])[:100], str(f["code"])[:200]))
+            frames.append(Frame(printable(str(f["file"])[:200]), int(f["line"]), printable(str(f["function"])[:100]),
+                                printable(str(f["code"])[:200])))
         except (KeyError, TypeError, ValueError):
             continue
-    return StudentException(target, str(error.get("type", "Error"))[:100], str(error.get("message", ""))[:2000],
-                            frames, kind)
+    limit = describe_limit(text("resource", 40), limits) if kind == "limit" else ""
+    return StudentException(target, text("type", 100) or "Error", text("message", 2000), frames, kind, limit)
+
+
+def describe_limit(resource: str, limits: Limits) -> str:
+    """The grader's limit named by the worker, in a student's words with its value."""
+    values = {
+        "memory": {"mib": limits.address_space // MiB},
+        "processes": {"count": limits.extra_processes},
+        "disk": {"mib": limits.disk_bytes // MiB},
+        "file_size": {"mib": limits.file_size // MiB},
+        "open_files": {"count": limits.open_files},
+        "read_only": {},
+        "network": {},
+    }
+    if resource not in values:
+        return tr("limit.unknown")
+    return tr(f"limit.{resource}", **values[resource])
 
 
 def _describe(value: Any) -> str:

@@ -7,6 +7,7 @@ one is known, never a line of the grader.
 
 from __future__ import annotations
 
+import re
 import signal
 from dataclasses import dataclass, field
 
@@ -55,6 +56,7 @@ class StudentException(SubmissionFault):
     message: str
     frames: list[Frame] = field(default_factory=list)
     kind: str = "exception"
+    limit: str = ""  # for kind "limit": which of the grader's limits was reached, in a student's words
 
     def __post_init__(self) -> None:
         super().__init__(f"{self.type_name}: {self.message}")
@@ -70,6 +72,8 @@ class StudentException(SubmissionFault):
             return tr("fault.signature", target=self.target, message=self.message)
         if self.kind == "exit":
             return tr("fault.exit", target=self.target)
+        if self.kind == "limit":
+            return tr("fault.limit", target=self.target, limit=self.limit, type=self.type_name, message=self.message)
         trace = "\n".join(str(f) for f in self.frames)
         text = tr("fault.exception", target=self.target, type=self.type_name, message=self.message)
         return f"{text}\n{trace}" if trace else text
@@ -126,3 +130,13 @@ def describe_exit(returncode: int | None) -> str:
         signal.SIGABRT: "exit.abort",
     }.get(number, "exit.signal")
     return tr(key, signal=signal.Signals(number).name if number in signal.Signals._value2member_map_ else number)
+
+
+# Control characters other than newline and tab (ANSI escapes included) in text the student's code produced.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text made by the student's code, safe to show: no terminal escapes, carriage returns or other control
+    characters (which could redraw a terminal line or break an XML report), each replaced by U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)

@@ -1,9 +1,12 @@
-"""Resource limits and the clean environment of the worker process.
+"""Resource limits, the isolation level and the clean environment of the worker process.
 
 The grader builds a :class:`Limits`, passes it to the worker on its command line as JSON, and the worker applies it
 to itself (``apply``) before it imports any student code. Hard limits can only be lowered by an unprivileged process,
 so the student's code cannot undo them. Wall-clock time is not limited here: the grader enforces it from outside by
 killing the worker's process group, which no signal handler in student code can prevent.
+
+``isolation`` says how far the worker is separated from the grader (see ``grader/sandbox/isolation.py``):
+``"auto"`` picks the strongest level this machine allows; ``"jail"``, ``"user"`` and ``"process"`` demand one.
 
 Standard library only: the worker imports this module.
 """
@@ -30,6 +33,9 @@ class Limits:
     file_size: int = 64 * MiB  # the largest file the student's code may write
     open_files: int = 64
     output_bytes: int = 16 * 1024  # student output kept per check: this much of its head, and of its tail
+    disk_bytes: int = 64 * MiB  # size of the worker's writable home (a tmpfs) where the isolation allows one
+    isolation: str = "auto"  # "auto", "jail", "user" or "process"
+    worker_user: str = "nobody"  # the unprivileged account the worker runs as when the grader is root
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -39,21 +45,28 @@ class Limits:
         return cls(**json.loads(text))
 
 
-def apply(limits: Limits) -> None:
-    """Lower this process's resource limits (called by the worker on itself, before any student code runs)."""
+def apply(limits: Limits, running: int | None = None) -> None:
+    """Lower this process's resource limits (called by the worker on itself, before any student code runs).
+
+    ``running`` is how many tasks the worker's user already runs (counted before the worker lost sight of ``/proc``).
+    """
     _lower(resource.RLIMIT_AS, limits.address_space)
-    _lower(resource.RLIMIT_CPU, limits.cpu_seconds)
+    # SIGXCPU at the soft limit says "CPU time" in the report; the hard limit a moment later kills what ignores it.
+    _lower(resource.RLIMIT_CPU, limits.cpu_seconds, hard=limits.cpu_seconds + 2)
     _lower(resource.RLIMIT_FSIZE, limits.file_size)
     _lower(resource.RLIMIT_NOFILE, limits.open_files)
+    _lower(resource.RLIMIT_CORE, 0)
     # RLIMIT_NPROC counts every process of the user, so the cap is relative to what already runs.
-    _lower(resource.RLIMIT_NPROC, count_user_processes() + limits.extra_processes)
+    running = count_user_processes() if running is None else running
+    _lower(resource.RLIMIT_NPROC, running + limits.extra_processes)
 
 
-def _lower(which: int, value: int) -> None:
-    soft, hard = resource.getrlimit(which)
-    if hard != resource.RLIM_INFINITY:
-        value = min(value, hard)
-    resource.setrlimit(which, (value, value))
+def _lower(which: int, value: int, hard: int | None = None) -> None:
+    hard = value if hard is None else hard
+    _, current = resource.getrlimit(which)
+    if current != resource.RLIM_INFINITY:
+        value, hard = min(value, current), min(hard, current)
+    resource.setrlimit(which, (value, hard))
 
 
 def count_user_processes(uid: int | None = None) -> int:

@@ -4,6 +4,9 @@ Both sides import this module; it depends on the standard library and numpy only
 before any student code and must not import the grader package.
 
 A message is one JSON header frame followed by binary frames, each frame a 4-byte big-endian length and its bytes.
+Every request carries a sequence number ``seq`` and its reply must echo it, so a reply that was forged or left over
+from an earlier request is recognised. A message is bounded (header, frame count, total bytes) before it is read, so
+a hostile worker cannot make the grader hold more than ``MAX_MESSAGE_BYTES``.
 Values travel as JSON with a few tagged forms:
 
     {"__array__": k}      numpy array stored in binary frame k as .npy data
@@ -26,13 +29,15 @@ import select
 import struct
 import time
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
 
 import numpy as np
 
 SUBMISSION_PACKAGE = "submission"
+MAX_HEADER_BYTES = 8 * 1024 * 1024
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 MAX_FRAMES = 10_000
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 ACCEPTED_DTYPE_KINDS = "biuf"
 
 
@@ -66,11 +71,15 @@ def encode(value: Any, blobs: list[bytes], handles: dict[int, Any] | None = None
     if type(value) is int or type(value) is float:
         return value
     if type(value) is np.ndarray:
+        if value.dtype.kind not in ACCEPTED_DTYPE_KINDS or value.dtype.fields:
+            return {"__object__": f"numpy.ndarray of dtype {value.dtype}"}
         blobs.append(_npy_bytes(value))
         return {"__array__": len(blobs) - 1}
-    if isinstance(value, np.generic) and value.dtype.kind in ACCEPTED_DTYPE_KINDS:
+    if type(value) in _SCALAR_TYPES:
         blobs.append(_npy_bytes(np.asarray(value)))
         return {"__scalar__": len(blobs) - 1}
+    if isinstance(value, (np.ndarray, np.generic)):  # a subclass: it could redefine comparison, so only its name crosses
+        return {"__object__": describe_type(value)}
     if isinstance(value, Handle):
         return {"__handle__": [value.id, value.type_name]}
     if type(value) is tuple:
@@ -118,6 +127,10 @@ def describe_type(value: Any) -> str:
     return name
 
 
+# Exactly numpy's own scalar types (a subclass defined by the student is not one of them).
+_SCALAR_TYPES = frozenset(t for t in np.sctypeDict.values() if np.dtype(t).kind in ACCEPTED_DTYPE_KINDS)
+
+
 def write_message(stream: BinaryIO, header: dict, blobs: list[bytes]) -> None:
     """Send a header and its binary frames, then flush."""
     header = dict(header, frames=len(blobs))
@@ -126,17 +139,20 @@ def write_message(stream: BinaryIO, header: dict, blobs: list[bytes]) -> None:
     stream.flush()
 
 
-def read_message(fd: int, deadline: float | None = None) -> tuple[dict, list[bytes]]:
+def read_message(fd: int, deadline: float | None = None,
+                 alive: Callable[[], bool] | None = None) -> tuple[dict, list[bytes]]:
     """Read one message from a file descriptor.
 
-    Raises ``ProtocolError`` on EOF or malformed data and ``TimeoutError`` when ``deadline`` (a
-    ``time.monotonic()`` value) passes first.
+    Raises ``ProtocolError`` on EOF or malformed data, or when ``alive()`` turns false while the reader waits (the
+    peer died, though a process it started may still hold the channel open), and ``TimeoutError`` when ``deadline``
+    (a ``time.monotonic()`` value) passes first.
     """
-    header = _parse_header(_read_frame(fd, deadline))
+    reader = _Reader(fd, deadline, alive)
+    header = _parse_header(reader.frame(MAX_HEADER_BYTES))
     count = header.get("frames")
     if type(count) is not int or not 0 <= count <= MAX_FRAMES:
         raise ProtocolError("bad frame count")
-    return header, [_read_frame(fd, deadline) for _ in range(count)]
+    return header, [reader.frame(MAX_FRAME_BYTES) for _ in range(count)]
 
 
 def _parse_header(raw: bytes) -> dict:
@@ -149,30 +165,52 @@ def _parse_header(raw: bytes) -> dict:
     return header
 
 
-def _read_frame(fd: int, deadline: float | None) -> bytes:
-    (length,) = struct.unpack(">I", _read_exactly(fd, 4, deadline))
-    if length > MAX_FRAME_BYTES:
-        raise ProtocolError(f"frame of {length} bytes exceeds the {MAX_FRAME_BYTES} byte limit")
-    return _read_exactly(fd, length, deadline)
+class _Reader:
+    """Reads the frames of one message, counting its bytes against ``MAX_MESSAGE_BYTES``."""
+
+    POLL_SECONDS = 0.2
+
+    def __init__(self, fd: int, deadline: float | None, alive: Callable[[], bool] | None) -> None:
+        self.fd, self.deadline, self.alive = fd, deadline, alive
+        self.total = 0
+
+    def frame(self, limit: int) -> bytes:
+        (length,) = struct.unpack(">I", self.exactly(4))
+        if length > limit:
+            raise ProtocolError(f"a piece of {_mib(length)} exceeds the {_mib(limit)} limit")
+        self.total += length
+        if self.total > MAX_MESSAGE_BYTES:
+            raise ProtocolError(f"the whole answer exceeds the {_mib(MAX_MESSAGE_BYTES)} limit")
+        return self.exactly(length)
+
+    def exactly(self, n: int) -> bytes:
+        chunks, remaining = [], n
+        while remaining:
+            self.wait_readable()
+            chunk = os.read(self.fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise ProtocolError("the worker closed the channel")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def wait_readable(self) -> None:
+        if self.deadline is None and self.alive is None:
+            return
+        while True:
+            timeout = None if self.deadline is None else self.deadline - time.monotonic()
+            if timeout is not None and timeout <= 0:
+                raise TimeoutError
+            if self.alive is not None:
+                timeout = self.POLL_SECONDS if timeout is None else min(timeout, self.POLL_SECONDS)
+            if select.select([self.fd], [], [], timeout)[0]:
+                return
+            if self.alive is not None and not self.alive():
+                raise ProtocolError("the worker ended")
 
 
-def _read_exactly(fd: int, n: int, deadline: float | None) -> bytes:
-    chunks, remaining = [], n
-    while remaining:
-        if deadline is not None:
-            _wait_readable(fd, deadline)
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            raise ProtocolError("the worker closed the channel")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
-
-
-def _wait_readable(fd: int, deadline: float) -> None:
-    timeout = deadline - time.monotonic()
-    if timeout <= 0 or not select.select([fd], [], [], timeout)[0]:
-        raise TimeoutError
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size < 1024 ** 3 else f"{size / 1024 ** 3:.1f} GiB"
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:

@@ -1,46 +1,104 @@
 """The worker: the only process that imports and runs student code.
 
-Started by ``client.py`` as ``python -B -s worker.py FD_IN FD_OUT ROOT LIMITS_JSON`` in a new session with a clean
-environment; it lowers its own resource limits before anything else. It imports the student's folder as the package ``submission`` (copied to ``ROOT/submission``)
-and answers requests one at a time: import a module, call a function, create an object, call a method, get or set an
+Started by ``client.py`` as ``python -E -s -B worker.py FD_IN FD_OUT`` from a copy of the worker's files, in a new
+session with a clean environment; the first message on FD_IN is its setup (the isolation plan, the limits, where the
+staged submission is). Before anything else it confines itself as the setup's plan says
+(``jail.py``), lowers its own resource limits (``limits.py``), imports numpy and the wire format, and tells the grader
+it is ready; only a request after that makes it import the student's folder, as the package ``submission``. It
+answers requests one at a time: import a module, call a function, create an object, call a method, get or set an
 attribute. Everything it sends back goes through ``protocol.encode``, and the grader decodes it without unpickling,
-so nothing the student's code does in here can reach the grader except plain numbers and arrays.
+so nothing the student's code does in here can reach the grader except plain numbers and arrays -- and the grader
+treats those as the student's answers to compare, never as verdicts.
 
 This file must not import the grader package: it runs with the student's code and only needs the wire format.
 """
 
+import errno
 import importlib
+import json
 import os
+import struct
 import sys
 import traceback
 import warnings
 
-import numpy as np
-
+import jail
 import limits
-import protocol
 
 SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
 
+# numpy and the wire format are imported only once the worker is confined (see ``main``).
+np = None
+protocol = None
+
+# What an exception says about the grader's limits: errno -> the limit's name in the grader's messages.
+LIMIT_ERRNOS = {
+    errno.ENOSPC: "disk", errno.EDQUOT: "disk", errno.EFBIG: "file_size", errno.EROFS: "read_only",
+    errno.EMFILE: "open_files", errno.ENFILE: "open_files", errno.EAGAIN: "processes",
+    errno.ENETUNREACH: "network", errno.ENETDOWN: "network", errno.EHOSTUNREACH: "network",
+}
+
 
 def main() -> None:
-    fd_in, fd_out, root = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    limits.apply(limits.Limits.from_json(sys.argv[4]))
+    global np, protocol
+    fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
+    setup = _read_setup(fd_in)
+    for fd in (fd_in, fd_out):
+        os.set_inheritable(fd, False)  # a program the student's code runs never gets the channel
     channel = os.fdopen(fd_out, "wb", buffering=0)
-    package_dir = os.path.join(root, protocol.SUBMISSION_PACKAGE)
+    try:
+        mode = jail.confine(setup["plan"], (fd_in, fd_out))
+        limits.apply(limits.Limits(**setup["limits"]), setup["plan"].get("running"))
+        import numpy as np
+        import protocol
+    except (jail.SetupError, ImportError, OSError) as exc:
+        _send_setup_failure(channel, f"{type(exc).__name__}: {exc}")
+        return
+    package_dir = os.path.join(setup["root"], protocol.SUBMISSION_PACKAGE)
     # The student's folder goes last on sys.path, so it can never shadow the standard library or numpy.
-    sys.path[:] = [p for p in sys.path if p != SCRIPT_DIR] + [root, package_dir]
-    np.seterr(all="warn", under="ignore")
+    sys.path[:] = [p for p in sys.path if p != SCRIPT_DIR] + [setup["root"], package_dir]
+    protocol.write_message(channel, {"ready": True, "isolation": mode, "uid": os.getuid()}, [])
     server = Server(package_dir)
+    owner = os.getpid()
     while True:
         try:
             header, blobs = protocol.read_message(fd_in)
         except protocol.ProtocolError:
             return
         reply, reply_blobs = server.handle(header, blobs)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        if os.getpid() != owner:  # a process the student's code forked has come back here: only the worker answers
+            os._exit(0)
+        _flush(sys.stdout, sys.stderr)
         protocol.write_message(channel, reply, reply_blobs)
+
+
+def _read_setup(fd: int) -> dict:
+    """The first message: one JSON frame, read without the wire format module (it imports numpy)."""
+    def exactly(n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = os.read(fd, n - len(data))
+            if not chunk:
+                sys.exit(1)
+            data += chunk
+        return data
+
+    (length,) = struct.unpack(">I", exactly(4))
+    return json.loads(exactly(length))
+
+
+def _send_setup_failure(channel, text: str) -> None:
+    """Tell the grader why the worker cannot run (the wire format may be what failed to import)."""
+    header = json.dumps({"ready": False, "error": text[:2000], "frames": 0}).encode()
+    channel.write(struct.pack(">I", len(header)) + header)
+
+
+def _flush(*streams) -> None:
+    for stream in streams:
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001 -- the student's code may have replaced or closed them
+            pass
 
 
 class Server:
@@ -51,23 +109,31 @@ class Server:
         self.objects: dict[int, object] = {}
 
     def handle(self, header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
-        op = header.get("op")
+        op, seq = header.get("op"), header.get("seq")
         try:
             args = [self.resolve(a) for a in protocol.decode(header.get("args", []), blobs)]
             kwargs = {k: self.resolve(v) for k, v in protocol.decode(header.get("kwargs", {"__dict__": []}), blobs).items()}
         except protocol.ProtocolError as exc:
-            return {"ok": False, "error": {"kind": "protocol", "message": str(exc)}}, []
+            return {"ok": False, "seq": seq, "error": {"kind": "protocol", "message": str(exc)}}, []
+        # Every call starts from the same numpy error state, whatever an earlier call or the import changed.
+        np.seterr(all="warn", under="ignore")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 value = self.run(op, header, args, kwargs)
             except BaseException as exc:  # noqa: BLE001 -- everything the student's code raises is reported, never fatal
-                return {"ok": False, "error": self.describe_error(exc), "warnings": self.describe_warnings(caught)}, []
+                return {"ok": False, "seq": seq, "error": self.describe_error(exc),
+                        "warnings": self.describe_warnings(caught)}, []
         reply_blobs: list[bytes] = []
-        reply = {"ok": True, "value": self.encode(value, reply_blobs), "warnings": self.describe_warnings(caught)}
-        if header.get("echo_args"):
-            reply["args_after"] = self.encode(list(args), reply_blobs)
-            reply["kwargs_after"] = self.encode(kwargs, reply_blobs)
+        try:
+            reply = {"ok": True, "seq": seq, "value": self.encode(value, reply_blobs),
+                     "warnings": self.describe_warnings(caught)}
+            if header.get("echo_args"):
+                reply["args_after"] = self.encode(list(args), reply_blobs)
+                reply["kwargs_after"] = self.encode(kwargs, reply_blobs)
+        except BaseException as exc:  # noqa: BLE001 -- a value that cannot be sent is the answer's fault, not fatal
+            return {"ok": False, "seq": seq, "error": {"kind": "bad_value", "type": type(exc).__name__,
+                                                      "message": safe_str(exc)}}, []
         return reply, reply_blobs
 
     def run(self, op: str, header: dict, args: list, kwargs: dict) -> object:
@@ -114,17 +180,21 @@ class Server:
 
     def describe_error(self, exc: BaseException) -> dict:
         frames = self.student_frames(exc)
+        resource = limit_reached(exc)
         if isinstance(exc, MissingName):
             kind = "missing"
         elif isinstance(exc, NotImplementedError):
             kind = "not_implemented"
         elif isinstance(exc, SystemExit):
             kind = "exit"
+        elif resource:
+            kind = "limit"
         elif isinstance(exc, TypeError) and not frames:
             kind = "signature"  # raised at the call itself: the function does not accept these arguments
         else:
             kind = "exception"
-        return {"kind": kind, "type": type(exc).__name__, "message": safe_str(exc), "frames": frames}
+        return {"kind": kind, "resource": resource, "type": type(exc).__name__, "message": safe_str(exc),
+                "frames": frames}
 
     def student_frames(self, exc: BaseException) -> list[dict]:
         frames = []
@@ -154,10 +224,29 @@ class MissingName(AttributeError):
     """The submission's module does not define the requested function or class."""
 
 
+def limit_reached(exc: BaseException | None) -> str:
+    """Which of the grader's limits ``exc`` (or an exception it arose from) reports: "memory", "disk", ... or ''."""
+    for _ in range(5):
+        if exc is None:
+            break
+        if isinstance(exc, MemoryError):
+            return "memory"
+        if isinstance(exc, RuntimeError) and "can't start new thread" in safe_str(exc):
+            return "processes"
+        if type(exc).__name__ == "gaierror":  # no name resolution without a network
+            return "network"
+        if isinstance(exc, OSError) and exc.errno in LIMIT_ERRNOS:
+            return LIMIT_ERRNOS[exc.errno]
+        exc = exc.__cause__ or exc.__context__
+    return ""
+
+
 def safe_str(exc: object) -> str:
     """``str()`` of a student-made object, which may itself raise or be huge."""
     try:
         text = str(exc)
+        if type(text) is not str:
+            raise TypeError
     except BaseException:  # noqa: BLE001
         text = "<message could not be shown>"
     return text[:2000]

@@ -1,0 +1,128 @@
+"""How far the worker is separated from the grader, and what it may see: the grader's half of the isolation.
+
+Three levels, strongest first; ``Limits.isolation = "auto"`` picks the strongest the machine allows:
+
+``jail``     The grader runs as root (CI, Gradescope-style containers) and the kernel lets it create namespaces. The
+             worker sees a minimal, read-only file system (system libraries, the interpreter, numpy, its own files,
+             the staged submission) with a small tmpfs as home, has no network, lives in its own PID namespace, and
+             runs as an unprivileged user. The grader's package, the reference solutions and the project checkout
+             are not in its file system.
+``user``     Root, but namespaces are not allowed (a container without CAP_SYS_ADMIN). The worker only drops to the
+             unprivileged user. It refuses to start if that user can read a hidden suite or a solution, so an
+             instructor must make those unreadable to it (and the interpreter readable) -- see docs/security.md.
+``process``  The grader is not root (a student grading their own work). Same user, so nothing on disk is hidden;
+             the worker still has its own process group, resource limits, a clean environment and a private home.
+
+The plan built here is carried out by the worker itself (``jail.py``), before it imports numpy.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pwd
+import sys
+from pathlib import Path
+
+import numpy as np
+
+import grader
+from grader.reference import REFERENCE_PACKAGE
+
+LEVELS = ("auto", "jail", "user", "process")
+NOBODY = 65534
+
+# What every Python program needs from the system, bound read-only into the jail at the same paths.
+SYSTEM_PATHS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
+ETC_FILES = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/passwd",
+             "/etc/group", "/etc/nsswitch.conf", "/etc/hosts"]
+DEVICES = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"]
+
+
+class SandboxError(RuntimeError):
+    """The worker cannot be started with the isolation asked for; no student code ran. Never the student's fault."""
+
+
+def choose_level(requested: str) -> tuple[str, str | None]:
+    """The level to start the worker at, and the one it may fall back to if the kernel refuses namespaces."""
+    if requested not in LEVELS:
+        raise SandboxError(f"unknown isolation level {requested!r}; choose one of {', '.join(LEVELS)}")
+    root = os.geteuid() == 0
+    if requested == "auto":
+        return ("jail", "user") if root else ("process", None)
+    if requested in ("jail", "user") and not root:
+        raise SandboxError(f"isolation {requested!r} needs a grader running as root")
+    return requested, None
+
+
+def worker_account(name: str) -> tuple[int, int]:
+    """uid and gid of the account the worker drops to (a name, or a number)."""
+    try:
+        entry = pwd.getpwnam(name)
+        return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        if name.isdigit():
+            return int(name), int(name)
+        if name == "nobody":
+            return NOBODY, NOBODY
+        raise SandboxError(f"the worker's user {name!r} does not exist") from None
+
+
+def plan(level: str, fallback: str | None, *, account: tuple[int, int], root: Path, home: Path, jail_root: Path,
+         worker_dir: Path, home_bytes: int) -> dict:
+    """Everything the worker needs to confine itself (see ``jail.confine``), as plain JSON data."""
+    uid, gid = account
+    visible = python_paths() + [str(worker_dir), str(root)]
+    return {
+        "mode": level,
+        "fallback": fallback,
+        "uid": uid,
+        "gid": gid,
+        "root": str(jail_root),
+        "home": str(home),
+        "home_bytes": home_bytes,
+        "binds": [p for p in SYSTEM_PATHS if os.path.isdir(p) and not os.path.islink(p)] + ETC_FILES + visible,
+        "links": {p: os.readlink(p) for p in SYSTEM_PATHS if os.path.islink(p)},
+        "devices": DEVICES,
+        "hidden": [str(p) for p in hidden_folders()],
+        "secrets": [str(p) for p in secret_files()],
+    }
+
+
+def python_paths() -> list[str]:
+    """The interpreter's installation, its virtual environment if any, and the folder numpy is imported from."""
+    paths = {sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix,
+             str(Path(np.__file__).resolve().parent.parent)}
+    return sorted(os.path.realpath(p) for p in paths)
+
+
+def hidden_folders() -> list[Path]:
+    """Folders the worker must never see: the grader's package (with the hidden suites), the reference solutions,
+    and the project checkout when the grader runs from one (its history and tests hold the same)."""
+    package = Path(grader.__file__).resolve().parent
+    folders = [package]
+    solutions = reference_folder()
+    if solutions is not None:
+        folders.append(solutions)
+    checkout = package.parent
+    if (checkout / "pyproject.toml").is_file() or (checkout / ".git").exists():
+        folders.append(checkout)
+    return folders
+
+
+def reference_folder() -> Path | None:
+    spec = importlib.util.find_spec(REFERENCE_PACKAGE)  # finds the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]).resolve()
+
+
+def secret_files() -> list[Path]:
+    """Files the worker must not be able to open: every hidden suite and every reference module."""
+    from grader.parts import SUITES_DIR
+
+    files = sorted(SUITES_DIR.glob("*.py"))
+    solutions = reference_folder()
+    if solutions is not None:
+        files += sorted(solutions.glob("*.py"))
+    return files
