@@ -91,8 +91,11 @@ def stubs(check_only: bool, solutions: Path, exercises: Path) -> None:
         for line in drift:
             click.echo(line)
         sys.exit(1 if drift else 0)
-    for path in write_exercises(solutions, exercises):
-        click.echo(f"wrote {path}")
+    try:
+        generated = write_exercises(solutions, exercises)
+    except ValueError as exc:  # a marker mistake: file and line are in the message
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{len(generated)} exercise files in {exercises} are up to date with {solutions}")
 
 
 main.add_command(quiz)
