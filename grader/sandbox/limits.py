@@ -45,10 +45,10 @@ class Limits:
         return cls(**json.loads(text))
 
 
-def apply(limits: Limits, running: int | None = None) -> None:
+def apply(limits: Limits, running: int) -> None:
     """Lower this process's resource limits (called by the worker on itself, before any student code runs).
 
-    ``running`` is how many tasks the worker's user already runs (counted before the worker lost sight of ``/proc``).
+    ``running`` is how many tasks (processes and threads) the worker's user already runs.
     """
     _lower(resource.RLIMIT_AS, limits.address_space)
     # SIGXCPU at the soft limit says "CPU time" in the report; the hard limit a moment later kills what ignores it.
@@ -57,7 +57,6 @@ def apply(limits: Limits, running: int | None = None) -> None:
     _lower(resource.RLIMIT_NOFILE, limits.open_files)
     _lower(resource.RLIMIT_CORE, 0)
     # RLIMIT_NPROC counts every process of the user, so the cap is relative to what already runs.
-    running = count_user_processes() if running is None else running
     _lower(resource.RLIMIT_NPROC, running + limits.extra_processes)
 
 
@@ -67,21 +66,6 @@ def _lower(which: int, value: int, hard: int | None = None) -> None:
     if current != resource.RLIM_INFINITY:
         value, hard = min(value, current), min(hard, current)
     resource.setrlimit(which, (value, hard))
-
-
-def count_user_processes(uid: int | None = None) -> int:
-    """Number of tasks (processes and threads) owned by ``uid``, the unit RLIMIT_NPROC counts."""
-    uid = os.getuid() if uid is None else uid
-    count = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            if entry.stat().st_uid == uid:
-                count += len(os.listdir(f"/proc/{entry.name}/task"))
-        except OSError:
-            continue
-    return count
 
 
 def clean_environment(home: str) -> dict[str, str]:

@@ -48,7 +48,8 @@ def main() -> None:
     channel = os.fdopen(fd_out, "wb", buffering=0)
     try:
         mode = jail.confine(setup["plan"], (fd_in, fd_out))
-        limits.apply(limits.Limits(**setup["limits"]), setup["plan"].get("running"))
+        running = setup["plan"].get("running") or jail.count_tasks(os.getuid())
+        limits.apply(limits.Limits(**setup["limits"]), running)
         import numpy as np
         import protocol
     except (jail.SetupError, ImportError, OSError) as exc:
