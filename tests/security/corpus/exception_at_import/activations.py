@@ -1,0 +1,3 @@
+"""Raises while the module is being imported."""
+
+raise RuntimeError("configuration file not found")

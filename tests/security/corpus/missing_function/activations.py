@@ -1,0 +1,3 @@
+"""The function was deleted (or renamed)."""
+
+del relu  # noqa: F821

@@ -1,0 +1,5 @@
+"""An honest, unfinished relu: the start-up files next to it are the attack."""
+
+
+def relu(x):
+    raise NotImplementedError

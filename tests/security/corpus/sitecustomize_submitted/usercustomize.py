@@ -1,0 +1,1 @@
+print("CORPUS-PAYLOAD: usercustomize.py ran")

@@ -1,0 +1,5 @@
+"""The function takes no argument."""
+
+
+def relu():
+    return 0.5
