@@ -1,0 +1,236 @@
+"""Loss functions and their gradients
+
+Values against the reference (zeros, exact hits, |y| = 1000, probabilities of exactly 0 and 1 under Keras' clip,
+integer labels of shape (N,) with N != C), a single number that is a mean over the batch, gradients against central
+differences of the loss (probabilities and logits), from_logits=True stable for logits of 1000, float32 kept, inputs
+unchanged and no numpy warnings.
+"""
+
+import numpy as np
+import pytest
+
+from grader import reference
+from grader.compare import TOLERANCES, Call, expect_contract, expect_same_as_reference, expect_scalar
+from grader.gradcheck import expect_gradient, numeric_gradient
+
+ORDER = 2
+
+REGRESSION = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+              "mean_squared_logarithmic_error"]
+CROSSENTROPY = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"]
+
+# Zeros, exact hits (the kink of |.|), a zero target under a non-zero prediction (MAPE divides by EPSILON there),
+# negative values (MSLE clips them to EPSILON) and |y| = 1000.
+EDGE_TRUE = np.array([[0.0, 1000.0, -3.0, 2.5], [0.5, 0.0, -1000.0, 7.0]])
+EDGE_PRED = np.array([[0.0, 999.0, -3.0, 0.0], [-0.5, 1000.0, 1000.0, 7.0]])
+
+# Probabilities of exactly 0 and 1, on the right and on the wrong class: the clip to [1e-7, 1 - 1e-7] decides.
+EDGE_PROBABILITIES = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.2, 0.8, 0.0], [0.5, 0.5, 0.0]])
+EDGE_LABELS = np.array([0, 0, 2, 1])  # row 0: p = 0 on the true class; row 1: p = 1 on it
+EDGE_BINARY_TRUE = np.array([[0.0, 0.0, 1.0, 1.0, 1.0], [1.0, 0.0, 0.0, 1.0, 0.0]])
+EDGE_BINARY_PRED = np.array([[0.0, 1.0, 0.0, 1.0, 0.3], [1.0, 0.0, 1.0, 0.0, 0.6]])
+
+# Logits of +-1000 on the right and on the wrong class: exp overflows unless the stable form is used.
+LARGE_LOGITS = np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 0.0], [-1000.0, -1000.0, 1000.0], [1.0, 2.0, 3.0]])
+LARGE_LOGIT_LABELS = np.array([2, 1, 0, 1])
+LARGE_BINARY_LOGITS = np.array([[1000.0, -1000.0, 0.0, 3.0], [-1000.0, 1000.0, -2.0, 40.0]])
+LARGE_BINARY_TRUE = np.array([[0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
+
+FLOAT32 = dict(zip(("rtol", "atol"), TOLERANCES[np.dtype(np.float32)]))
+
+
+def one_hot(labels: np.ndarray, classes: int) -> np.ndarray:
+    return np.eye(classes)[labels]
+
+
+def regression_batch(inputs, name: str, *shape: int, dtype: type = np.float64) -> tuple[np.ndarray, np.ndarray]:
+    """(y_true, y_pred) for a regression loss: positive values for MSLE, whose targets are counts or prices."""
+    if name == "mean_squared_logarithmic_error":
+        return inputs.positive(*shape, low=0.0, high=5.0, dtype=dtype), inputs.positive(*shape, low=0.0, high=5.0,
+                                                                                        dtype=dtype)
+    return inputs.normal(*shape, scale=2.0, dtype=dtype), inputs.normal(*shape, scale=2.0, dtype=dtype)
+
+
+def smooth_regression_batch(inputs, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(y_true, y_pred) of shape (5, 3) where the loss is smooth: no exact hits, no zero targets, MSLE positive."""
+    if name == "mean_squared_logarithmic_error":
+        y_true = inputs.positive(5, 3, low=0.1, high=5.0)
+        return y_true, y_true * np.exp(inputs.away_from(5, 3, kinks=(0.0,), margin=0.05, scale=0.5))
+    y_true = inputs.away_from(5, 3, kinks=(0.0,), margin=0.25)
+    return y_true, y_true + inputs.away_from(5, 3, kinks=(0.0,), margin=0.05, scale=1.0)
+
+
+def crossentropy_targets(inputs, name: str, n: int, classes: int) -> np.ndarray:
+    """Targets for a cross-entropy: 0/1 for binary, one-hot rows, or integer labels of shape (n,)."""
+    if name == "binary_crossentropy":
+        return inputs.binary(n, classes)
+    if name == "categorical_crossentropy":
+        return inputs.one_hot(n, classes)
+    return inputs.labels(n, classes)
+
+
+def crossentropy_batch(inputs, name: str, dtype: type = np.float64) -> tuple[np.ndarray, np.ndarray]:
+    """(y_true, y_pred) with N = 6 samples and C = 4 classes (N != C): rows of probabilities for the categorical
+    losses, independent probabilities for the binary one."""
+    y_true = crossentropy_targets(inputs, name, 6, 4)
+    if name == "binary_crossentropy":
+        return y_true.astype(dtype), inputs.probability(6, 4, dtype=dtype)
+    y_pred = inputs.probabilities(6, 4, dtype=dtype)
+    return (y_true if name == "sparse_categorical_crossentropy" else y_true.astype(dtype)), y_pred
+
+
+def expect_gradient_of_loss(student, name: str, y_true: np.ndarray, y_pred: np.ndarray, **kwargs) -> None:
+    """<name>_grad(y_true, y_pred) against central differences of the reference loss, in float64."""
+    loss = reference.resolve(f"losses.{name}")
+    numeric = numeric_gradient(lambda: float(loss(y_true, y_pred, **kwargs)), y_pred)
+    call = Call(f"losses.{name}_grad", (y_true, y_pred), kwargs)
+    wrt = "dLoss/dlogits" if kwargs.get("from_logits") else "dLoss/dy_pred"
+    expect_gradient(student.call(call.target, y_true, y_pred, **kwargs), numeric, call=call, wrt=wrt)
+
+
+# -- the mean-squared family -------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("name", REGRESSION)
+def test_regression_loss_matches_reference(student, inputs, name):
+    """a single number equal to the reference: (N, D) and 1-d batches, zeros, exact hits, |y| = 1000"""
+    expect_same_as_reference(student, f"losses.{name}", *regression_batch(inputs, name, 5, 3))
+    expect_same_as_reference(student, f"losses.{name}", *regression_batch(inputs, name, 7))
+    expect_same_as_reference(student, f"losses.{name}", EDGE_TRUE, EDGE_PRED)
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("name", REGRESSION)
+def test_regression_grad_matches_central_difference(student, inputs, name):
+    """the gradient agrees with central differences of the loss (an (N, D) batch: 1/N is 1/y_pred.size)"""
+    expect_gradient_of_loss(student, name, *smooth_regression_batch(inputs, name))
+
+
+# -- the cross-entropy family ------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(1)
+def test_binary_crossentropy_matches_reference(student, inputs):
+    """binary_crossentropy matches the reference on an (N, D) and a 1-d batch"""
+    expect_same_as_reference(student, "losses.binary_crossentropy", *crossentropy_batch(inputs, "binary_crossentropy"))
+    expect_same_as_reference(student, "losses.binary_crossentropy", inputs.binary(7), inputs.probability(7))
+
+
+@pytest.mark.points(1)
+def test_categorical_crossentropy_matches_reference(student, inputs):
+    """categorical_crossentropy of one-hot rows (N, C), N != C: sum over the classes, mean over the samples"""
+    expect_same_as_reference(student, "losses.categorical_crossentropy",
+                             *crossentropy_batch(inputs, "categorical_crossentropy"))
+
+
+@pytest.mark.points(1)
+def test_sparse_categorical_crossentropy_matches_reference(student, inputs):
+    """sparse_categorical_crossentropy of integer labels of shape (N,), not one-hot rows, N != C"""
+    expect_same_as_reference(student, "losses.sparse_categorical_crossentropy",
+                             *crossentropy_batch(inputs, "sparse_categorical_crossentropy"))
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("name", CROSSENTROPY)
+def test_crossentropy_grad_matches_central_difference(student, inputs, name):
+    """the gradient agrees with central differences of the loss, for probabilities in (0.05, 0.95)"""
+    y_true = crossentropy_targets(inputs, name, 5, 4)
+    expect_gradient_of_loss(student, name, y_true, inputs.probability(5, 4))
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("name", CROSSENTROPY)
+def test_crossentropy_grad_from_logits_matches_central_difference(student, inputs, name):
+    """from_logits=True: the gradient with respect to the logits agrees with central differences"""
+    y_true = crossentropy_targets(inputs, name, 5, 4)
+    expect_gradient_of_loss(student, name, y_true, inputs.normal(5, 4), from_logits=True)
+
+
+@pytest.mark.points(1)
+def test_from_logits_is_stable_for_large_logits(student, inputs):
+    """from_logits=True: losses and gradients match the reference for logits of +-1000, without overflow"""
+    cases = {
+        "binary_crossentropy": [(LARGE_BINARY_TRUE, LARGE_BINARY_LOGITS),
+                                (inputs.binary(6, 4), inputs.normal(6, 4, scale=3.0))],
+        "categorical_crossentropy": [(one_hot(LARGE_LOGIT_LABELS, 3), LARGE_LOGITS),
+                                     (inputs.one_hot(6, 4), inputs.normal(6, 4, scale=3.0))],
+        "sparse_categorical_crossentropy": [(LARGE_LOGIT_LABELS, LARGE_LOGITS),
+                                            (inputs.labels(6, 4), inputs.normal(6, 4, scale=3.0))],
+    }
+    for name, batches in cases.items():
+        for y_true, logits in batches:
+            for target in (f"losses.{name}", f"losses.{name}_grad"):
+                expect_contract(student, target, y_true, logits, from_logits=True)
+                expect_same_as_reference(student, target, y_true, logits, from_logits=True)
+
+
+@pytest.mark.points(1)
+def test_clip_and_kinks_match_reference(student):
+    """losses and gradients match the reference where the loss is clipped or has a kink
+
+    Probabilities of exactly 0 and 1 (clipped to [1e-7, 1 - 1e-7], where the gradient is 0), y_pred == y_true
+    (MAE, MAPE: gradient 0) and y_pred below 1e-7 in MSLE (clipped: gradient 0).
+    """
+    cases = [
+        ("binary_crossentropy", EDGE_BINARY_TRUE, EDGE_BINARY_PRED),
+        ("categorical_crossentropy", one_hot(EDGE_LABELS, 3), EDGE_PROBABILITIES),
+        ("sparse_categorical_crossentropy", EDGE_LABELS, EDGE_PROBABILITIES),
+        ("mean_absolute_error", EDGE_TRUE, EDGE_PRED),
+        ("mean_absolute_percentage_error", EDGE_TRUE, EDGE_PRED),
+        ("mean_squared_logarithmic_error", np.array([1.0, 1.0, 1.0, 2.0, 0.0]), np.array([-1.0, 0.0, 1e-8, 2.0, 0.5])),
+    ]
+    for name, y_true, y_pred in cases:
+        expect_same_as_reference(student, f"losses.{name}", y_true, y_pred)
+        expect_same_as_reference(student, f"losses.{name}_grad", y_true, y_pred)
+
+
+# -- every loss ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(1)
+def test_loss_is_a_mean_over_the_batch(student, inputs):
+    """every loss is a mean over the batch: the batch stacked twice has the same loss as the batch"""
+    batches = {name: regression_batch(inputs, name, 5, 3) for name in REGRESSION}
+    batches.update({name: crossentropy_batch(inputs, name) for name in CROSSENTROPY})
+    for name, (y_true, y_pred) in batches.items():
+        twice = (np.concatenate([y_true, y_true]), np.concatenate([y_pred, y_pred]))
+        once = student.call(f"losses.{name}", y_true, y_pred)
+        # Only that it is a single finite number (an infinite rtol): its value is the value checks' business.
+        expect_scalar(once, reference.call(f"losses.{name}", y_true, y_pred), call=Call(f"losses.{name}",
+                                                                                         (y_true, y_pred)), rtol=np.inf)
+        expect_scalar(student.call(f"losses.{name}", *twice), once, call=Call(f"losses.{name}", twice),
+                      what="the loss of the batch stacked twice (a mean: it must equal the loss of the batch alone)")
+
+
+@pytest.mark.points(1)
+def test_float32_in_gives_float32_out(student, inputs):
+    """float32 inputs give float32 gradients and float32-accurate losses, for every loss"""
+    for name in REGRESSION:
+        for target in (f"losses.{name}", f"losses.{name}_grad"):
+            expect_same_as_reference(student, target, *regression_batch(inputs, name, 5, 3, dtype=np.float32),
+                                     **FLOAT32)
+    for name in CROSSENTROPY:
+        y_true, y_pred = crossentropy_batch(inputs, name, dtype=np.float32)
+        logits = inputs.normal(*y_pred.shape, scale=2.0, dtype=np.float32)
+        for target in (f"losses.{name}", f"losses.{name}_grad"):
+            expect_same_as_reference(student, target, y_true, y_pred, **FLOAT32)
+            expect_same_as_reference(student, target, y_true, logits, from_logits=True, **FLOAT32)
+
+
+@pytest.mark.points(1)
+def test_inputs_unchanged_and_no_warnings(student, inputs):
+    """no loss or gradient changes its inputs in place or makes numpy warn (also at p = 0 and 1 and |y| = 1000)"""
+    batches = [(name, regression_batch(inputs, name, 5, 3)) for name in REGRESSION]
+    batches += [(name, (EDGE_TRUE, EDGE_PRED)) for name in REGRESSION]
+    batches += [(name, crossentropy_batch(inputs, name)) for name in CROSSENTROPY]
+    batches += [("binary_crossentropy", (EDGE_BINARY_TRUE, EDGE_BINARY_PRED)),
+                ("categorical_crossentropy", (one_hot(EDGE_LABELS, 3), EDGE_PROBABILITIES)),
+                ("sparse_categorical_crossentropy", (EDGE_LABELS, EDGE_PROBABILITIES))]
+    for name, (y_true, y_pred) in batches:
+        for target in (f"losses.{name}", f"losses.{name}_grad"):
+            expect_contract(student, target, y_true, y_pred)
+    for name in CROSSENTROPY:
+        y_true, y_pred = crossentropy_batch(inputs, name)
+        for target in (f"losses.{name}", f"losses.{name}_grad"):
+            expect_contract(student, target, y_true, inputs.normal(*y_pred.shape, scale=3.0), from_logits=True)
