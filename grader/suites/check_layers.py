@@ -1,0 +1,133 @@
+"""The dense layer: forward, backward and parameter count
+
+z = x @ W + b with batch size, input width and units all different (5, 4, 3), so a transposed product or gradient
+has the wrong shape; odd shapes (one sample, one input, one unit); dense_backward's three gradients against central
+differences (grad_W of W's shape, grad_b summed over the batch); float32 kept; inputs unchanged; the same gradients
+on a second call; (n_in + 1) * n_units parameters.
+"""
+
+import numpy as np
+import pytest
+
+from grader import reference
+from grader.compare import Call, describe_value, expect_array, expect_contract, expect_same_as_reference, fail
+from grader.gradcheck import expect_gradient, numeric_gradient
+from grader.i18n import tr
+
+ORDER = 3
+
+N, N_IN, N_UNITS = 5, 4, 3  # all different: x (5, 4), W (4, 3), b (3,), z (5, 3)
+GRADIENTS = ("grad_x", "grad_W", "grad_b")
+
+
+def dense_inputs(inputs, n: int = N, n_in: int = N_IN, n_units: int = N_UNITS,
+                 dtype: type = np.float64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x (n, n_in), W (n_in, n_units) and a non-zero b (n_units,), so a forgotten bias shows."""
+    return (inputs.normal(n, n_in, dtype=dtype), inputs.normal(n_in, n_units, dtype=dtype),
+            inputs.normal(n_units, dtype=dtype))
+
+
+def expect_three_arrays(got, x: np.ndarray, W: np.ndarray, *, call: Call) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """dense_backward's reply must be a tuple (grad_x, grad_W, grad_b) of arrays."""
+    if not isinstance(got, tuple) or len(got) != 3:
+        fail(tr("compare.not_tuple", call=call.describe(), n=3, got=describe_value(got)))
+    for what, value, shape in zip(GRADIENTS, got, (x.shape, W.shape, W.shape[1:])):
+        if type(value) is not np.ndarray:
+            fail(tr("compare.not_array", call=call.describe(), what=what, got=describe_value(value), shape=shape))
+    return got
+
+
+def check_backward_gradient(student, inputs, index: int) -> None:
+    """One of dense_backward's gradients against central differences of L = sum((x @ W + b) * grad_out)."""
+    x, W, b = dense_inputs(inputs)
+    grad_out = inputs.upstream(N, N_UNITS)
+    forward = reference.resolve("layers.dense_forward")
+    # L is linear in each of x, W and b, so central differences are exact for any step: a step of 1 keeps the
+    # rounding error of the differences far below the tolerance, even for a gradient entry close to 0.
+    numeric = numeric_gradient(lambda: float(np.sum(forward(x, W, b) * grad_out)), (x, W, b)[index], h=1.0)
+    call = Call("layers.dense_backward", (grad_out, x, W))
+    got = expect_three_arrays(student.call(call.target, grad_out, x, W), x, W, call=call)
+    expect_gradient(got[index], numeric, call=call, wrt=f"{GRADIENTS[index]} (dL/d{'xWb'[index]})")
+
+
+# -- dense_forward -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(1)
+def test_dense_forward_matches_reference(student, inputs):
+    """dense_forward gives x @ W + b for N, n_in, n_units = 5, 4, 3, with zeros and |x| = 1000"""
+    x, W, b = dense_inputs(inputs)
+    x[0] = 0.0
+    x[1, :2] = (1000.0, -1000.0)
+    expect_same_as_reference(student, "layers.dense_forward", x, W, b)
+
+
+@pytest.mark.points(1)
+def test_odd_shapes(student, inputs):
+    """forward and backward keep 2-d shapes for one sample, one input feature and one unit"""
+    for n, n_in, n_units in [(1, 7, 2), (6, 1, 3), (4, 3, 1)]:
+        x, W, b = dense_inputs(inputs, n, n_in, n_units)
+        expect_same_as_reference(student, "layers.dense_forward", x, W, b)
+        expect_same_as_reference(student, "layers.dense_backward", inputs.upstream(n, n_units), x, W)
+
+
+# -- dense_backward ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_grad_x_matches_central_difference(student, inputs):
+    """grad_x = dL/dx agrees with central differences, shape (N, n_in), for a random grad_out"""
+    check_backward_gradient(student, inputs, 0)
+
+
+@pytest.mark.points(2)
+def test_grad_W_matches_central_difference(student, inputs):
+    """grad_W = dL/dW agrees with central differences and has W's shape (n_in, n_units), not its transpose"""
+    check_backward_gradient(student, inputs, 1)
+
+
+@pytest.mark.points(2)
+def test_grad_b_matches_central_difference(student, inputs):
+    """grad_b = dL/db agrees with central differences: summed over the batch of N = 5, shape (n_units,)"""
+    check_backward_gradient(student, inputs, 2)
+
+
+@pytest.mark.points(1)
+def test_backward_twice_gives_the_same_gradients(student, inputs):
+    """calling dense_backward twice on the same arrays gives the same gradients (nothing accumulates)"""
+    x, W, _ = dense_inputs(inputs)
+    grad_out = inputs.upstream(N, N_UNITS)
+    call = Call("layers.dense_backward", (grad_out, x, W))
+    first = expect_three_arrays(student.call(call.target, grad_out, x, W), x, W, call=call)
+    second = expect_three_arrays(student.call(call.target, grad_out, x, W), x, W, call=call)
+    for name, got, expected in zip(GRADIENTS, second, first):
+        expect_array(got, expected, call=call, what=f"{name} of a second identical call (expected: the first call's)")
+
+
+# -- both passes -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(1)
+def test_float32_in_gives_float32_out(student, inputs):
+    """float32 inputs give a float32 output and float32 gradients"""
+    x, W, b = dense_inputs(inputs, dtype=np.float32)
+    expect_same_as_reference(student, "layers.dense_forward", x, W, b)
+    expect_same_as_reference(student, "layers.dense_backward", inputs.upstream(N, N_UNITS).astype(np.float32), x, W)
+
+
+@pytest.mark.points(1)
+def test_inputs_are_not_modified(student, inputs):
+    """neither dense_forward nor dense_backward changes the arrays it is given, or makes numpy warn"""
+    x, W, b = dense_inputs(inputs)
+    expect_contract(student, "layers.dense_forward", x, W, b)
+    expect_contract(student, "layers.dense_backward", inputs.upstream(N, N_UNITS), x, W)
+
+
+# -- dense_param_count -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(1)
+def test_dense_param_count(student):
+    """dense_param_count counts every weight and every bias: 100 inputs and 10 units give 1010"""
+    for n_inputs, n_units in [(100, 10), (4, 3), (784, 128), (1, 1)]:
+        expect_same_as_reference(student, "layers.dense_param_count", n_inputs, n_units)
