@@ -120,7 +120,8 @@ class Worker:
 
     def _lay_out(self, root: Path) -> None:
         """Copy what the worker needs into its scratch folder, readable by the worker's user (see the module doc)."""
-        self.scratch.chmod(0o755)
+        if self.level != "process":  # the worker's user must reach its files (in the jail they are bound in anyway)
+            self.scratch.chmod(0o711)
         self.bin, self.root, self.home = self.scratch / "bin", self.scratch / "stage", self.scratch / "home"
         self.jail_root = self.scratch / "jail"
         for folder in (self.bin, self.root, self.home, self.jail_root):

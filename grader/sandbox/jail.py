@@ -133,7 +133,7 @@ def _make_parent(target: str) -> None:
 
 def _split(plan: dict, channel_fds: tuple[int, int]) -> None:
     """Become W (see the module docstring); P and R never return from here."""
-    plan["running"] = count_tasks(plan["uid"])  # /proc is out of sight once in the jail
+    plan["running"] = count_tasks(plan["uid"]) + 2  # with R and W, counted now: /proc is out of sight in the jail
     status_read, status_write = os.pipe()
     reaper = os.fork()
     if reaper:  # P
@@ -227,7 +227,8 @@ def _mount(source: str | None, target: str, fstype: str | None, flags: int, data
     try:
         _check(_libc.mount(encode(source), encode(target), encode(fstype), flags, encode(data)), f"mount {target}")
     except OSError as exc:
-        raise SetupError(str(exc)) from None
+        raise SetupError(f"{exc} (a container may forbid mounts: allow them, for example with docker's --cap-add "
+                         f"SYS_ADMIN --security-opt apparmor=unconfined, or choose the isolation level 'user')") from None
 
 
 def _unshare(flags: int) -> None:

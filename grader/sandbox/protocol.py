@@ -121,7 +121,8 @@ def decode(data: Any, blobs: list[bytes]) -> Any:
 def describe_type(value: Any) -> str:
     """A short, student-readable name for the type of ``value``."""
     kind = type(value)
-    name = kind.__name__ if kind.__module__ in ("builtins", "numpy") else f"{kind.__module__}.{kind.__name__}"
+    module = str(kind.__module__).removeprefix(f"{SUBMISSION_PACKAGE}.")  # the student knows it as activations.Foo
+    name = kind.__name__ if module in ("builtins", "numpy") else f"{module}.{kind.__name__}"
     if isinstance(value, np.ndarray):
         return f"{name} (a subclass of numpy.ndarray)"
     return name
@@ -177,7 +178,7 @@ class _Reader:
     def frame(self, limit: int) -> bytes:
         (length,) = struct.unpack(">I", self.exactly(4))
         if length > limit:
-            raise ProtocolError(f"a piece of {_mib(length)} exceeds the {_mib(limit)} limit")
+            raise ProtocolError(f"a value of {_mib(length)} exceeds the {_mib(limit)} limit")
         self.total += length
         if self.total > MAX_MESSAGE_BYTES:
             raise ProtocolError(f"the whole answer exceeds the {_mib(MAX_MESSAGE_BYTES)} limit")

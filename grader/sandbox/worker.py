@@ -48,7 +48,9 @@ def main() -> None:
     channel = os.fdopen(fd_out, "wb", buffering=0)
     try:
         mode = jail.confine(setup["plan"], (fd_in, fd_out))
-        running = setup["plan"].get("running") or jail.count_tasks(os.getuid())
+        running = setup["plan"].get("running")  # counted before the jail hid /proc; 0 is a count too
+        if running is None:
+            running = jail.count_tasks(os.getuid())
         limits.apply(limits.Limits(**setup["limits"]), running)
         import numpy as np
         import protocol
