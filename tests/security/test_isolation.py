@@ -4,6 +4,7 @@ nothing of it leaks back into the grader's machine."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -102,6 +103,13 @@ def test_a_root_grader_runs_the_worker_in_the_jail_as_nobody(make_worker):
 
 
 @ROOT_ONLY
+def test_the_worker_user_may_be_any_uid_even_one_that_runs_no_other_process(make_worker):
+    student = make_worker(Limits(worker_user="54321", extra_processes=5))
+    assert student.call("probe.uid") == (54321, 54321, 54321, ())
+    assert student.call("probe.limits")["RLIMIT_NPROC"] == [7, 7]  # the worker and its reaper, and 5 more
+
+
+@ROOT_ONLY
 def test_the_jail_shows_neither_the_suites_nor_the_solutions_nor_the_checkout(make_worker):
     student = make_worker()
     hidden = [str(p) for p in isolation.hidden_folders()] + [str(p) for p in isolation.secret_files()]
@@ -192,6 +200,19 @@ def test_the_user_level_refuses_to_start_where_it_cannot_hide_the_solutions_or_r
     # import nothing, or could read the solutions. Either way no student code may run.
     with pytest.raises(SandboxError, match="the worker could not start"):
         make_worker(Limits(isolation="user"))
+
+
+@ROOT_ONLY
+@pytest.mark.skipif(not shutil.which("setpriv"), reason="needs setpriv (util-linux) to drop CAP_SYS_ADMIN")
+def test_a_root_grader_without_namespaces_falls_back_to_the_user_level_and_fails_closed():
+    # As in a default Docker container: root, but no CAP_SYS_ADMIN. The worker falls back to dropping to nobody,
+    # and since nobody could read the suites of this checkout, it refuses to run any student code.
+    script = "from grader.grading import grade\ngrade('solutions', ['metrics'])\n"
+    run = subprocess.run(["setpriv", "--bounding-set", "-sys_admin", sys.executable, "-c", script], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert "SandboxError: the worker could not start" in run.stderr
+    assert "the worker's user can read" in run.stderr and "check_" in run.stderr
 
 
 def test_unknown_levels_and_a_jail_without_root_are_refused(monkeypatch):
