@@ -256,6 +256,7 @@ def test_the_worker_dies_with_the_grader(tmp_path):
     while workers_of(scratch) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not workers_of(scratch)
+    shutil.rmtree(scratch)  # a grader killed outright cannot remove its worker's scratch folder itself
 
 
 def workers_of(scratch: str) -> list[str]:
