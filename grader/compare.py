@@ -95,8 +95,8 @@ def expect_array(got: Any, expected: np.ndarray, *, call: Call, what: str = "", 
         fail(tr("compare.not_array", got=describe_value(got), shape=tuple(expected.shape), **context))
     if got.shape != expected.shape:
         hint = tr("hint.transposed") if got.shape == expected.shape[::-1] and got.ndim == 2 else ""
-        fail(tr("compare.shape", got=got.shape, expected=expected.shape, **context), hint=hint,
-             **mistake_hint(call, got))
+        fail(tr("compare.shape", got=got.shape, expected=expected.shape, **context),
+             **{"hint": hint, **mistake_hint(call, got)})
     if check_dtype and got.dtype != expected.dtype:
         fail(tr("compare.dtype", got=got.dtype, expected=expected.dtype, **context), hint=tr("hint.dtype"))
     rtol_default, atol_default = TOLERANCES.get(expected.dtype, TOLERANCES[np.dtype(np.float64)])
@@ -107,7 +107,8 @@ def expect_array(got: Any, expected: np.ndarray, *, call: Call, what: str = "", 
     if bad_finite.any():
         index = _first(bad_finite)
         fail(tr("compare.not_finite", got=format_number(got64[index]), index=format_index(index),
-                input=call.input_at(index, got.shape), **context), hint=tr("hint.not_finite"), **mistake_hint(call, got))
+                input=call.input_at(index, got.shape), **context),
+             **{"hint": tr("hint.not_finite"), **mistake_hint(call, got)})
     excess = np.abs(got64 - expected64) / (atol + rtol * np.abs(expected64))
     excess[np.isnan(excess)] = 0.0  # both NaN or both the same infinity
     if excess.size and excess.max() > 1.0:
@@ -131,8 +132,8 @@ def expect_scalar(got: Any, expected: Any, *, call: Call, what: str = "", rtol: 
     atol = 1e-9 if atol is None else atol
     got, expected = float(got), float(expected)
     if not np.isfinite(got) and np.isfinite(expected):
-        fail(tr("compare.scalar_not_finite", got=format_number(got), **context), hint=tr("hint.not_finite"),
-             **mistake_hint(call, got))
+        fail(tr("compare.scalar_not_finite", got=format_number(got), **context),
+             **{"hint": tr("hint.not_finite"), **mistake_hint(call, got)})
     if abs(got - expected) > atol + rtol * abs(expected):
         fail(tr("compare.wrong_scalar", expected=format_number(expected), got=format_number(got), **context),
              **mistake_hint(call, got))

@@ -5,6 +5,7 @@ Data flows one way: submission -> sandbox -> checks -> results. Nothing here for
 
 from __future__ import annotations
 
+import importlib
 import platform
 import tempfile
 import time
@@ -14,6 +15,7 @@ import numpy as np
 
 from grader import __version__, parts as course
 from grader.i18n import language, tr
+from grader.reference import REFERENCE_PACKAGE
 from grader.results import GradeResult, PartResult
 from grader.runner import run_suites
 from grader.sandbox.client import Submission, Worker
@@ -33,8 +35,7 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
     started = time.monotonic()
     selected = course.select(part_names)
     with language(lang), tempfile.TemporaryDirectory(prefix="nn-grader-") as tmp:
-        # Every exercise module is staged, not only the graded parts': network.py imports activations.py.
-        staged = stage(Path(source), [p.module_file for p in course.discover()], Path(tmp))
+        staged = stage(Path(source), exercise_module_files(), Path(tmp))
         known = {f.removesuffix(".py"): tr(f"submission.{why}", file=f) for f, why in staged.problems.items()}
         worker = Worker(Path(tmp), limits)
         try:
@@ -52,6 +53,17 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         duration=time.monotonic() - started,
         language=lang,
     )
+
+
+def exercise_module_files() -> list[str]:
+    """The allow-list: every module of the reference package, and every graded part's module.
+
+    All of them are staged whatever parts are graded, because the modules import each other (network.py imports
+    activations.py, training.py imports network.py).
+    """
+    reference_dir = Path(importlib.import_module(REFERENCE_PACKAGE).__path__[0])
+    names = {p.name for p in reference_dir.glob("*.py") if not p.name.startswith("_")}
+    return sorted(names | {p.module_file for p in course.discover()})
 
 
 def versions() -> dict[str, str]:

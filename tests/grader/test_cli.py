@@ -43,7 +43,6 @@ def test_missing_submission_folder_is_a_usage_error(tmp_path):
 def test_list_shows_every_part_and_100_points():
     result = run("list")
     assert result.exit_code == 0
-    assert result.output.strip().endswith("points in " + result.output.strip().split("points in ")[-1])
     assert "total: 100 points" in result.output
     for part in ("activations", "losses", "layers", "network", "optimizers", "metrics", "training"):
         assert f"\n{part} " in "\n" + result.output
