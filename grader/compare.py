@@ -217,8 +217,13 @@ def expect_same_as_reference(student: Any, target: str, *args: Any, rtol: float 
 
 
 def expect_contract(student: Any, target: str, *args: Any, **kwargs: Any) -> None:
-    """The call leaves its inputs unchanged and makes numpy issue no warning."""
+    """The call leaves its inputs unchanged, makes numpy issue no warning, and gives the reference's answer.
+
+    The answer is part of the contract so that a wrong answer never earns a contract check's points: a function that
+    returns zeros keeps its inputs unchanged too.
+    """
     reply = student.call(target, *args, echo_args=True, **kwargs)
     call = Call(target, args, kwargs)
     expect_unchanged(list(args), reply.args_after, call=call)
     expect_no_warnings(reply.warnings, call=call)
+    expect_value(reply.value, reference.call(target, *args, **kwargs), call=call)

@@ -42,7 +42,6 @@ PARTS = ["activations", "metrics"]
 FIRST_CHECK = "test_activation_matches_reference[relu]"
 # Checks that credit any function that leaves its inputs alone and makes numpy silent, whatever it returns: a wrong
 # answer that is not an exception earns them, where the honest empty submission (NotImplementedError) does not.
-CONTRACT_ONLY = {"activations::test_inputs_are_not_modified"}
 HONEST_EMPTY_RELU = "\n\ndef relu(x):\n    raise NotImplementedError\n"
 PAYLOAD = "CORPUS-PAYLOAD"
 SECRET = "nn-grader-corpus-secret-7f3a9c"
@@ -243,7 +242,7 @@ def test_hostile_submission_is_graded_safely(case: Case, honest_empty: GradeResu
     baseline = {c.id: c for c in honest_empty.checks}
     activations, metrics = result.parts
     assert [c.id for c in result.checks] == list(baseline)  # every check ran, none was dropped
-    higher = [c.id for c in result.checks if c.passed and not baseline[c.id].passed and c.id not in CONTRACT_ONLY]
+    higher = [c.id for c in result.checks if c.passed and not baseline[c.id].passed]
     assert not higher, f"scored above the honest empty submission: {higher}"
     assert metrics.points == metrics.max_points > 0
     if case.outcome == IMPORT_FAILED:
