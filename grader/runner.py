@@ -128,11 +128,18 @@ class GraderPlugin:
             return True
         return None
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-        yield
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+        """Record the check's result, and answer with a bare report.
+
+        pytest's own report would render a traceback for every failure by parsing the check's source, which costs
+        more than the check itself; the grader's results carry their own student-readable messages instead.
+        """
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
             self.results.append(self.result_of_call(item, call))
+        outcome = "passed" if call.excinfo is None else "failed"
+        return pytest.TestReport(item.nodeid, item.location, {}, outcome, None, call.when, (), call.duration,
+                                 call.start, call.stop)
 
     # -- helpers ----------------------------------------------------------------------------------------------
 
