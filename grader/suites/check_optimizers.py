@@ -250,7 +250,7 @@ def test_momentum_adds_inertia(student, inputs):
 
 @pytest.mark.points(1)
 def test_inputs_are_not_modified(student, inputs):
-    """sgd_step, momentum_step and SGD.apply leave the arrays they are given unchanged (apply: the grads)"""
+    """sgd_step, momentum_step and SGD.apply keep their input arrays unchanged (apply: the grads), with right answers"""
     param, grad, velocity = inputs.normal(3, 4), inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1)
     expect_contract(student, "optimizers.sgd_step", param, grad, LEARNING_RATE)
     expect_contract(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM)
@@ -259,15 +259,16 @@ def test_inputs_are_not_modified(student, inputs):
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
     grads = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
-    optimizer = student.new("optimizers.SGD", **settings)
-    for _ in range(2):
-        reply = optimizer.call("apply", params, grads, echo_args=True)
-        params, grads_after = reply.args_after
+    optimizer, call = student.new("optimizers.SGD", **settings), sgd_settings(**settings)
+    expected = reference_applies(settings, params, [grads, grads])
+    for when, expected_params in zip(("after the first apply", "after the second apply"), expected):
+        params, grads_after = optimizer.call("apply", params, grads, echo_args=True).args_after
         for key in grads:
             if not (isinstance(grads_after, dict) and isinstance(grads_after.get(key), np.ndarray)
                     and np.array_equal(grads_after[key], grads[key])):
-                fail(tr("compare.mutated", call=f"{sgd_settings(**settings).describe()}.apply(params, grads)",
-                        name=f"grads[{key!r}]"), hint=tr("hint.mutated"))
+                fail(tr("compare.mutated", call=f"{call.describe()}.apply(params, grads)", name=f"grads[{key!r}]"),
+                     hint=tr("hint.mutated"))
+        expect_params(params, expected_params, call=call, when=when)  # unchanged inputs earn nothing without it
 
 
 @pytest.mark.points(1)
