@@ -40,8 +40,8 @@ def expect_metric(student, name: str, rng: np.random.Generator, tp: int, fp: int
         expect_same_as_reference(student, f"metrics.{name}", y_true, y_pred)
     except CheckFailure as failure:
         counts = f"TP = {tp}, FP = {fp}, FN = {fn}, TN = {tn}"
-        raise CheckFailure(f"{failure.message.rstrip('.')} (labels with {counts}).", hint or failure.hint,
-                           failure.mistake) from None
+        hint = failure.hint if failure.mistake or not hint else hint  # a named mistake explains itself best
+        raise CheckFailure(f"{failure.message.rstrip('.')} (labels with {counts}).", hint, failure.mistake) from None
 
 
 @pytest.mark.points(1)
