@@ -50,7 +50,7 @@ class Call:
         try:
             bound = inspect.signature(reference.resolve(self.target)).bind(*self.args, **self.kwargs)
             return dict(bound.arguments)
-        except (TypeError, ValueError, LookupError):
+        except (TypeError, ValueError, LookupError, ImportError):
             return {**{f"arg{i}": a for i, a in enumerate(self.args)}, **self.kwargs}
 
     def describe(self) -> str:

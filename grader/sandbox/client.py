@@ -291,8 +291,10 @@ class Submission:
         timeout = timeout or self.worker.limits.call_seconds
         if target in self.timed_out:
             raise CallTimedOut(target, self.timed_out[target], earlier=True)
+        args = [_as_handle(a) for a in args]  # an MLP created earlier can be passed to fit(...)
+        kwargs = {k: _as_handle(v) for k, v in kwargs.items()}
         try:
-            raw, blobs = self.worker.request(header, list(args), kwargs, timeout)
+            raw, blobs = self.worker.request(header, args, kwargs, timeout)
         except CallTimedOut:
             self.timed_out[target] = timeout
             raise
@@ -386,3 +388,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, protocol.Unsupported):
         return f"an object of type {value.type_name}"
     return f"a {type(value).__name__}"
+
+
+def _as_handle(value: Any) -> Any:
+    """A worker-side object travels back to the worker as its handle."""
+    return value._handle if isinstance(value, RemoteObject) else value
