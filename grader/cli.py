@@ -14,6 +14,7 @@ from grader import __version__
 from grader.classroom import cli as classroom_cli
 from grader.i18n import available_languages
 from grader.parts import UnknownPart
+from grader.audit import audit_command
 from grader.quiz.cli import quiz
 from grader.submission import SubmissionError
 
@@ -101,3 +102,4 @@ def stubs(check_only: bool, solutions: Path, exercises: Path) -> None:
 main.add_command(quiz)
 main.add_command(classroom_cli.autograde)
 main.add_command(classroom_cli.gradebook)
+main.add_command(audit_command)

@@ -149,19 +149,22 @@ def expect_unchanged(before: list, after: list, *, call: Call) -> None:
             fail(tr("compare.mutated", call=call.describe(), name=name), hint=tr("hint.mutated"))
 
 
-def expect_no_warnings(warnings: list[str], *, call: Call) -> None:
-    """numpy must not have warned (overflow, invalid value, division by zero) during the call."""
+def expect_no_warnings(warnings: list[str], *, call: Call, got: Any = None) -> None:
+    """numpy must not have warned (overflow, invalid value, division by zero) during the call. ``got``, the call's
+    result where the caller has it, lets the finding name a catalogued mistake that warns the same way."""
     if warnings:
-        fail(tr("compare.warned", call=call.describe(), warning=warnings[0]), hint=tr("hint.warned"))
+        named = mistake_hint(call, got, warned=True) if got is not None else {}
+        fail(tr("compare.warned", call=call.describe(), warning=warnings[0]), **{"hint": tr("hint.warned"), **named})
 
 
 def fail(message: str, hint: str = "", mistake: str = "") -> None:
     raise CheckFailure(message, hint, mistake)
 
 
-def mistake_hint(call: Call, got: Any) -> dict[str, str]:
-    """Name the catalogued mistake the student's output matches, if any: ``hint`` and ``mistake`` for ``fail``."""
-    found = mistakes.identify(call, got)
+def mistake_hint(call: Call, got: Any, *, warned: bool = False) -> dict[str, str]:
+    """Name the catalogued mistake the student's output matches, if any: ``hint`` and ``mistake`` for ``fail``.
+    ``warned``: the call made numpy warn, and only a mistake that warns on the same inputs may be named."""
+    found = mistakes.identify(call, got, warned=warned)
     if found is None:
         return {}
     return {"hint": found.describe(), "mistake": found.id}
@@ -225,5 +228,5 @@ def expect_contract(student: Any, target: str, *args: Any, **kwargs: Any) -> Non
     reply = student.call(target, *args, echo_args=True, **kwargs)
     call = Call(target, args, kwargs)
     expect_unchanged(list(args), reply.args_after, call=call)
-    expect_no_warnings(reply.warnings, call=call)
+    expect_no_warnings(reply.warnings, call=call, got=reply.value)
     expect_value(reply.value, reference.call(target, *args, **kwargs), call=call)

@@ -69,7 +69,7 @@ def expect_gradient(got: Any, numeric: np.ndarray, *, call: Call, wrt: str,
     if type(got) is not np.ndarray:
         fail(tr("gradcheck.not_array", got=describe_value(got), shape=numeric.shape, **context))
     if got.shape != numeric.shape:
-        fail(tr("gradcheck.shape", got=got.shape, expected=numeric.shape, **context))
+        fail(tr("gradcheck.shape", got=got.shape, expected=numeric.shape, **context), **mistake_hint(call, got))
     error = relative_error(got, numeric)
     error[~np.isfinite(got.astype(np.float64))] = np.inf
     worst = np.unravel_index(np.argmax(error), error.shape) if error.size else ()
