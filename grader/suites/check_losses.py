@@ -161,8 +161,7 @@ def test_from_logits_is_stable_for_large_logits(student, inputs):
     for name, batches in cases.items():
         for y_true, logits in batches:
             for target in (f"losses.{name}", f"losses.{name}_grad"):
-                expect_contract(student, target, y_true, logits, from_logits=True)
-                expect_same_as_reference(student, target, y_true, logits, from_logits=True)
+                expect_contract(student, target, y_true, logits, from_logits=True)  # no warning, the right answer
 
 
 @pytest.mark.points(1)
@@ -195,10 +194,7 @@ def test_loss_is_a_mean_over_the_batch(student, inputs):
     batches.update({name: crossentropy_batch(inputs, name) for name in CROSSENTROPY})
     for name, (y_true, y_pred) in batches.items():
         twice = (np.concatenate([y_true, y_true]), np.concatenate([y_pred, y_pred]))
-        once = student.call(f"losses.{name}", y_true, y_pred)
-        # Only that it is a single finite number (an infinite rtol): its value is the value checks' business.
-        expect_scalar(once, reference.call(f"losses.{name}", y_true, y_pred), call=Call(f"losses.{name}",
-                                                                                         (y_true, y_pred)), rtol=np.inf)
+        once = expect_same_as_reference(student, f"losses.{name}", y_true, y_pred)
         expect_scalar(student.call(f"losses.{name}", *twice), once, call=Call(f"losses.{name}", twice),
                       what="the loss of the batch stacked twice (a mean: it must equal the loss of the batch alone)")
 
