@@ -62,7 +62,7 @@ class Call:
         """For an elementwise function: the input value at the element that went wrong."""
         for key, value in self.named_args().items():
             if isinstance(value, np.ndarray) and value.shape == shape and value.size > 1:
-                return f" for {key} = {format_number(value[index])}"
+                return tr("compare.input", name=key, value=format_number(value[index]))
         return ""
 
 
