@@ -39,7 +39,7 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         known = {f.removesuffix(".py"): tr(f"submission.{why}", file=f) for f, why in staged.problems.items()}
         worker = Worker(Path(tmp), limits)
         try:
-            run = run_suites(Submission(worker, Path(source)), selected, seed=seed, missing=known)
+            run = run_suites(Submission(worker), selected, seed=seed, missing=known)
         finally:
             worker.close()
     results = [PartResult(p.name, p.title, [c for c in run.checks if c.part == p.name], run.diagnostics.get(p.name, ""))

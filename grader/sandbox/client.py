@@ -260,9 +260,8 @@ class Submission:
     whose code never returns costs one time limit per function, not one per check.
     """
 
-    def __init__(self, worker: Worker, source: Path | None = None) -> None:
+    def __init__(self, worker: Worker) -> None:
         self.worker = worker
-        self.source = source
         self.timed_out: dict[str, float] = {}
 
     def __getattr__(self, module: str) -> ModuleProxy:

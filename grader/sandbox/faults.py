@@ -129,7 +129,11 @@ def describe_exit(returncode: int | None) -> str:
         signal.SIGKILL: "exit.killed",
         signal.SIGABRT: "exit.abort",
     }.get(number, "exit.signal")
-    return tr(key, signal=signal.Signals(number).name if number in signal.Signals._value2member_map_ else number)
+    try:
+        name = signal.Signals(number).name
+    except ValueError:  # a real-time signal has no name
+        name = str(number)
+    return tr(key, signal=name)
 
 
 # Control characters other than newline and tab (ANSI escapes included) in text the student's code produced.

@@ -14,7 +14,6 @@ Standard library only: the worker imports this module.
 from __future__ import annotations
 
 import json
-import os
 import resource
 from dataclasses import asdict, dataclass
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from grader import reference
-from grader.compare import Call, expect_array, expect_contract, expect_same_as_reference
+from grader.compare import Call, expect_contract, expect_same_as_reference
 from grader.gradcheck import elementwise_derivative, expect_gradient, numeric_gradient
 
 ORDER = 1

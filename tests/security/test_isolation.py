@@ -86,7 +86,7 @@ def make_worker(tmp_path: Path):
         stage(source, ["probe.py"], root)
         worker = Worker(root, limits)
         workers.append(worker)
-        return Submission(worker, source)
+        return Submission(worker)
 
     yield make
     for worker in workers:
