@@ -5,23 +5,43 @@ Exit codes: 0 everything passed (or the command succeeded), 1 some check failed,
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
 from grader import __version__
-from grader.classroom import cli as classroom_cli
 from grader.i18n import available_languages
 from grader.parts import UnknownPart
-from grader.audit import audit_command
-from grader.quiz.cli import quiz
 from grader.submission import SubmissionError
 
 FORMATS = ("text", "json", "junit", "gradescope", "github", "github-summary", "prairielearn")
 
+# Commands that live beside the library they drive, imported only when asked for, so that `nn-grader check` does
+# not pay for the quiz engine or the classroom tools. name -> "module:attribute".
+LAZY_COMMANDS = {
+    "quiz": "grader.quiz.cli:quiz",
+    "autograde": "grader.classroom.cli:autograde",
+    "gradebook": "grader.classroom.cli:gradebook",
+    "audit": "grader.audit:audit_command",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A click group whose commands in :data:`LAZY_COMMANDS` are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, _, attribute = LAZY_COMMANDS[name].partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nn-grader")
 def main() -> None:
     """Grade numpy deep-learning exercises and concept quizzes."""
@@ -97,9 +117,3 @@ def stubs(check_only: bool, solutions: Path, exercises: Path) -> None:
     except ValueError as exc:  # a marker mistake: file and line are in the message
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(generated)} exercise files in {exercises} are up to date with {solutions}")
-
-
-main.add_command(quiz)
-main.add_command(classroom_cli.autograde)
-main.add_command(classroom_cli.gradebook)
-main.add_command(audit_command)

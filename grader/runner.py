@@ -109,6 +109,7 @@ class GraderPlugin:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "points(n): what the check is worth")
+        config.addinivalue_line("markers", "public: the check ships in the student copy; all others stay hidden")
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.collected = list(session.items)

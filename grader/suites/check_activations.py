@@ -26,6 +26,7 @@ def with_special_values(x: np.ndarray) -> np.ndarray:
     return x
 
 
+@pytest.mark.public
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_activation_matches_reference(student, inputs, name):
@@ -34,6 +35,7 @@ def test_activation_matches_reference(student, inputs, name):
     expect_same_as_reference(student, f"activations.{name}", x)
 
 
+@pytest.mark.public
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("name", DERIVATIVES)
 def test_derivative_matches_reference(student, inputs, name):
@@ -87,6 +89,7 @@ def test_leaky_relu_and_elu_use_alpha(student, inputs):
         expect_same_as_reference(student, f"activations.{name}", x, alpha=0.3)
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 def test_softmax_rows_match_reference(student, inputs):
     """softmax of a batch (N, C): each row normalised on its own"""

@@ -53,6 +53,7 @@ def check_backward_gradient(student, inputs, index: int) -> None:
 # -- dense_forward -----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 def test_dense_forward_matches_reference(student, inputs):
     """dense_forward gives x @ W + b for N, n_in, n_units = 5, 4, 3, with zeros and |x| = 1000"""
@@ -126,6 +127,7 @@ def test_inputs_are_not_modified(student, inputs):
 # -- dense_param_count -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 def test_dense_param_count(student):
     """dense_param_count counts every weight and every bias: 100 inputs and 10 units give 1010"""

@@ -91,6 +91,7 @@ def expect_gradient_of_loss(student, name: str, y_true: np.ndarray, y_pred: np.n
 # -- the mean-squared family -------------------------------------------------------------------------------------
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", REGRESSION)
 def test_regression_loss_matches_reference(student, inputs, name):
@@ -110,6 +111,7 @@ def test_regression_grad_matches_central_difference(student, inputs, name):
 # -- the cross-entropy family ------------------------------------------------------------------------------------
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 def test_binary_crossentropy_matches_reference(student, inputs):
     """binary_crossentropy matches the reference on an (N, D) and a 1-d batch"""
@@ -117,6 +119,7 @@ def test_binary_crossentropy_matches_reference(student, inputs):
     expect_same_as_reference(student, "losses.binary_crossentropy", inputs.binary(7), inputs.probability(7))
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 def test_categorical_crossentropy_matches_reference(student, inputs):
     """categorical_crossentropy of one-hot rows (N, C), N != C: sum over the classes, mean over the samples"""

@@ -44,6 +44,7 @@ def expect_metric(student, name: str, rng: np.random.Generator, tp: int, fp: int
         raise CheckFailure(f"{failure.message.rstrip('.')} (labels with {counts}).", hint, failure.mistake) from None
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", ["accuracy", "precision", "recall"])
 def test_metric_matches_reference(student, rng, name):

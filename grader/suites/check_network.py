@@ -101,6 +101,7 @@ def expect_gradient_dict(got, params: dict, *, call: Call) -> dict:
 # -- forward -----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 @pytest.mark.parametrize("hidden, output", ACTIVATIONS)
 def test_forward_matches_reference(student, inputs, hidden, output):
@@ -190,6 +191,7 @@ def test_passes_leave_inputs_and_params_unchanged(student, inputs):
             expect_value(params[key], value, call=call, what=f"params[{key!r}] after {method} (it must not change)")
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 def test_param_count(student, inputs):
     """param_count counts every weight and bias: 83 for [4, 6, 5, 3], 1010 for [100, 10]"""

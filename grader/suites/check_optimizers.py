@@ -92,6 +92,7 @@ def param_after(params, key: str, shape: tuple, *, call: Call, when: str) -> np.
 # -- sgd_step and momentum_step --------------------------------------------------------------------------------------
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 def test_sgd_step_matches_reference(student, inputs):
     """sgd_step gives param - learning_rate * grad"""

@@ -116,6 +116,7 @@ def epochs_to_target(history: list[float]) -> int | None:
     return reference.resolve("training.epochs_to_target")(history, capstone()["target_loss"])
 
 
+@pytest.mark.public
 @pytest.mark.points(1)
 def test_fit_returns_one_loss_per_epoch(student, rng):
     """fit returns a list with one loss (a number) per epoch"""
