@@ -45,6 +45,7 @@ from grader.sandbox.limits import Limits, MiB, clean_environment
 
 SANDBOX_DIR = Path(__file__).parent
 WORKER_FILES = ("worker.py", "jail.py", "limits.py", "protocol.py")
+CRASHES_REMEMBERED = 2  # a function that ended the worker this often is not run again
 STARTUP_SECONDS = 30.0  # starting Python and importing numpy; a worker that takes longer is broken, not slow
 
 
@@ -257,12 +258,16 @@ class Submission:
     """The student's package as the checks see it: ``student.losses.mean_squared_error(y, p)``.
 
     Calls that time out are remembered: the same function is not given a second chance to hang, so a submission
-    whose code never returns costs one time limit per function, not one per check.
+    whose code never returns costs one time limit per function, not one per check. A function that ended the worker
+    twice is not run again either (each crash costs a worker restart); once is not enough, since an earlier call may
+    have left the worker short of memory or processes.
     """
 
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
         self.timed_out: dict[str, float] = {}
+        self.crashes: dict[str, int] = {}
+        self.crash_codes: dict[str, int | None] = {}
 
     def __getattr__(self, module: str) -> ModuleProxy:
         if module.startswith("_"):
@@ -292,10 +297,16 @@ class Submission:
             raise CallTimedOut(target, self.timed_out[target], earlier=True)
         args = [_as_handle(a) for a in args]  # an MLP created earlier can be passed to fit(...)
         kwargs = {k: _as_handle(v) for k, v in kwargs.items()}
+        if self.crashes.get(target, 0) >= CRASHES_REMEMBERED:
+            raise WorkerCrashed(target, self.crash_codes[target], earlier=True)
         try:
             raw, blobs = self.worker.request(header, args, kwargs, timeout)
         except CallTimedOut:
             self.timed_out[target] = timeout
+            raise
+        except WorkerCrashed as crash:
+            self.crashes[target] = self.crashes.get(target, 0) + 1
+            self.crash_codes[target] = crash.returncode
             raise
         return _parse_reply(target, raw, blobs, self.worker.limits)
 
@@ -351,18 +362,18 @@ def _fault_from(target: str, error: dict, limits: Limits) -> SubmissionFault:
     if not isinstance(error, dict):
         return BadReply(target, "malformed error")
     kind = str(error.get("kind", "exception"))
-    if kind == "not_implemented":
-        return NotImplementedByStudent(target)
     text = lambda key, size: printable(str(error.get(key, ""))[:size])  # noqa: E731
     if kind == "bad_value":
         return BadReply(target, tr("fault.bad_value", type=text("type", 100), message=text("message", 500)))
     frames = []
-    for f in error.get("frames", [])[:10]:
+    for f in error.get("frames", [])[:10] if isinstance(error.get("frames"), list) else []:
         try:
             frames.append(Frame(printable(str(f["file"])[:200]), int(f["line"]), printable(str(f["function"])[:100]),
                                 printable(str(f["code"])[:200])))
         except (KeyError, TypeError, ValueError):
             continue
+    if kind == "not_implemented":
+        return NotImplementedByStudent(target, frames[-1] if frames else None)
     limit = describe_limit(text("resource", 40), limits) if kind == "limit" else ""
     return StudentException(target, text("type", 100) or "Error", text("message", 2000), frames, kind, limit)
 

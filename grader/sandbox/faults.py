@@ -39,12 +39,25 @@ class SubmissionFault(Exception):
 class NotImplementedByStudent(SubmissionFault):
     outcome = "not_implemented"
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, raised_in: Frame | None = None) -> None:
         super().__init__(target)
-        self.target = target
+        self.target, self.raised_in = target, raised_in
 
     def student_message(self) -> str:
-        return tr("fault.not_implemented", target=self.target)
+        inner = self.inner_target()
+        if inner is None:
+            return tr("fault.not_implemented", target=self.target)
+        return tr("fault.not_implemented_inside", target=self.target, inner=inner, file=self.raised_in.file,
+                  line=self.raised_in.line)
+
+    def inner_target(self) -> str | None:
+        """The unfinished function the call ran into (``network.MLP.forward`` when ``training.fit`` calls it), or
+        None when it is the called function itself or no student frame is known."""
+        if self.raised_in is None or self.raised_in.function.startswith("<"):
+            return None
+        module = self.raised_in.file.removesuffix(".py").replace("/", ".")
+        inner = f"{module}.{self.raised_in.function}"
+        return None if inner == self.target else inner
 
 
 @dataclass
@@ -96,12 +109,13 @@ class WorkerCrashed(SubmissionFault):
 
     outcome = "crashed"
 
-    def __init__(self, target: str, returncode: int | None) -> None:
+    def __init__(self, target: str, returncode: int | None, earlier: bool = False) -> None:
         super().__init__(target)
-        self.target, self.returncode = target, returncode
+        self.target, self.returncode, self.earlier = target, returncode, earlier
 
     def student_message(self) -> str:
-        return tr("fault.crashed", target=self.target, cause=describe_exit(self.returncode))
+        key = "fault.crashed_earlier" if self.earlier else "fault.crashed"
+        return tr(key, target=self.target, cause=describe_exit(self.returncode))
 
 
 class BadReply(SubmissionFault):

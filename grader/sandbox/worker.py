@@ -16,6 +16,7 @@ This file must not import the grader package: it runs with the student's code an
 import errno
 import importlib
 import json
+import linecache
 import os
 import struct
 import sys
@@ -201,13 +202,14 @@ class Server:
 
     def student_frames(self, exc: BaseException) -> list[dict]:
         frames = []
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.startswith(self.package_dir + os.sep):
+        for frame, line in traceback.walk_tb(exc.__traceback__):
+            filename = frame.f_code.co_filename
+            if filename.startswith(self.package_dir + os.sep):
                 frames.append({
-                    "file": os.path.relpath(frame.filename, self.package_dir),
-                    "line": frame.lineno,
-                    "function": frame.name,
-                    "code": (frame.line or "")[:200],
+                    "file": os.path.relpath(filename, self.package_dir),
+                    "line": line,
+                    "function": frame.f_code.co_qualname,  # MLP.forward, not just forward: names the method
+                    "code": linecache.getline(filename, line).strip()[:200],
                 })
         if isinstance(exc, SyntaxError) and exc.filename and exc.filename.startswith(self.package_dir + os.sep):
             frames.append({"file": os.path.relpath(exc.filename, self.package_dir), "line": exc.lineno or 0,
