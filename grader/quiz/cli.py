@@ -1,4 +1,5 @@
-"""`nn-grader quiz ...`: validate, take, grade, seal and list quizzes. Commands parse, call the library, render.
+"""`nn-grader quiz ...`: validate, take, grade, seal, export and list quizzes. Commands parse, call the library,
+render.
 
 Exit codes: 0 success; 1 problems in a quiz or answers file (all reported); 2 usage errors (click's own).
 """
@@ -19,6 +20,7 @@ from grader.quiz.answers import read_answers
 from grader.quiz.catalog import SUFFIXES, available_quizzes, resolve_quiz
 from grader.quiz.checks import DEFAULT_SEEDS
 from grader.quiz.grading import grade_answers
+from grader.quiz.html_export import export_html
 from grader.quiz.keys import key_for
 from grader.quiz.loader import load_quiz
 from grader.quiz.locks import DEFAULT_COST
@@ -220,13 +222,43 @@ def _render_result(result: QuizResult) -> None:
               help="scrypt N for the locks (a power of two); each lock costs this much to open.")
 def seal(name: str, tier: str, output: Path, cost: int) -> None:
     """Write the student copy of open quiz NAME for a key-protection tier."""
-    if cost < 2 or cost & (cost - 1):
-        raise click.BadParameter("must be a power of two, e.g. 16384", param_hint="--cost")
+    _check_cost(cost)
     found = _load(name)
     if found.tier != "open":
         _fail([Problem(found.file, None, "tier", f"only an open quiz can be sealed; this is a {found.tier} copy")])
     output.write_text(dump_yaml(seal_quiz(found, tier, cost=cost)), encoding="utf-8")
     click.echo(f"Wrote the {tier} copy of {found.id} to {output}.")
+
+
+@quiz.command()
+@click.argument("name")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Write the quiz page to this file: one self-contained HTML file that works offline.")
+@lang_option
+@click.option("--cost", type=int, default=DEFAULT_COST, show_default=True,
+              help="scrypt N for the locks when NAME is an open quiz (a sealed copy keeps its own).")
+@click.option("--student", default=None,
+              help=f"Make the page for one student (needed when ${SECRET_ENV} is set; the page then holds only "
+                   "that student's seed).")
+def export(name: str, html_file: Path, lang: str | None, cost: int, student: str | None) -> None:
+    """Write quiz NAME as a page to take in a browser, in the sealed tier: no answer in plain text."""
+    _check_cost(cost)
+    found = _load(name)
+    try:
+        page = export_html(found, lang=_lang(lang, found), cost=cost, student=student,
+                           secret=os.environ.get(SECRET_ENV, ""))
+    except QuizError as error:
+        _fail(error.problems)
+    except ValueError as error:
+        raise click.UsageError(f"{error} (${SECRET_ENV} is set)") from None
+    html_file.write_text(page, encoding="utf-8")
+    click.echo(f"Wrote the quiz page of {found.id} to {html_file} ({len(page.encode()) // 1024} KB); "
+               "open it in a browser, no network needed.")
+
+
+def _check_cost(cost: int) -> None:
+    if cost < 2 or cost & (cost - 1):
+        raise click.BadParameter("must be a power of two, e.g. 16384", param_hint="--cost")
 
 
 def _load(name: str) -> Quiz:
