@@ -1,0 +1,81 @@
+"""Gathering a report's figures: the student's side from a worker of its own, the reference's in this process.
+
+The grade is already decided when this runs; nothing here changes it. The submission is staged afresh and a new
+worker started through the sandbox client (student code never runs in this process). The student's side of every
+figure shares ``FIGURE_SECONDS``, each call is bounded by ``asking.CALL_SECONDS`` (a whole training run by
+``training.FIT_SECONDS``), and a function whose check already timed out or crashed is not run again. Past the budget
+the remaining figures show the reference's side with a note.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from grader.figures.asking import CALL_SECONDS, Asker
+from grader.figures.curves import activation_curve, loss_curve
+from grader.figures.gradients import gradient_errors
+from grader.figures.model import Figure, Figures
+from grader.figures.plan import Request, plan
+from grader.figures.training import capstone_curves, depth_norms
+from grader.grading import exercise_module_files
+from grader.i18n import language, tr
+from grader.results import GradeResult
+from grader.sandbox.client import Submission, Worker
+from grader.sandbox.isolation import SandboxError
+from grader.sandbox.limits import Limits
+from grader.submission import stage
+
+FIGURE_SECONDS = 15.0  # the student's side of all figures of one report together
+CAPSTONE_SEED = 0  # the seed the capstone's docstring describes (weights and shuffling)
+ALREADY_FAILED = ("timeout", "crashed")
+
+BUILDERS: dict[str, Callable[[Request, Asker, int], Figure]] = {
+    "activation": lambda request, ask, seed: activation_curve(request, ask),
+    "derivative": lambda request, ask, seed: activation_curve(request, ask),
+    "loss": lambda request, ask, seed: loss_curve(request, ask),
+    "gradient": gradient_errors,
+    "training": lambda request, ask, seed: capstone_curves(request, ask, CAPSTONE_SEED),
+    "depth": depth_norms,
+}
+
+
+def gather_figures(result: GradeResult, source: Path, limits: Limits | None = None) -> Figures:
+    """The figures ``result`` calls for (see ``grader.figures.plan``), from the submission in folder ``source``."""
+    requests = plan(result)
+    with language(result.language):
+        if not requests:
+            return Figures()
+        with tempfile.TemporaryDirectory(prefix="nn-grader-figures-") as tmp:
+            stage(Path(source), exercise_module_files(), Path(tmp))
+            worker, note = _start_worker(Path(tmp), limits)
+            try:
+                ask = Asker(Submission(worker) if worker else None, time.monotonic() + FIGURE_SECONDS,
+                            FIGURE_SECONDS, refusal=note)
+                return Figures([build(request, ask, result.seed) for request in requests], note)
+            finally:
+                if worker is not None:
+                    worker.close()
+
+
+def build(request: Request, ask: Asker, seed: int) -> Figure:
+    """One figure; a fault of the grader's own becomes the figure's problem, so the report still renders."""
+    failed = [c for c in request.checks if c.outcome in ALREADY_FAILED]
+    if failed and len(failed) == len(request.checks):
+        ask = ask.refusing(tr("report.problem.from_check", message=failed[0].message))
+    try:
+        return BUILDERS[request.kind](request, ask, seed)
+    except Exception as exc:  # noqa: BLE001 -- a bug of the grader's must not cost the student their report
+        return Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks],
+                      problem=tr("report.problem.figure_error", detail=f"{type(exc).__name__}: {exc}"))
+
+
+def _start_worker(root: Path, limits: Limits | None) -> tuple[Worker | None, str]:
+    base = limits or Limits()
+    try:
+        return Worker(root, replace(base, call_seconds=min(base.call_seconds, CALL_SECONDS))), ""
+    except (SandboxError, OSError) as exc:
+        return None, tr("report.problem.no_worker", detail=str(exc))

@@ -1,0 +1,164 @@
+"""The two training pictures, computed from the student's own code beside the reference's.
+
+- The capstone: the student's ``fit`` trains their MLP with their SGD on the XOR blobs, once with plain SGD and once
+  with momentum, both from the reference's initial weights; the loss per epoch, with the reference's two runs.
+- Vanishing gradients: a stack of ``DEPTH`` dense layers of ``WIDTH`` units, all sigmoid or all ReLU, on the same
+  Glorot-uniform weights; the loss L = sum(a_L * g) for a random upstream g is backpropagated with the student's
+  dense_backward and activation derivatives, and ||dL/dW_i|| is drawn per layer on a log scale. Each sigmoid
+  layer multiplies the gradient by sigmoid'(z) <= 0.25, so the first layer's norm is orders of magnitude below
+  ReLU's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from grader import reference
+from grader.compare import describe_value, format_number
+from grader.figures.asking import Asker, Unusable, as_array, student_side
+from grader.figures.model import REFERENCE, STUDENT, Figure, Line, Panel
+from grader.figures.plan import Request
+from grader.i18n import tr
+
+FIT_SECONDS = 10.0  # one whole training run in one call; the reference's takes a few hundredths of a second
+DEPTH, WIDTH, BATCH = 10, 32, 16
+STACKS = ("sigmoid", "relu")
+
+
+def capstone_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
+    """The capstone's loss per epoch, plain SGD (group 0) and momentum (group 1), the student's and the reference's."""
+    settings = reference.resolve("training.CAPSTONE")
+    figure = Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks])
+    panel = Panel("", tr("report.axis.epoch"), tr("report.axis.loss"), threshold=settings["target_loss"],
+                  threshold_label=tr("report.series.target_loss", loss=f"{settings['target_loss']:g}"))
+    figure.panels.append(panel)
+    epochs = np.arange(1, settings["epochs"] + 1, dtype=np.float64)
+    runs = [(0.0, tr("report.series.plain_sgd")),
+            (settings["momentum"], tr("report.series.momentum", momentum=f"{settings['momentum']:g}"))]
+    starts = []
+    for group, (momentum, label) in enumerate(runs):
+        model = _reference_model(settings, seed)
+        starts.append({key: value.copy() for key, value in model.params.items()})
+        history = reference.call("training.fit", model, *reference.call("training.capstone_data"), settings["loss"],
+                                 reference.resolve("optimizers.SGD")(settings["learning_rate"], momentum),
+                                 settings["epochs"], settings["batch_size"], seed)
+        panel.lines.append(Line(f"{tr('report.series.reference')}, {label}", epochs, np.array(history), REFERENCE,
+                                group))
+    with student_side(figure):
+        for group, (momentum, label) in enumerate(runs):
+            history = student_fit(ask, settings, momentum, starts[group], seed)
+            panel.lines.append(Line(f"{tr('report.series.student')}, {label}", epochs, history, STUDENT, group))
+    figure.summary = _capstone_summary(panel, settings["target_loss"])
+    return figure
+
+
+def student_fit(ask: Asker, settings: dict, momentum: float, start: dict[str, np.ndarray], seed: int) -> np.ndarray:
+    """The student's fit of their MLP (from the weights ``start``) with their SGD: the loss of every epoch."""
+    x, y = reference.call("training.capstone_data")
+    model = ask.new("network.MLP", settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
+                    output_activation=settings["output_activation"], seed=seed)
+    model.set("params", start)
+    optimizer = ask.new("optimizers.SGD", learning_rate=settings["learning_rate"], momentum=momentum)
+    history = ask.call("training.fit", model, x, y, settings["loss"], optimizer, settings["epochs"],
+                       settings["batch_size"], seed, timeout=FIT_SECONDS)
+    return as_history(history, settings["epochs"])
+
+
+def as_history(value: Any, epochs: int) -> np.ndarray:
+    """fit's reply as ``epochs`` finite floats; ``Unusable`` for anything else."""
+    history = None
+    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.dtype.kind in "iuf"):
+        try:
+            history = np.array(value, dtype=np.float64)
+        except (TypeError, ValueError):  # an element that is not a number
+            pass
+    if history is None or history.shape != (epochs,) or not np.all(np.isfinite(history)):
+        raise Unusable(tr("report.problem.history", got=describe_value(value), epochs=epochs))
+    return history
+
+
+def depth_norms(request: Request, ask: Asker, seed: int) -> Figure:
+    """||dL/dW_i|| per layer of a sigmoid and a ReLU stack: the reference's panel, then the student's."""
+    figure = Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks])
+    weights, x, upstream = deep_stack(seed)
+    layers = np.arange(1, DEPTH + 1, dtype=np.float64)
+    panels = [Panel(tr(f"report.series.{role}"), tr("report.axis.layer"), tr("report.axis.gradient_norm"),
+                    yscale="log") for role in (REFERENCE, STUDENT)]
+    figure.panels += panels
+    for group, activation in enumerate(STACKS):
+        norms = layer_gradient_norms(reference.call, activation, weights, x, upstream)
+        panels[0].lines.append(Line(activation, layers, norms, REFERENCE, group))
+    with student_side(figure):
+        for group, activation in enumerate(STACKS):
+            norms = layer_gradient_norms(ask.call, activation, weights, x, upstream)
+            panels[1].lines.append(Line(activation, layers, norms, STUDENT, group))
+    figure.summary = _depth_summary(figure)
+    return figure
+
+
+def deep_stack(seed: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Glorot-uniform weights of the ``DEPTH`` layers (WIDTH, WIDTH), an input batch and an upstream gradient."""
+    rng = np.random.default_rng(seed)
+    limit = np.sqrt(6.0 / (WIDTH + WIDTH))
+    weights = [rng.uniform(-limit, limit, size=(WIDTH, WIDTH)) for _ in range(DEPTH)]
+    return weights, rng.standard_normal((BATCH, WIDTH)), rng.standard_normal((BATCH, WIDTH))
+
+
+def layer_gradient_norms(call: Callable[..., Any], activation: str, weights: list[np.ndarray], x: np.ndarray,
+                         upstream: np.ndarray) -> np.ndarray:
+    """||dL/dW_i|| (Frobenius) for i = 1 .. DEPTH, with ``call(target, *args)`` running each piece.
+
+    Forward: z_i = dense_forward(a_{i-1}, W_i, 0), a_i = activation(z_i). Backward from g = upstream:
+    g = activation_grad(z_i) * g, then (g, grad_W_i, grad_b_i) = dense_backward(g, a_{i-1}, W_i).
+    """
+    def ask(target: str, *args: np.ndarray) -> np.ndarray:
+        return as_array(call(target, *args), target, (BATCH, WIDTH))
+
+    bias = np.zeros(WIDTH)
+    a, cache = x, []
+    for W in weights:
+        z = ask("layers.dense_forward", a, W, bias)
+        cache.append((a, z))
+        a = ask(f"activations.{activation}", z)
+    g, norms = upstream, []
+    for (a_prev, z), W in reversed(list(zip(cache, weights))):
+        g = ask(f"activations.{activation}_grad", z) * g
+        grads = call("layers.dense_backward", g, a_prev, W)
+        if not isinstance(grads, tuple) or len(grads) != 3:
+            raise Unusable(tr("report.problem.not_tuple", target="layers.dense_backward", n=3))
+        g = as_array(grads[0], "layers.dense_backward: grad_x", (BATCH, WIDTH))
+        norms.append(float(np.linalg.norm(as_array(grads[1], "layers.dense_backward: grad_W", W.shape))))
+    return np.array(norms[::-1])
+
+
+def _reference_model(settings: dict, seed: int) -> Any:
+    return reference.resolve("network.MLP")(settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
+                                            output_activation=settings["output_activation"], seed=seed)
+
+
+def _capstone_summary(panel: Panel, target_loss: float) -> str:
+    to_target = reference.resolve("training.epochs_to_target")
+
+    def epochs(role: str, group: int) -> str:
+        line = panel.line(role, group)
+        reached = to_target(list(line.y), target_loss) if line is not None else None
+        return tr("report.never") if reached is None else str(reached)
+
+    if panel.line(STUDENT, 1) is None:
+        return tr("report.summary.capstone_reference", target=f"{target_loss:g}", plain=epochs(REFERENCE, 0),
+                  momentum=epochs(REFERENCE, 1))
+    return tr("report.summary.capstone", target=f"{target_loss:g}", plain=epochs(STUDENT, 0),
+              momentum=epochs(STUDENT, 1), ref_plain=epochs(REFERENCE, 0), ref_momentum=epochs(REFERENCE, 1))
+
+
+def _depth_summary(figure: Figure) -> str:
+    first = {(ln.role, ln.label): format_number(float(ln.y[0])) for ln in figure.lines(REFERENCE) +
+             figure.lines(STUDENT)}
+    reference_side = dict(ref_sigmoid=first[REFERENCE, "sigmoid"], ref_relu=first[REFERENCE, "relu"])
+    if (STUDENT, "relu") not in first:
+        return tr("report.summary.depth_reference", **reference_side)
+    return tr("report.summary.depth", sigmoid=first[STUDENT, "sigmoid"], relu=first[STUDENT, "relu"],
+              **reference_side)

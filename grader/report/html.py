@@ -1,0 +1,355 @@
+"""The HTML report: one self-contained file with the score table and the figures of what failed.
+
+Everything is inline -- the CSS, and each figure as an SVG element -- and nothing points outside the file (no script,
+font, stylesheet or image URL), so it opens offline and can be mailed or attached to a grade as it is. It reads a
+``GradeResult`` and the ``Figures`` gathered for it (``grader.figures``), and computes nothing but sums. Outcomes
+are spelled out in words, never shown by colour alone; headings, table headers and figure titles are real markup
+for screen readers. Without matplotlib the page renders the same with a note in place of the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html import escape
+
+from grader import mistakes
+from grader.figures.draw import plotting_available, svg_of
+from grader.figures.model import Figure, Figures
+from grader.figures.training import DEPTH, WIDTH
+from grader.gradcheck import GRADIENT_TOLERANCE
+from grader.i18n import language, tr
+from grader.results import CheckResult, GradeResult, PartResult
+
+WIDE_KINDS = ("gradient", "depth")  # figures that span both columns of the grid (several panels side by side)
+
+
+def render_html(result: GradeResult, figures: Figures | None = None) -> str:
+    """The report page of ``result`` with ``figures`` (None: none were gathered, e.g. without matplotlib)."""
+    figures = figures or Figures()
+    with language(result.language):
+        drawn = _Drawn(figures)
+        body = [_banner(result), '<main id="main" class="wrap">', _summary(result), *_notes(figures)]
+        body += [_part(part, drawn) for part in result.parts]
+        body += [_training(drawn), "</main>", _footer(result)]
+        return _page(result, "\n".join(b for b in body if b))
+
+
+class _Drawn:
+    """The figures, each turned into its HTML once, and which check each explains."""
+
+    def __init__(self, figures: Figures) -> None:
+        self.figures = figures
+        self.by_check: dict[str, Figure] = {}
+        for figure in figures.items:
+            for check_id in figure.checks:
+                self.by_check.setdefault(check_id, figure)
+
+    def of_part(self, part: str) -> list[str]:
+        return [_figure(f, self._index(f)) for f in self.figures.of_part(part)]
+
+    def of_training(self) -> list[str]:
+        return [_figure(f, self._index(f)) for f in self.figures.of_training()]
+
+    def _index(self, figure: Figure) -> int:
+        return self.figures.items.index(figure)
+
+
+# -- the page ------------------------------------------------------------------------------------------------------
+
+
+def _page(result: GradeResult, body: str) -> str:
+    return "\n".join([
+        "<!DOCTYPE html>", f'<html lang="{escape(result.language)}">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<title>{_t("report.title", submission=result.submission)}</title>', f"<style>{CSS}</style>", "</head>",
+        "<body>", f'<a class="skip" href="#main">{_t("report.skip")}</a>', body, "</body>", "</html>", ""])
+
+
+def _banner(result: GradeResult) -> str:
+    counts = Counter(c.outcome for c in result.checks)
+    tally = " · ".join(f"{counts[o]} {_t(f'report.outcome.{o}')}" for o in _OUTCOME_ORDER if counts[o])
+    points, top = _pts(result.points), _pts(result.max_points)
+    return f"""<header class="banner">
+<div class="wrap banner-grid">
+<div>
+<p class="kicker">nn-grader</p>
+<h1>{_t("report.heading")}</h1>
+<p class="submission"><code>{escape(result.submission)}</code></p>
+</div>
+<div class="score">
+<p><span class="score-big">{points}</span><span class="score-of"> / {top}</span></p>
+<p class="score-words">{_t("report.score", points=points, max=top)}</p>
+{_meter(result.points, result.max_points, "meter")}
+<p class="tally">{tally}</p>
+</div>
+</div>
+</header>"""
+
+
+def _summary(result: GradeResult) -> str:
+    rows = []
+    for part in result.parts:
+        checks = (_t("report.not_graded") if part.ungradable
+                  else _t("report.passed_of", passed=part.passed_count, total=len(part.checks)))
+        rows.append(f'<tr><th scope="row"><a href="#part-{_slug(part.name)}">{escape(part.name)}</a></th>'
+                    f"<td>{escape(part.title)}</td><td>{checks}</td><td class=\"num\">"
+                    f"{_meter(part.points, part.max_points, 'mini-meter')}<span class=\"pts\">{_score(part)}</span>"
+                    "</td></tr>")
+    return f"""<section class="card" aria-labelledby="summary-heading">
+<h2 id="summary-heading">{_t("report.summary_heading")}</h2>
+<table class="summary">
+{_head(("report.col.part", ""), ("report.col.title", ""), ("report.col.checks", ""), ("report.col.points", "num"))}
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+<tfoot><tr><th scope="row" colspan="3">{_t("report.total")}</th><td class="num">{_score(result)}</td></tr></tfoot>
+</table>
+</section>"""
+
+
+def _notes(figures: Figures) -> list[str]:
+    notes = [] if plotting_available() else [tr("report.no_plots")]
+    notes += [figures.note] if figures.note else []
+    return [f'<aside class="note" role="note"><p>{escape(n)}</p></aside>' for n in notes]
+
+
+def _part(part: PartResult, drawn: _Drawn) -> str:
+    """A part's section: its figures first, then what failed, then (folded) what passed."""
+    slug = _slug(part.name)
+    lines = [f'<section class="card part" id="part-{slug}" aria-labelledby="part-{slug}-heading">',
+             f'<h2 id="part-{slug}-heading"><span class="part-name">{escape(part.name)}</span> '
+             f'<span class="part-title">{escape(part.title)}</span> '
+             f'<span class="part-points">{_score(part)}</span></h2>']
+    every_check = _folded(_t("report.show_checks", count=len(part.checks)), _checks_table(part.checks, drawn))
+    if part.ungradable:
+        return "\n".join(lines + [f'<pre class="message">{escape(part.diagnostic)}</pre>', every_check, "</section>"])
+    if part.checks and all(c.outcome == "not_implemented" for c in part.checks):
+        return "\n".join(lines + [f'<p class="todo">{_badge("not_implemented")} '
+                                  f'{_t("report.all_todo", count=len(part.checks))}</p>', every_check, "</section>"])
+    pictures = drawn.of_part(part.name)
+    if pictures:
+        lines += [f'<h3>{_t("report.figures_heading")}</h3>', '<div class="figures">', *pictures, "</div>"]
+    failing, passed = [c for c in part.checks if not c.passed], [c for c in part.checks if c.passed]
+    if failing:
+        lines.append(_checks_table(failing, drawn))
+    if passed:
+        summary = _t("report.others_passed" if failing else "report.all_passed", count=len(passed))
+        lines.append(_folded(summary, _checks_table(passed, drawn)))
+    return "\n".join(lines + ["</section>"])
+
+
+def _checks_table(checks: list[CheckResult], drawn: _Drawn) -> str:
+    head = _head(("report.col.outcome", ""), ("report.col.check", ""), ("report.col.points", "num"),
+                 ("report.col.details", ""))
+    rows = "\n".join(_check_row(c, drawn.by_check.get(c.id)) for c in checks)
+    return f'<table class="checks">\n{head}\n<tbody>\n{rows}\n</tbody>\n</table>'
+
+
+def _check_row(check: CheckResult, figure: Figure | None) -> str:
+    details = []
+    if check.message and not check.passed and check.outcome != "ungradable":
+        details.append(f'<pre class="message">{escape(check.message)}</pre>')
+    if check.mistake:
+        details.append(f'<p class="mistake"><span class="tag">{_t("report.mistake")}</span> '
+                       f"{escape(_mistake_name(check.mistake))}</p>")
+    if check.hint:
+        details.append(f'<p class="hint"><strong>{_t("report.hint")}:</strong> {escape(check.hint)}</p>')
+    if check.output and not check.passed:
+        details.append(_folded(_t("report.output"), f"<pre>{escape(check.output.rstrip()[-1500:])}</pre>", "output"))
+    if figure is not None:
+        details.append(f'<p class="see"><a href="#{figure.id}">{_t("report.see_figure")}</a></p>')
+    return (f'<tr id="{_check_anchor(check.id)}" class="row-{check.outcome}"><td>{_badge(check.outcome)}</td>'
+            f'<td class="check-title">{escape(check.title)}<span class="check-id">{escape(check.name)}</span></td>'
+            f'<td class="num">{_pts(check.points)} / {_pts(check.max_points)}</td>'
+            f'<td class="details">{"".join(details)}</td></tr>')
+
+
+def _training(drawn: _Drawn) -> str:
+    pictures = drawn.of_training()
+    if not pictures:
+        return ""
+    return "\n".join(['<section class="card" id="training" aria-labelledby="training-heading">',
+                      f'<h2 id="training-heading">{_t("report.training_heading")}</h2>',
+                      f'<p class="lead">{_t("report.training_lead")}</p>', '<div class="figures">', *pictures,
+                      "</div>", "</section>"])
+
+
+def _figure(figure: Figure, index: int) -> str:
+    """A figure: its SVG (when matplotlib can draw it), a caption, what the data shows, and any problem."""
+    title = tr(f"report.title.{figure.kind}", name=figure.target)
+    picture, problems = "", [figure.problem]
+    if figure.panels and plotting_available():
+        try:
+            picture = svg_of(figure, title=title, salt=f"nn-grader-figure-{index}")
+        except Exception as exc:  # noqa: BLE001 -- one figure that cannot be drawn must not cost the whole page
+            problems.append(tr("report.problem.figure_error", detail=f"{type(exc).__name__}: {exc}"))
+    caption = tr(f"report.caption.{figure.kind}", tolerance=f"{GRADIENT_TOLERANCE:g}", layers=DEPTH, width=WIDTH)
+    lines = [f'<p class="fig-caption"><strong>{escape(title)}</strong>. {escape(caption)}</p>']
+    if figure.summary:
+        lines.append(f'<p class="fig-summary">{escape(figure.summary)}</p>')
+    if any(problems):
+        lines.append(f'<p class="fig-problem" role="note">{escape(" ".join(filter(None, problems)))}</p>')
+    if figure.checks:
+        links = ", ".join(f'<a href="#{_check_anchor(c)}">{escape(c.partition("::")[2])}</a>' for c in figure.checks)
+        lines.append(f'<p class="fig-explains">{_t("report.explains")} {links}</p>')
+    wide = " wide" if figure.kind in WIDE_KINDS and len(figure.panels) > 1 else ""
+    return (f'<figure class="plot{wide}" id="{figure.id}">\n{picture}\n<figcaption>{"".join(lines)}</figcaption>\n'
+            "</figure>")
+
+
+def _footer(result: GradeResult) -> str:
+    v = result.versions
+    reproduce = _t("report.reproduce", seed=result.seed, suites=result.suite_hash, python=v.get("python", "?"),
+                   numpy=v.get("numpy", "?"), version=v.get("nn-grader", "?"), seconds=f"{result.duration:.2f}")
+    return f'<footer class="wrap"><p>{reproduce}</p><p>{_t("report.offline")}</p></footer>'
+
+
+# -- small pieces --------------------------------------------------------------------------------------------------
+
+_OUTCOME_ORDER = ("passed", "failed", "error", "timeout", "crashed", "not_implemented", "ungradable")
+
+
+def _t(key: str, **params: object) -> str:
+    """The message ``key`` in the report's language, escaped for HTML."""
+    return escape(tr(key, **params))
+
+
+def _head(*columns: tuple[str, str]) -> str:
+    """A table's header row: (message key, CSS class) per column."""
+    cells = "".join(f'<th scope="col"{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>{_t(key)}</th>'
+                    for key, cls in columns)
+    return f"<thead><tr>{cells}</tr></thead>"
+
+
+def _badge(outcome: str) -> str:
+    return f'<span class="badge o-{outcome}">{_t(f"report.outcome.{outcome}")}</span>'
+
+
+def _meter(points: float, top: float, css: str) -> str:
+    """A bar filled to points / top; hidden from screen readers, which read the numbers beside it."""
+    return f'<span class="{css}" aria-hidden="true"><span style="width: {100 * points / top if top else 0:.1f}%">' \
+           "</span></span>"
+
+
+def _folded(summary: str, inner: str, css: str = "passed") -> str:
+    return f'<details class="{css}"><summary>{summary}</summary>\n{inner}\n</details>'
+
+
+def _score(graded: GradeResult | PartResult) -> str:
+    return f"{_pts(graded.points)} / {_pts(graded.max_points)}"
+
+
+def _mistake_name(mistake_id: str) -> str:
+    try:
+        return mistakes.find(mistake_id).name
+    except LookupError:
+        return mistake_id
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
+
+
+def _check_anchor(check_id: str) -> str:
+    return "check-" + _slug(check_id)
+
+
+def _pts(x: float) -> str:
+    return f"{x:g}"
+
+
+CSS = """
+:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f3f5f8; --card: #ffffff; --link: #0a5bbd;
+  --good: #1a7f37; --bad: #cf222e; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: var(--bg); color: var(--ink); line-height: 1.5;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans KR", "Apple SD Gothic Neo",
+  "Malgun Gothic", "Helvetica Neue", Arial, sans-serif; }
+a { color: var(--link); }
+code, pre, .check-id { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono",
+  "D2Coding", monospace; }
+.wrap { max-width: 1200px; margin: 0 auto; padding: 0 24px; }
+.skip { position: absolute; left: -999px; top: 0; background: #fff; padding: 8px 12px; z-index: 10; }
+.skip:focus { left: 8px; top: 8px; }
+.banner { background: linear-gradient(120deg, #0b3558 0%, #13507f 60%, #1b6a8f 100%); color: #fff;
+  padding: 22px 0 20px; margin-bottom: 22px; }
+.banner-grid { display: grid; grid-template-columns: 1fr 360px; gap: 32px; align-items: center; }
+.kicker { margin: 0; text-transform: uppercase; letter-spacing: .12em; font-size: 12px; opacity: .8; }
+.banner h1 { margin: 2px 0 6px; font-size: 30px; line-height: 1.2; font-weight: 650; }
+.submission { margin: 0; opacity: .9; word-break: break-all; }
+.submission code { background: rgba(255,255,255,.12); padding: 2px 8px; border-radius: 6px; font-size: 13px; }
+.score { background: rgba(255,255,255,.1); border: 1px solid rgba(255,255,255,.2); border-radius: 12px;
+  padding: 14px 18px; }
+.score p { margin: 0; }
+.score-words { margin-top: 2px !important; }
+.score-big { font-size: 40px; font-weight: 700; line-height: 1; }
+.score-of { font-size: 20px; opacity: .85; }
+.score-words { font-size: 13px; opacity: .85; }
+.meter { display: block; height: 8px; background: rgba(255,255,255,.25); border-radius: 4px; overflow: hidden;
+  margin: 10px 0 8px; }
+.meter span { display: block; height: 100%; background: #4ac26b; border-radius: 4px; }
+.tally { font-size: 13px; opacity: .92; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 18px 22px 20px;
+  margin-bottom: 20px; box-shadow: 0 1px 2px rgba(31,35,40,.04); }
+.card h2 { margin: 0 0 12px; font-size: 20px; line-height: 1.3; display: flex; flex-wrap: wrap; gap: 4px 12px;
+  align-items: baseline; }
+.card h3 { font-size: 15px; margin: 14px 0 10px; color: #24292f; }
+.part-name { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.part-title { font-weight: 400; color: var(--muted); font-size: 15px; flex: 1; }
+.part-points { font-variant-numeric: tabular-nums; font-size: 16px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line); }
+thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); font-weight: 600;
+  border-bottom: 2px solid var(--line); }
+tfoot th, tfoot td { border-bottom: 0; font-weight: 700; }
+.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.summary tbody td:nth-child(2) { color: var(--muted); }
+.summary .pts { display: inline-block; min-width: 64px; }
+.mini-meter { display: inline-block; width: 80px; height: 6px; background: #e6eaef; border-radius: 3px;
+  margin-right: 10px; vertical-align: middle; overflow: hidden; }
+.mini-meter span { display: block; height: 100%; background: var(--good); }
+.checks { font-size: 14px; }
+.checks td:first-child { width: 118px; }
+.checks td.num { width: 80px; }
+.check-title { width: 34%; }
+.check-id { display: block; color: var(--muted); font-size: 11.5px; word-break: break-all; margin-top: 2px; }
+.badge { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: 12px; font-weight: 600;
+  white-space: nowrap; border: 1px solid transparent; }
+.o-passed { background: #dafbe1; color: #116329; border-color: #aceebb; }
+.o-failed { background: #ffebe9; color: #a40e26; border-color: #ffcecb; }
+.o-error, .o-timeout, .o-crashed { background: #fff1e5; color: #953800; border-color: #ffd8b5; }
+.o-not_implemented { background: #fff8c5; color: #7d4e00; border-color: #f2e39b; }
+.o-ungradable { background: #eaeef2; color: #424a53; border-color: #d1d9e0; }
+.row-passed td { color: var(--muted); }
+.details > :first-child { margin-top: 0; }
+.details p { margin: 6px 0 0; }
+pre.message, .output pre { margin: 0; white-space: pre-wrap; word-break: break-word; background: #f6f8fa;
+  border: 1px solid #e6eaef; border-radius: 6px; padding: 8px 10px; font-size: 12.5px; line-height: 1.45; }
+.tag { display: inline-block; background: #8250df; color: #fff; border-radius: 4px; padding: 0 6px;
+  font-size: 11.5px; font-weight: 600; margin-right: 6px; }
+.hint { color: #24292f; }
+details > summary { cursor: pointer; color: var(--muted); }
+details.passed { margin-top: 10px; }
+details.passed[open] > summary { margin-bottom: 6px; }
+.figures { margin: 4px 0 16px; display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr)); gap: 18px; }
+figure.plot { margin: 0; border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px 10px;
+  background: #fff; }
+figure.plot.wide { grid-column: 1 / -1; }
+figure.plot svg { display: block; width: 100%; height: auto; }
+figcaption { font-size: 13.5px; color: var(--ink); margin-top: 6px; }
+figcaption p { margin: 4px 0 0; }
+.fig-summary { color: #24292f; }
+.fig-problem { background: #fff8c5; border-left: 3px solid #d4a72c; padding: 4px 8px; border-radius: 4px;
+  white-space: pre-wrap; }
+.fig-explains { color: var(--muted); font-size: 12.5px; }
+.lead { margin: 0 0 14px; color: var(--muted); }
+.todo { margin: 0; }
+.note { background: #ddf4ff; border: 1px solid #b6e3ff; border-radius: 10px; padding: 10px 16px; margin-bottom: 20px; }
+.note p { margin: 0; }
+footer { color: var(--muted); font-size: 12.5px; padding-bottom: 32px; }
+footer p { margin: 4px 0; }
+@media (max-width: 900px) { .banner-grid { grid-template-columns: 1fr; } .figures { grid-template-columns: 1fr; } }
+@media print { body { background: #fff; } .banner { color: #000; background: none; } .card { box-shadow: none; } }
+"""
