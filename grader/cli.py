@@ -58,8 +58,10 @@ def main() -> None:
 @click.option("--lang", type=click.Choice(available_languages()), default="en", show_default=True,
               help="Language of the feedback.")
 @click.option("--verbose", "-v", is_flag=True, help="List passed checks too.")
+@click.option("--html", "html", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a self-contained HTML report with plots of what failed to this file.")
 def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | None, seed: int | None, lang: str,
-          verbose: bool) -> None:
+          verbose: bool, html: Path | None) -> None:
     """Grade a submission, part by part (all parts unless PARTS are named)."""
     from grader.grading import DEFAULT_SEED, grade
     from grader.report import RENDERERS
@@ -68,6 +70,11 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
         result = grade(submission, list(parts), seed=DEFAULT_SEED if seed is None else seed, lang=lang)
     except (UnknownPart, SubmissionError) as exc:
         raise click.UsageError(str(exc)) from None
+    if html:
+        from grader.figures import report_figures
+        from grader.report.html import render_html
+
+        html.write_text(render_html(result, report_figures(result, submission)), encoding="utf-8")
     colour = fmt == "text" and output is None and sys.stdout.isatty()
     text = RENDERERS[fmt](result, verbose=verbose, colour=colour)
     if output:

@@ -34,10 +34,12 @@ SECRET_ENV = "NN_GRADER_COURSE_SECRET"
 @click.option("--import-seconds", type=click.FloatRange(0.1), default=None, help="Time limit of one import.")
 @click.option("--seed", type=int, default=None, help="Seed of the generated inputs.")
 @click.option("--lang", type=click.Choice(available_languages()), default="en", show_default=True)
+@click.option("--html", is_flag=True,
+              help="Also write each student's HTML report, with plots from their own code, beside their feedback.")
 @click.argument("parts", nargs=-1)
 def autograde(submissions: Path, output: Path, workers: int | None, quizzes: tuple[Path, ...], only: tuple[str, ...],
               force: bool, shard: str | None, budget: float, call_seconds: float | None,
-              import_seconds: float | None, seed: int | None, lang: str, parts: tuple[str, ...]) -> None:
+              import_seconds: float | None, seed: int | None, lang: str, html: bool, parts: tuple[str, ...]) -> None:
     """Grade every student in SUBMISSIONS (one folder or zip each) on PARTS (all unless named)."""
     from dataclasses import replace
 
@@ -56,7 +58,8 @@ def autograde(submissions: Path, output: Path, workers: int | None, quizzes: tup
         limits = replace(limits, import_seconds=import_seconds)
     quiz_files = tuple(f for q in quizzes for f in (sorted(q.glob("*.yaml")) if q.is_dir() else [q]))
     settings = ClassSettings(parts=parts, seed=DEFAULT_SEED if seed is None else seed, lang=lang, limits=limits,
-                             quizzes=quiz_files, quiz_secret=os.environ.get(SECRET_ENV, ""))
+                             quizzes=quiz_files, quiz_secret=os.environ.get(SECRET_ENV, ""),
+                             html_output=output.resolve() if html else None)
     progress = Progress()
     try:
         click.echo(f"{submissions}: {layout_of(submissions)} layout", err=True)

@@ -22,9 +22,10 @@ from typing import Any
 
 from grader import parts as course
 from grader.classroom.archive import ArchiveError, unpack
-from grader.classroom.records import RECORD_SCHEMA
+from grader.classroom.records import RECORD_SCHEMA, record_path, write_atomic
 from grader.classroom.roster import IGNORED, Student
 from grader.grading import DEFAULT_SEED, grade, versions
+from grader.results import GradeResult
 from grader.sandbox.limits import Limits
 
 MAX_DEPTH = 4
@@ -42,6 +43,7 @@ class ClassSettings:
     quiz_secret: str = ""
     part_max: dict[str, float] = field(default_factory=dict)  # filled in by autograde from the suites
     quiz_max: dict[str, float] = field(default_factory=dict)  # filled in by autograde from the quizzes
+    html_output: Path | None = None  # the run's output folder, when each student also gets an HTML report
 
     def key(self) -> dict[str, Any]:
         """What a record must have been graded under to count as current (see grader.classroom.records)."""
@@ -52,6 +54,7 @@ class ClassSettings:
             "parts": [p.name for p in selected],
             "suite_hash": course.suite_hash(selected),
             "quizzes": {str(Path(q).name): _file_hash(q) for q in self.quizzes},
+            **({"html": True} if self.html_output is not None else {}),  # a record without its page is not current
         }
 
 
@@ -79,10 +82,28 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path) -> d
         return _finish(record, "no_code", f"no exercise module ({', '.join(modules)}) was found", started)
     result = grade(code_dir, list(settings.parts), seed=settings.seed, lang=settings.lang, limits=settings.limits)
     result.submission = f"{student.source.name}/{code_dir.relative_to(root).as_posix()}".rstrip("/.")
+    page_problem = ""
+    if settings.html_output is not None:
+        page_problem = write_report_page(settings.html_output, student.id, result, code_dir, settings.limits)
     record["code"] = result.to_dict()
     record["parts"] = {p.name: {"points": p.points, "max_points": p.max_points} for p in result.parts}
     record["versions"] = result.versions
-    return _finish(record, "graded", "", started)
+    return _finish(record, "graded", page_problem, started)
+
+
+def write_report_page(output: Path, student_id: str, result: GradeResult, code_dir: Path,
+                      limits: Limits | None) -> str:
+    """Write the student's HTML report, its figures drawn from their own code, beside their feedback
+    (``<output>/students/<id>.html``); returns "" or, if the page could not be made, why (the grade stands)."""
+    from grader.figures import report_figures
+    from grader.report.html import render_html
+
+    try:
+        write_atomic(record_path(output, student_id, ".html"),
+                     render_html(result, report_figures(result, code_dir, limits)))
+    except Exception as exc:  # noqa: BLE001 -- the page is an extra: its failure must not cost the student a grade
+        return f"the HTML report could not be written: {type(exc).__name__}: {exc}"
+    return ""
 
 
 def grade_quiz(root: Path, quiz_path: Path, student_id: str, settings: ClassSettings) -> tuple[str, dict[str, Any]]:
