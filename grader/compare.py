@@ -66,6 +66,33 @@ class Call:
         return ""
 
 
+@dataclass(frozen=True)
+class MethodCall(Call):
+    """A call of a method of an exercise class: ``target`` is ``"network.MLP.forward"``.
+
+    As catalogued mistakes of methods expect, ``args`` start with the grader-side reference instance in the state the
+    student's object was in. The description leaves that instance out and shows ``model``, how the student's object
+    was built, and ``after``, the call that put it in its state, if any:
+    ``MLP([4, 6, 5, 3], hidden_activation='tanh', output_activation='sigmoid').forward(x=float64[7, 4])``.
+    """
+
+    model: str = ""
+    after: str = ""
+
+    def named_args(self) -> dict[str, Any]:
+        owner, _, method = self.target.rpartition(".")
+        try:
+            bound = inspect.signature(getattr(reference.resolve(owner), method)).bind(*self.args, **self.kwargs)
+        except (TypeError, ValueError, LookupError, ImportError, AttributeError):
+            return {**{f"arg{i}": a for i, a in enumerate(self.args[1:], 1)}, **self.kwargs}
+        return {key: value for key, value in bound.arguments.items() if key != "self"}
+
+    def describe(self) -> str:
+        owner = self.target.rpartition(".")[0].rpartition(".")[2]
+        shown = f"{self.model or owner}.{super().describe()}"
+        return tr("compare.after", call=shown, after=self.after) if self.after else shown
+
+
 def expect_value(got: Any, expected: Any, *, call: Call, what: str = "", rtol: float | None = None,
                  atol: float | None = None) -> None:
     """Compare any result: an array, a number, a tuple of arrays or a dict of arrays."""
@@ -145,7 +172,7 @@ def expect_unchanged(before: list, after: list, *, call: Call) -> None:
     for i, (b, a) in enumerate(zip(before, after)):
         if isinstance(b, np.ndarray) and (not isinstance(a, np.ndarray) or a.shape != b.shape
                                           or not np.array_equal(a, b, equal_nan=True)):
-            name = names[i] if i < len(names) else f"argument {i + 1}"
+            name = names[i] if i < len(names) else tr("compare.argument", n=i + 1)
             fail(tr("compare.mutated", call=call.describe(), name=name), hint=tr("hint.mutated"))
 
 
@@ -171,7 +198,8 @@ def mistake_hint(call: Call, got: Any, *, warned: bool = False) -> dict[str, str
 
 
 def describe_value(value: Any) -> str:
-    """A short description: ``float32[4, 3]``, ``0.25``, ``a tuple of 3``, ``an object of type Foo``."""
+    """A short description, in the student's language: ``float32[4, 3]``, ``0.25``, ``(0.5, float64[3, 2])``,
+    ``a list of 3``, ``an object of type Foo``."""
     if isinstance(value, np.ndarray):
         if value.size <= 4:
             return np.array2string(value, precision=4, separator=", ")
@@ -181,7 +209,7 @@ def describe_value(value: Any) -> str:
     if isinstance(value, tuple):
         return f"({', '.join(describe_value(v) for v in value)})"
     if isinstance(value, list):
-        return f"a list of {len(value)}"
+        return tr("compare.list", n=len(value))
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k!r}: {describe_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, Unsupported):

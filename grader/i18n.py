@@ -1,9 +1,10 @@
 """Every sentence the grader says to a student, in each language, comes from one catalogue per language.
 
 A language's catalogue is every ``grader/locale/<lang>/*.yaml`` file merged: flat ``key: template`` maps
-(``str.format`` templates), one file per area (``grader.yaml`` for the grader's own sentences, ``mistakes.yaml`` for
-the catalogue of mistakes). A key missing from a language falls back to English, so a partial translation never
-breaks a report.
+(``str.format`` templates), one file per area: ``grader.yaml`` for the grader's own sentences, ``mistakes.yaml`` for
+the catalogue of mistakes, ``check_<part>.yaml`` for the titles and failure texts of the hidden suite
+``grader/suites/check_<part>.py``, ``quiz.yaml`` for the quiz in the terminal. A key belongs to one file only. A key
+missing from a language falls back to English, so a partial translation never breaks a report.
 """
 
 from __future__ import annotations
@@ -32,8 +33,18 @@ def catalogue(lang: str) -> dict[str, str]:
     if not folder.is_dir():
         raise ValueError(f"no messages for language {lang!r}; available: {', '.join(available_languages())}")
     merged: dict[str, str] = {}
+    origin: dict[str, Path] = {}
     for path in sorted(folder.glob("*.yaml")):
-        merged.update(yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {})
+        messages = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        if not isinstance(messages, dict):
+            raise ValueError(f"{path}: expected a mapping of message keys to texts")
+        for key, template in messages.items():
+            if not isinstance(template, str):
+                raise ValueError(f"{path}: the message {key!r} must be a text, not {type(template).__name__}")
+            if key in origin:  # a later file would silently replace the first one's text
+                raise ValueError(f"{path}: the message {key!r} is already defined in {origin[key].name}")
+            origin[key] = path
+        merged.update(messages)
     return merged
 
 
@@ -52,7 +63,13 @@ def current_language() -> str:
     return _current.get()
 
 
-def tr(key: str, **params: object) -> str:
+def tr(key: str, /, **params: object) -> str:
     """The message ``key`` in the current language, filled with ``params``."""
     template = catalogue(_current.get()).get(key) or catalogue(DEFAULT_LANGUAGE)[key]
     return template.format(**params)
+
+
+def tr_or(key: str, default: str, /, **params: object) -> str:
+    """The message ``key`` as :func:`tr` gives it, or ``default`` where no language has it (a check or a part that
+    its instructor has not put in the catalogues yet keeps its English docstring)."""
+    return tr(key, **params) if key in catalogue(DEFAULT_LANGUAGE) else default

@@ -1,8 +1,9 @@
 """The parts of the course, discovered from the hidden suites: ``grader/suites/check_<part>.py`` grades
 ``<part>.py`` of a submission. Adding an exercise means adding its suite file; nothing here changes.
 
-A suite's module docstring gives the part's title (its first line) and a module-level ``ORDER = n`` its place in
-the course. Both are read without importing the suite.
+A suite's module docstring gives the part's English title (its first line; the catalogues hold it, and its
+translations, as ``part.<part>.title``) and a module-level ``ORDER = n`` its place in the course. Both are read
+without importing the suite.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.i18n import tr_or
+
 SUITES_DIR = Path(__file__).parent / "suites"
 SUITE_PREFIX = "check_"
 
@@ -19,9 +22,14 @@ SUITE_PREFIX = "check_"
 @dataclass(frozen=True)
 class Part:
     name: str  # also the student's module: <name>.py
-    title: str
+    docstring_title: str  # the first line of the suite's docstring
     order: int
     path: Path
+
+    @property
+    def title(self) -> str:
+        """The part's title in the current language (``part.<name>.title``), else its docstring's."""
+        return tr_or(f"part.{self.name}.title", self.docstring_title)
 
     @property
     def module_file(self) -> str:
@@ -68,4 +76,4 @@ def _read_part(path: Path) -> Part:
                 and node.targets[0].id == "ORDER" and isinstance(node.value, ast.Constant)):
             order = int(node.value.value)
     name = path.stem.removeprefix(SUITE_PREFIX)
-    return Part(name=name, title=docstring.splitlines()[0] if docstring else name, order=order, path=path)
+    return Part(name=name, docstring_title=docstring.splitlines()[0] if docstring else name, order=order, path=path)

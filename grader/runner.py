@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 
 from grader.compare import CheckFailure
-from grader.i18n import tr
+from grader.i18n import tr, tr_or
 from grader.inputs import Inputs
-from grader.parts import SUITES_DIR, Part
+from grader.parts import SUITE_PREFIX, SUITES_DIR, Part
 from grader.results import CheckResult
 from grader.sandbox.client import Submission
 from grader.sandbox.faults import SubmissionFault
@@ -195,9 +195,11 @@ def points_of(item: pytest.Item) -> float:
 
 
 def check_title(item: pytest.Item) -> str:
-    """The first line of the check's docstring, or its name made readable."""
+    """The check's title in the current language: ``check.<part>.<function>`` from the catalogues, else the first
+    line of its docstring, else its name made readable; a parametrized check's parameters lead: ``sigmoid: ...``."""
     doc = getattr(getattr(item, "function", None), "__doc__", None)
-    title = doc.strip().splitlines()[0] if doc and doc.strip() else item.originalname.removeprefix("test_").replace("_", " ")
+    english = doc.strip().splitlines()[0] if doc and doc.strip() else item.originalname.removeprefix("test_").replace("_", " ")
+    title = tr_or(f"check.{item.path.stem.removeprefix(SUITE_PREFIX)}.{item.originalname}", english)
     callspec = getattr(item, "callspec", None)
     return f"{callspec.id}: {title}" if callspec else title
 

@@ -102,7 +102,8 @@ def test_backward_twice_gives_the_same_gradients(student, inputs):
     first = expect_same_as_reference(student, call.target, grad_out, x, W)
     second = expect_three_arrays(student.call(call.target, grad_out, x, W), x, W, call=call)
     for name, got, expected in zip(GRADIENTS, second, first):
-        expect_array(got, expected, call=call, what=f"{name} of a second identical call (expected: the first call's)")
+        expect_array(got, expected, call=call,
+                     what=tr("check.layers.test_backward_twice_gives_the_same_gradients.second_call", name=name))
 
 
 # -- both passes -------------------------------------------------------------------------------------------------

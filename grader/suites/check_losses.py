@@ -12,6 +12,7 @@ import pytest
 from grader import reference
 from grader.compare import TOLERANCES, Call, expect_contract, expect_same_as_reference, expect_scalar
 from grader.gradcheck import expect_gradient, numeric_gradient
+from grader.i18n import tr
 
 ORDER = 2
 
@@ -199,7 +200,7 @@ def test_loss_is_a_mean_over_the_batch(student, inputs):
         twice = (np.concatenate([y_true, y_true]), np.concatenate([y_pred, y_pred]))
         once = expect_same_as_reference(student, f"losses.{name}", y_true, y_pred)
         expect_scalar(student.call(f"losses.{name}", *twice), once, call=Call(f"losses.{name}", twice),
-                      what="the loss of the batch stacked twice (a mean: it must equal the loss of the batch alone)")
+                      what=tr("check.losses.test_loss_is_a_mean_over_the_batch.stacked_twice"))
 
 
 @pytest.mark.points(1)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from grader.compare import CheckFailure, expect_same_as_reference
+from grader.i18n import tr
 
 ORDER = 6
 
@@ -28,10 +29,6 @@ def lopsided_counts(rng: np.random.Generator, more: str = "fn") -> tuple[int, in
     return (tp, few, many, tn) if more == "fn" else (tp, many, few, tn)
 
 
-ZERO_DIVISION_HINT = ("a ratio whose denominator is 0 is 0.0 here (scikit-learn's zero_division=0): test the "
-                      "denominator before dividing, or use the count form 2TP / (2TP + FP + FN) for F1.")
-
-
 def expect_metric(student, name: str, rng: np.random.Generator, tp: int, fp: int, fn: int, tn: int,
                   hint: str = "") -> None:
     """The student's metric on labels with these counts matches the reference; a failure states the counts."""
@@ -39,9 +36,9 @@ def expect_metric(student, name: str, rng: np.random.Generator, tp: int, fp: int
     try:
         expect_same_as_reference(student, f"metrics.{name}", y_true, y_pred)
     except CheckFailure as failure:
-        counts = f"TP = {tp}, FP = {fp}, FN = {fn}, TN = {tn}"
         hint = failure.hint if failure.mistake or not hint else hint  # a named mistake explains itself best
-        raise CheckFailure(f"{failure.message.rstrip('.')} (labels with {counts}).", hint, failure.mistake) from None
+        message = tr("suite.metrics.with_counts", message=failure.message.rstrip("."), tp=tp, fp=fp, fn=fn, tn=tn)
+        raise CheckFailure(message, hint, failure.mistake) from None
 
 
 @pytest.mark.public
@@ -73,6 +70,7 @@ def test_zero_denominator_gives_zero(student, rng):
     never_positive = (0, 0, 5, 95)  # the notes' "never defective" model: accuracy 0.95, F1 0
     no_positive_label = (0, 3, 0, 17)
     all_negative = (0, 0, 0, 10)
+    hint = tr("check.metrics.test_zero_denominator_gives_zero.hint")
     for counts in [never_positive, no_positive_label, all_negative]:
         for name in ["accuracy", "precision", "recall", "f1_score"]:
-            expect_metric(student, name, rng, *counts, hint=ZERO_DIVISION_HINT)
+            expect_metric(student, name, rng, *counts, hint=hint)

@@ -6,15 +6,12 @@ L = sum(forward(x) * grad_out) for every parameter; a dict with one gradient per
 a second backward; x, grad_out and the parameters left unchanged; float32 kept; the parameter count.
 """
 
-import inspect
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 
 from grader import reference
-from grader.compare import (Call, describe_keys, describe_value, expect_array, expect_scalar, expect_unchanged,
-                            expect_value, fail)
+from grader.compare import (Call, MethodCall, describe_keys, describe_value, expect_array, expect_scalar,
+                            expect_unchanged, expect_value, fail)
 from grader.gradcheck import expect_gradient, numeric_gradient
 from grader.i18n import tr
 
@@ -25,23 +22,6 @@ N = 7  # batch size, different from every layer width
 ACTIVATIONS = [("relu", "softmax"), ("tanh", "sigmoid"), ("tanh", "linear")]
 STEP = 1e-3  # of the central differences, extrapolated (see extrapolated_gradient)
 KINK_MARGIN = 2e-2  # hidden pre-activations keep this far from relu's kink at 0, out of reach of a step
-
-
-@dataclass(frozen=True)
-class MethodCall(Call):
-    """A call of an MLP method. As catalogued mistakes of methods expect, ``args`` start with the grader-side
-    reference instance in the state the student's model was in; the description leaves it out and names the model:
-    ``MLP([4, 6, 5, 3], hidden_activation='tanh', output_activation='sigmoid').forward(x=float64[7, 4])``."""
-
-    model: str = "MLP"
-
-    def named_args(self) -> dict:
-        method = getattr(reference.resolve(self.target.rpartition(".")[0]), self.name)
-        bound = inspect.signature(method).bind(*self.args, **self.kwargs)
-        return {key: value for key, value in bound.arguments.items() if key != "self"}
-
-    def describe(self) -> str:
-        return f"{self.model}.{super().describe()}"
 
 
 def build(student, inputs, hidden: str = "relu", output: str = "softmax", layer_sizes: list[int] = LAYER_SIZES,
@@ -135,7 +115,7 @@ def test_backward_matches_central_difference(student, inputs, hidden, output):
     numeric = {key: extrapolated_gradient(lambda: float(np.sum(ref.forward(x) * grad_out)), value)
                for key, value in ref.params.items()}
     ref.forward(x)  # the state the student's model is in when backward is called
-    call = MethodCall("network.MLP.backward", (ref, grad_out), model=f"{built} after forward(x={describe_value(x)})")
+    call = MethodCall("network.MLP.backward", (ref, grad_out), model=built, after=f"forward(x={describe_value(x)})")
     model.call("forward", x)
     grads = expect_gradient_dict(model.call("backward", grad_out), ref.params, call=call)
     for key in reversed(list(ref.params)):  # from the output layer down: the first wrong layer is the one named
@@ -160,14 +140,14 @@ def test_backward_twice_gives_the_same_gradients(student, inputs):
     model, ref, built = build(student, inputs, "tanh", "softmax")
     x, grad_out = inputs.normal(N, LAYER_SIZES[0]), inputs.upstream(N, LAYER_SIZES[-1])
     ref.forward(x)
-    call = MethodCall("network.MLP.backward", (ref, grad_out), model=f"{built} after forward(x={describe_value(x)})")
+    call = MethodCall("network.MLP.backward", (ref, grad_out), model=built, after=f"forward(x={describe_value(x)})")
     model.call("forward", x)
     first = expect_gradient_dict(model.call("backward", grad_out), ref.params, call=call)
     expect_value(first, ref.backward(grad_out), call=call)
     second = expect_gradient_dict(model.call("backward", grad_out), ref.params, call=call)
     for key in ref.params:
         expect_array(second[key], first[key], call=call,
-                     what=f"grads[{key!r}] of a second backward (expected: the first backward's)")
+                     what=tr("check.network.test_backward_twice_gives_the_same_gradients.second", key=repr(key)))
 
 
 # -- both passes -------------------------------------------------------------------------------------------------
@@ -185,10 +165,12 @@ def test_passes_leave_inputs_and_params_unchanged(student, inputs):
         expect_value(reply.value, getattr(ref, method)(argument), call=call)  # a wrong answer earns no point
         params = model.get("params")
         if not isinstance(params, dict) or set(params) != set(ref.params):
-            fail(tr("compare.not_dict", call=f"model.params after {call.describe()}", keys=sorted(ref.params),
-                    got=describe_keys(params)))
+            after = tr("check.network.test_passes_leave_inputs_and_params_unchanged.params_after", call=call.describe())
+            fail(tr("compare.not_dict", call=after, keys=sorted(ref.params), got=describe_keys(params)))
         for key, value in ref.params.items():
-            expect_value(params[key], value, call=call, what=f"params[{key!r}] after {method} (it must not change)")
+            expect_value(params[key], value, call=call,
+                         what=tr("check.network.test_passes_leave_inputs_and_params_unchanged.param_after",
+                                 key=repr(key), method=method))
 
 
 @pytest.mark.public

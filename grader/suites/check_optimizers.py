@@ -68,15 +68,21 @@ def student_applies(student, settings: dict, params: dict, grads_per_apply: list
     return after
 
 
+def after_applies(count: int) -> list[str]:
+    """How a failure names the params after each of the first ``count`` applies (at most 2): "after the first
+    apply", ..., in the student's language."""
+    return [tr("suite.optimizers.after_first_apply"), tr("suite.optimizers.after_second_apply")][:count]
+
+
 def expect_params(got: dict, expected: dict, *, call: Call, when: str) -> None:
-    expect_value(got, expected, call=call, what=f"{when}, params")
+    expect_value(got, expected, call=call, what=tr("suite.optimizers.params_after", when=when))
 
 
 def param_after(params, key: str, shape: tuple, *, call: Call, when: str) -> np.ndarray:
     """params[key] read back after an apply, once it is known to be a finite array of the parameter's shape."""
     if not isinstance(params, dict) or key not in params:
         fail(tr("compare.not_dict", call=call.describe(), keys=[key], got=describe_value(params)))
-    value, what = params[key], f"{when}, params[{key!r}]"
+    value, what = params[key], tr("suite.optimizers.param_after", when=when, key=repr(key))
     if type(value) is not np.ndarray:
         fail(tr("compare.not_array", call=call.describe(), what=what, got=describe_value(value), shape=shape))
     if value.shape != shape:
@@ -112,14 +118,14 @@ def test_momentum_step_from_rest_goes_downhill(student, inputs):
     uphill = np.sign(new_param - param) != -np.sign(grad)
     if uphill.any():
         index = tuple(int(i) for i in np.argwhere(uphill)[0])
-        fail(f"{call.describe()}: from velocity 0 the parameter at index {index} moved from "
-             f"{param[index]:.6g} to {new_param[index]:.6g}, but its gradient is {grad[index]:.6g}: a step must go "
-             f"against the gradient (downhill).",
-             hint="from rest the new velocity is -learning_rate * grad, and new_param = param + new_velocity.")
+        fail(tr("check.optimizers.test_momentum_step_from_rest_goes_downhill.uphill", call=call.describe(),
+                index=index, before=format_number(param[index]), after=format_number(new_param[index]),
+                grad=format_number(grad[index])),
+             hint=tr("check.optimizers.test_momentum_step_from_rest_goes_downhill.uphill_hint"))
     before, after = quadratic_loss(param, curvature), quadratic_loss(new_param, curvature)
     if not after < before:
-        fail(f"{call.describe()}: on the loss 0.5 * sum(c * param**2) (gradient c * param) one step from velocity 0 "
-             f"took the loss from {before:.6g} to {after:.6g}; it must go down.")
+        fail(tr("check.optimizers.test_momentum_step_from_rest_goes_downhill.loss_up", call=call.describe(),
+                before=format_number(before), after=format_number(after)))
 
 
 @pytest.mark.points(1)
@@ -150,7 +156,8 @@ def test_momentum_step_returns_keras_velocity(student, inputs):
         call = Call("optimizers.momentum_step", args)
         got = student.call(call.target, *args)
         expect_value(got, reference.call(call.target, *args), call=call,
-                     what=f"step {step} (learning rate {learning_rate:g}), result")
+                     what=tr("check.optimizers.test_momentum_step_returns_keras_velocity.step", step=step,
+                             rate=f"{learning_rate:g}"))
         param, velocity = got
 
 
@@ -164,7 +171,7 @@ def test_nesterov_uses_the_new_velocity(student, inputs):
     params = {"W": inputs.normal(3, 4)}
     grads = [{"W": inputs.normal(3, 4)}, {"W": inputs.normal(3, 4)}]
     got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
-    for when, g, e in zip(("after the first apply", "after the second apply"), got, expected):
+    for when, g, e in zip(after_applies(2), got, expected):
         expect_params(g, e, call=sgd_settings(**settings), when=when)
 
 
@@ -181,10 +188,10 @@ def test_apply_updates_every_param_in_place(student, inputs):
     call = sgd_settings(**settings)
     if isinstance(got, dict) and set(got) == set(params) and all(
             isinstance(got[k], np.ndarray) and np.array_equal(got[k], params[k]) for k in params):
-        fail(f"{call.describe()}: apply(params, grads) left the params dict unchanged.",
-             hint="update the dict the caller passed: params[key] = new_param for every key of grads (a returned "
-                  "dict, or a rebound local name, is lost).")
-    expect_params(got, reference_applies(settings, params, [grads])[0], call=call, when="after apply")
+        fail(tr("check.optimizers.test_apply_updates_every_param_in_place.unchanged", optimizer=call.describe()),
+             hint=tr("check.optimizers.test_apply_updates_every_param_in_place.unchanged_hint"))
+    expect_params(got, reference_applies(settings, params, [grads])[0], call=call,
+                  when=tr("suite.optimizers.after_apply"))
 
 
 @pytest.mark.points(1)
@@ -194,7 +201,7 @@ def test_one_velocity_per_parameter(student, inputs):
     params = {"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4)}
     grads = [{"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4, scale=3.0)} for _ in range(2)]
     got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
-    for when, g, e in zip(("after the first apply", "after the second apply"), got, expected):
+    for when, g, e in zip(after_applies(2), got, expected):
         expect_params(g, e, call=sgd_settings(**settings), when=when)
 
 
@@ -208,8 +215,8 @@ def test_velocity_is_kept_across_applies(student, inputs):
     learning_rates = [LEARNING_RATE, LEARNING_RATE, 0.03]
     got = student_applies(student, settings, params, grads, learning_rates)
     expected = reference_applies(settings, params, grads, learning_rates)
-    whens = ("after the first apply", "after the second apply",
-             "after the third apply (learning_rate changed from 0.1 to 0.03 before it)")
+    whens = after_applies(2) + [tr("check.optimizers.test_velocity_is_kept_across_applies.after_third",
+                                   before=f"{learning_rates[1]:g}", after=f"{learning_rates[2]:g}")]
     for when, g, e in zip(whens, got, expected):
         expect_params(g, e, call=sgd_settings(**settings), when=when)
 
@@ -223,7 +230,7 @@ def test_momentum_zero_is_plain_sgd(student, inputs):
     got = student_applies(student, settings, params, grads)
     sgd_step = reference.resolve("optimizers.sgd_step")
     expected = params
-    for when, g, step_grads in zip(("after the first apply", "after the second apply"), got, grads):
+    for when, g, step_grads in zip(after_applies(2), got, grads):
         expected = {key: sgd_step(expected[key], step_grads[key], 0.05) for key in expected}
         expect_params(g, expected, call=sgd_settings(**settings), when=when)
 
@@ -235,18 +242,17 @@ def test_momentum_adds_inertia(student, inputs):
     params, grads = {"W": inputs.normal(2, 3)}, {"W": inputs.away_from(2, 3, margin=0.2)}
     after = student_applies(student, settings, params, [grads] * 3)
     call = sgd_settings(**settings)
-    expect_params(after[0], reference_applies(settings, params, [grads])[0], call=call, when="after the first apply")
+    expect_params(after[0], reference_applies(settings, params, [grads])[0], call=call, when=after_applies(1)[0])
     first = after[0]["W"] - params["W"]
     for n in (2, 3):
-        now = param_after(after[n - 1], "W", params["W"].shape, call=call, when=f"after apply {n}")
+        now = param_after(after[n - 1], "W", params["W"].shape, call=call,
+                          when=tr("check.optimizers.test_momentum_adds_inertia.after_apply", n=n))
         ratio = float(np.sum((now - after[n - 2]["W"]) * first) / np.sum(first * first))
         wanted = sum(MOMENTUM**k for k in range(n))
         if not abs(ratio - wanted) <= 1e-6 * wanted:
-            fail(f"{call.describe()}, the same gradient on every apply: step {n} is {ratio:.6g} times the first "
-                 f"step; it must be {wanted:.6g} times (1 + momentum + ... + momentum**{n - 1}), because the "
-                 f"velocity keeps the direction of the previous steps.",
-                 hint="velocity = momentum * velocity - learning_rate * grad, then param = param + velocity: "
-                      "check both signs, and that the velocity is stored back after each step.")
+            fail(tr("check.optimizers.test_momentum_adds_inertia.ratio", optimizer=call.describe(), n=n,
+                    ratio=format_number(ratio), wanted=format_number(wanted), power=n - 1),
+                 hint=tr("check.optimizers.test_momentum_adds_inertia.hint"))
 
 
 @pytest.mark.points(1)
@@ -262,7 +268,7 @@ def test_inputs_are_not_modified(student, inputs):
     grads = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
     optimizer, call = student.new("optimizers.SGD", **settings), sgd_settings(**settings)
     expected = reference_applies(settings, params, [grads, grads])
-    for when, expected_params in zip(("after the first apply", "after the second apply"), expected):
+    for when, expected_params in zip(after_applies(2), expected):
         params, grads_after = optimizer.call("apply", params, grads, echo_args=True).args_after
         for key in grads:
             if not (isinstance(grads_after, dict) and isinstance(grads_after.get(key), np.ndarray)
@@ -283,5 +289,5 @@ def test_float32_stays_float32(student, inputs):
     params = {"W": inputs.normal(3, 4, dtype=np.float32), "b": inputs.normal(4, dtype=np.float32)}
     grads = [{key: inputs.normal(*value.shape, dtype=np.float32) for key, value in params.items()} for _ in range(2)]
     got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
-    for when, g, e in zip(("after the first apply", "after the second apply"), got, expected):
+    for when, g, e in zip(after_applies(2), got, expected):
         expect_params(g, e, call=sgd_settings(**settings), when=when)

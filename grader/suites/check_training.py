@@ -12,16 +12,13 @@ import pytest
 from grader import reference
 from grader.compare import (Call, CheckFailure, describe_value, expect_scalar, expect_unchanged, expect_value, fail,
                             format_number)
+from grader.i18n import tr
 from grader.sandbox.faults import StudentException
 
 ORDER = 7
 
 FIT_SECONDS = 30  # a whole training run in one call; the reference needs a few hundredths of a second
 SMALL_MLP = dict(layer_sizes=[2, 8, 2], hidden_activation="tanh", output_activation="softmax")
-USES_YOUR_PIECES = "this check trains your MLP with your SGD and your losses: if their own checks fail, fix those first"
-FIXED_ORDER = ("fit's docstring fixes the order of the samples: rng = np.random.default_rng(seed) once, then "
-               "order = rng.permutation(N) at the start of every epoch and batches order[start:start + batch_size]; "
-               "each batch's loss is recorded before its update, and the epoch's loss is the mean over its samples")
 
 
 def capstone() -> dict:
@@ -74,18 +71,18 @@ def expect_history(history, epochs: int, *, call: Call) -> list[float]:
     if isinstance(history, np.ndarray) and history.ndim == 1:
         history = list(history)
     if not isinstance(history, (list, tuple)):
-        fail(f"{call.describe()} returned {describe_value(history)}; expected a list of {epochs} losses, one per "
-             f"epoch.", hint="append each epoch's mean loss to a list (float(...) makes a Python float) and return it.")
+        fail(tr("suite.training.not_a_list", call=call.describe(), got=describe_value(history), epochs=epochs),
+             hint=tr("suite.training.not_a_list_hint"))
     if len(history) != epochs:
-        fail(f"{call.describe()} returned {len(history)} loss{'es' * (len(history) != 1)} for {epochs} epochs; "
-             f"expected one per epoch.")
+        counts = dict(call=call.describe(), count=len(history), epochs=epochs)
+        fail(tr("suite.training.one_loss", **counts) if len(history) == 1 else tr("suite.training.wrong_length", **counts))
     for epoch, value in enumerate(history, start=1):
         if isinstance(value, np.ndarray) and value.ndim == 0:
             value = value[()]
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            fail(f"{call.describe()}: the loss of epoch {epoch} is {describe_value(value)}; expected a single number.")
+            fail(tr("suite.training.epoch_not_a_number", call=call.describe(), epoch=epoch, got=describe_value(value)))
         if not np.isfinite(value):
-            fail(f"{call.describe()}: the loss of epoch {epoch} is {format_number(value)}; expected a finite number.")
+            fail(tr("suite.training.epoch_not_finite", call=call.describe(), epoch=epoch, got=format_number(value)))
     return [float(v) for v in history]
 
 
@@ -94,10 +91,11 @@ def expect_same_training(history, params, ref_history, ref_params, *, call: Call
     try:
         history = expect_history(history, len(ref_history), call=call)
         for epoch, (got, expected) in enumerate(zip(history, ref_history), start=1):
-            expect_scalar(got, expected, call=call, what=f"the loss of epoch {epoch}", rtol=1e-5)
-        expect_value(params, ref_params, call=call, what="model.params after fit", rtol=1e-5, atol=1e-8)
+            expect_scalar(got, expected, call=call, what=tr("suite.training.epoch_loss", epoch=epoch), rtol=1e-5)
+        expect_value(params, ref_params, call=call, what=tr("suite.training.params_after_fit"), rtol=1e-5, atol=1e-8)
     except CheckFailure as failure:
-        raise CheckFailure(failure.message, f"{hint}; {USES_YOUR_PIECES}.", failure.mistake) from None
+        hint = tr("suite.training.uses_your_pieces", hint=hint)
+        raise CheckFailure(failure.message, hint, failure.mistake) from None
 
 
 def train_capstone(student, momentum: float, seed: int):
@@ -114,6 +112,11 @@ def train_capstone(student, momentum: float, seed: int):
 
 def epochs_to_target(history: list[float]) -> int | None:
     return reference.resolve("training.epochs_to_target")(history, capstone()["target_loss"])
+
+
+def losses(history: list[float]) -> str:
+    """A history as a failure shows it: ``0.693, 0.52, 0.31``."""
+    return ", ".join(f"{h:.3g}" for h in history)
 
 
 @pytest.mark.public
@@ -137,7 +140,7 @@ def test_fit_matches_reference_history(student, rng):
     seed = int(rng.integers(1000))
     got = fit_both(student, SMALL_MLP, x, one_hot(y, 2), "categorical_crossentropy", 3, 20, seed,
                    learning_rate=0.1, momentum=0.9)
-    expect_same_training(*got[:4], call=got[4], hint=FIXED_ORDER)
+    expect_same_training(*got[:4], call=got[4], hint=tr("suite.training.fixed_order"))
 
 
 @pytest.mark.points(1)
@@ -146,10 +149,7 @@ def test_last_smaller_batch_is_trained_on(student, rng):
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     got = fit_both(student, SMALL_MLP, x, y, "sparse_categorical_crossentropy", 2, 32, seed, learning_rate=0.1)
-    expect_same_training(*got[:4], call=got[4],
-                         hint="100 samples in batches of 32 make ceil(100 / 32) = 4 mini-batches, the last of 4 "
-                              "samples, and 4 updates; the epoch's loss is the mean per sample, so weight each "
-                              "batch's loss by its size")
+    expect_same_training(*got[:4], call=got[4], hint=tr("check.training.test_last_smaller_batch_is_trained_on.hint"))
 
 
 @pytest.mark.points(1)
@@ -158,9 +158,7 @@ def test_full_batch_is_gradient_descent(student, rng):
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     got = fit_both(student, SMALL_MLP, x, y, "sparse_categorical_crossentropy", 4, len(x), seed, learning_rate=0.5)
-    expect_same_training(*got[:4], call=got[4],
-                         hint="with batch_size = N every epoch is one forward pass on all samples, its loss, one "
-                              "backward pass and one optimizer.apply(model.params, grads)")
+    expect_same_training(*got[:4], call=got[4], hint=tr("check.training.test_full_batch_is_gradient_descent.hint"))
 
 
 @pytest.mark.points(1)
@@ -176,18 +174,14 @@ def test_seed_drives_the_shuffling(student, rng):
         histories.append(expect_history(history, 2, call=call))
     first, again, other = histories
     if not np.allclose(first, again, rtol=1e-9, atol=0):
-        fail(f"fit with seed={seed} twice, from the same initial weights, gave two different histories: "
-             f"{first} and {again}.",
-             hint="shuffle with a generator made from the seed, rng = np.random.default_rng(seed), not with "
-                  "np.random's global functions.")
+        fail(tr("check.training.test_seed_drives_the_shuffling.not_repeatable", seed=seed, first=first, again=again),
+             hint=tr("check.training.test_seed_drives_the_shuffling.not_repeatable_hint"))
     if np.allclose(first, other, rtol=1e-9, atol=0) and np.allclose(first[0], first[1:], rtol=1e-9, atol=0):
-        fail(f"fit with seed={seed} and with seed={seed + 1} gave the same history {first}, the same loss in every "
-             f"epoch: the weights were not updated, so the order of the samples cannot matter.",
-             hint="after each batch's backward pass, call optimizer.apply(model.params, grads).")
+        fail(tr("check.training.test_seed_drives_the_shuffling.not_trained", seed=seed, other=seed + 1, history=first),
+             hint=tr("check.training.test_seed_drives_the_shuffling.not_trained_hint"))
     if np.allclose(first, other, rtol=1e-9, atol=0):
-        fail(f"fit with seed={seed} and with seed={seed + 1}, from the same initial weights, gave the same history "
-             f"{first}: the mini-batches do not depend on the seed.",
-             hint="shuffle every epoch: order = rng.permutation(N), then batches order[start:start + batch_size].")
+        fail(tr("check.training.test_seed_drives_the_shuffling.not_shuffled", seed=seed, other=seed + 1, history=first),
+             hint=tr("check.training.test_seed_drives_the_shuffling.not_shuffled_hint"))
 
 
 @pytest.mark.points(1)
@@ -196,9 +190,7 @@ def test_loss_is_found_by_its_name(student, rng):
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     got = fit_both(student, SMALL_MLP, x, one_hot(y, 2), "mean_squared_error", 2, 25, seed, learning_rate=0.1)
-    expect_same_training(*got[:4], call=got[4],
-                         hint='resolve the name to the losses module\'s functions: getattr(losses, loss) and '
-                              'getattr(losses, loss + "_grad")')
+    expect_same_training(*got[:4], call=got[4], hint=tr("check.training.test_loss_is_found_by_its_name.hint"))
     model = student.new("network.MLP", **SMALL_MLP, seed=seed)
     optimizer = student.new("optimizers.SGD", learning_rate=0.1)
     try:
@@ -206,10 +198,10 @@ def test_loss_is_found_by_its_name(student, rng):
     except StudentException as raised:
         if raised.type_name == "ValueError":
             return
-        fail(f'fit(..., loss="hinge_loss", ...) raised {raised.type_name}: {raised.message}; an unknown loss name '
-             f"must raise ValueError.",
-             hint='check the name first: if not callable(getattr(losses, loss, None)): raise ValueError(...)')
-    fail('fit(..., loss="hinge_loss", ...) returned normally; an unknown loss name must raise ValueError.')
+        fail(tr("check.training.test_loss_is_found_by_its_name.wrong_error", type=raised.type_name,
+                message=raised.message),
+             hint=tr("check.training.test_loss_is_found_by_its_name.wrong_error_hint"))
+    fail(tr("check.training.test_loss_is_found_by_its_name.no_error"))
 
 
 @pytest.mark.points(1)
@@ -224,13 +216,12 @@ def test_x_and_y_are_not_modified(student, rng):
     try:
         expect_unchanged(list(call.args), reply.args_after, call=call)
     except CheckFailure as failure:
-        raise CheckFailure(failure.message, "shuffle an index array, order = rng.permutation(N), and pick each batch "
-                                            "with x[idx]: rng.shuffle(x) or x[:] = x[order] reorders the caller's "
-                                            "data.") from None
+        raise CheckFailure(failure.message, tr("check.training.test_x_and_y_are_not_modified.hint")) from None
     # Unchanged inputs earn nothing on their own (a fit that does nothing keeps them too): the training must be right.
     ref_history = reference.call("training.fit", ref_model, x, y, "sparse_categorical_crossentropy",
                                  reference.resolve("optimizers.SGD")(learning_rate=0.1), 2, 25, seed)
-    expect_same_training(reply.value, model.get("params"), ref_history, ref_model.params, call=call, hint=FIXED_ORDER)
+    expect_same_training(reply.value, model.get("params"), ref_history, ref_model.params, call=call,
+                         hint=tr("suite.training.fixed_order"))
 
 
 @pytest.mark.points(2)
@@ -241,18 +232,17 @@ def test_capstone_learns_xor(student, rng):
     history, model = train_capstone(student, settings["momentum"], seed)
     x, y = capstone_data()
     scores = model.call("forward", x)
-    if not (isinstance(scores, np.ndarray) and scores.shape == (len(x), settings["layer_sizes"][-1])):
-        fail(f"after training, MLP.forward(x) on the {len(x)} capstone samples returned {describe_value(scores)}; "
-             f"expected an array of shape ({len(x)}, {settings['layer_sizes'][-1]}).")
+    shape = (len(x), settings["layer_sizes"][-1])
+    if not (isinstance(scores, np.ndarray) and scores.shape == shape):
+        fail(tr("check.training.test_capstone_learns_xor.not_scores", n=len(x), got=describe_value(scores),
+                shape=shape))
     accuracy = float(np.mean(np.argmax(scores, axis=1) == y))
     if not accuracy >= settings["target_accuracy"]:
-        fail(f"the capstone MLP {settings['layer_sizes']} ({settings['hidden_activation']}, SGD with learning_rate "
-             f"{settings['learning_rate']} and momentum {settings['momentum']}, {settings['epochs']} epochs of batches "
-             f"of {settings['batch_size']}, seed {seed}) reached {accuracy:.0%} training accuracy on XOR; at least "
-             f"{settings['target_accuracy']:.0%} is expected (the reference reaches 100%). Its losses per epoch: "
-             f"{', '.join(f'{h:.3g}' for h in history)}.",
-             hint=f"a loss that does not go down points to fit (is every batch followed by optimizer.apply?); "
-                  f"{USES_YOUR_PIECES}.")
+        fail(tr("check.training.test_capstone_learns_xor.not_learned", layers=settings["layer_sizes"],
+                activation=settings["hidden_activation"], rate=settings["learning_rate"],
+                momentum=settings["momentum"], epochs=settings["epochs"], batch=settings["batch_size"], seed=seed,
+                accuracy=f"{accuracy:.0%}", target=f"{settings['target_accuracy']:.0%}", losses=losses(history)),
+             hint=tr("suite.training.uses_your_pieces", hint=tr("check.training.test_capstone_learns_xor.hint")))
 
 
 @pytest.mark.points(2)
@@ -265,12 +255,13 @@ def test_momentum_reaches_the_target_sooner(student, rng):
     plain_epochs, fast_epochs = epochs_to_target(plain), epochs_to_target(fast)
 
     def told(epochs):
-        return f"after {epochs} epochs" if epochs else f"not within {settings['epochs']} epochs"
+        if epochs:
+            return tr("check.training.test_momentum_reaches_the_target_sooner.reached", epochs=epochs)
+        return tr("check.training.test_momentum_reaches_the_target_sooner.not_reached", epochs=settings["epochs"])
 
     if fast_epochs is None or (plain_epochs is not None and fast_epochs >= plain_epochs):
-        fail(f"on the capstone (seed {seed}) the mean training loss reached {settings['target_loss']} "
-             f"{told(fast_epochs)} with momentum {settings['momentum']} and {told(plain_epochs)} with plain SGD; "
-             f"momentum must get there in fewer epochs (the reference pieces need 3 to 8 with momentum, at least 4 "
-             f"fewer than without). Losses with momentum: {', '.join(f'{h:.3g}' for h in fast)}.",
-             hint="velocity = momentum * velocity - learning_rate * grad, param = param + velocity, with one velocity "
-                  f"per parameter kept across apply calls; {USES_YOUR_PIECES}.")
+        fail(tr("check.training.test_momentum_reaches_the_target_sooner.not_sooner", seed=seed,
+                target=settings["target_loss"], fast=told(fast_epochs), momentum=settings["momentum"],
+                plain=told(plain_epochs), losses=losses(fast)),
+             hint=tr("suite.training.uses_your_pieces",
+                     hint=tr("check.training.test_momentum_reaches_the_target_sooner.hint")))

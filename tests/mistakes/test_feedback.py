@@ -16,6 +16,7 @@ from grader.cli import main
 from grader.grading import grade
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+PLACEHOLDER = re.compile(r"{(\w*)(?:[:!][^{}]*)?}")  # {name}, also with a format: {got:g}
 LOCALE = Path(i18n.__file__).parent / "locale"
 TWO_PARTS = ("sigmoid-grad-of-x", "cce-mean-over-classes")  # activations.sigmoid_grad, losses.categorical_crossentropy
 
@@ -81,6 +82,10 @@ def test_english_stays_the_default(two_mistakes):
     assert "this looks like a known mistake" in out and not HANGUL.search(out.replace(str(two_mistakes), ""))
 
 
+def test_every_area_has_a_korean_file():
+    assert sorted(p.name for p in (LOCALE / "ko").glob("*.yaml")) == sorted(p.name for p in (LOCALE / "en").glob("*.yaml"))
+
+
 @pytest.mark.parametrize("area", sorted(p.name for p in (LOCALE / "en").glob("*.yaml")))
 def test_every_message_has_a_korean_translation_with_the_same_placeholders(area):
     english = yaml.safe_load((LOCALE / "en" / area).read_text(encoding="utf-8"))
@@ -88,5 +93,5 @@ def test_every_message_has_a_korean_translation_with_the_same_placeholders(area)
     assert sorted(set(english) - set(korean)) == [], "keys without a Korean translation"
     assert sorted(set(korean) - set(english)) == [], "Korean keys that English no longer has"
     for key, template in english.items():
-        assert set(re.findall(r"{(\w*)}", korean[key])) == set(re.findall(r"{(\w*)}", template)), key
+        assert set(PLACEHOLDER.findall(korean[key])) == set(PLACEHOLDER.findall(template)), key
         assert HANGUL.search(korean[key]) or not re.search(r"[A-Za-z]{3}", template), key
