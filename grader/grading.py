@@ -1,11 +1,17 @@
 """Grading one submission: stage its files, start a worker, run the hidden suites, collect a ``GradeResult``.
 
 Data flows one way: submission -> sandbox -> checks -> results. Nothing here formats output.
+
+A student's copy of the course (``nn-grader release``) carries ``grader/release.json``: the seed its reference values
+were recorded with (the only seed it can grade with), the exercise modules, and how many checks and points each
+part keeps hidden, which every result of the copy reports.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import json
 import platform
 import tempfile
 import time
@@ -16,13 +22,21 @@ import numpy as np
 from grader import __version__, parts as course
 from grader.i18n import language, tr
 from grader.reference import REFERENCE_PACKAGE
-from grader.results import GradeResult, PartResult
+from grader.results import GradeResult, HiddenChecks, PartResult
 from grader.runner import run_suites
 from grader.sandbox.client import Submission, Worker
 from grader.sandbox.limits import Limits
-from grader.submission import stage
+from grader.submission import SubmissionError, stage
 
 DEFAULT_SEED = 20260101
+RELEASE_MANIFEST = Path(__file__).with_name("release.json")
+
+
+class SeedNotRecorded(SubmissionError):
+    """A student's copy was asked to grade with a seed other than the one its reference values were recorded with.
+
+    A usage error, reported as such wherever a submission that cannot be used is.
+    """
 
 
 def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFAULT_SEED, lang: str = "en",
@@ -33,6 +47,10 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
     anything wrong with the student's code is reported inside the result instead.
     """
     started = time.monotonic()
+    manifest = release_manifest()
+    if manifest is not None and seed != manifest["seed"]:
+        raise SeedNotRecorded(f"this copy of the course grades with seed {manifest['seed']} only (its reference values "
+                              f"were recorded with it), not {seed}; leave --seed out")
     selected = course.select(part_names)
     with language(lang), tempfile.TemporaryDirectory(prefix="nn-grader-") as tmp:
         staged = stage(Path(source), exercise_module_files(), Path(tmp))
@@ -42,8 +60,9 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
             run = run_suites(Submission(worker), selected, seed=seed, missing=known)
         finally:
             worker.close()
-    results = [PartResult(p.name, p.title, [c for c in run.checks if c.part == p.name], run.diagnostics.get(p.name, ""))
-               for p in selected]
+    hidden = hidden_checks()
+    results = [PartResult(p.name, p.title, [c for c in run.checks if c.part == p.name], run.diagnostics.get(p.name, ""),
+                          hidden.get(p.name, HiddenChecks())) for p in selected]
     return GradeResult(
         submission=str(source),
         parts=results,
@@ -59,8 +78,12 @@ def exercise_module_files() -> list[str]:
     """The allow-list: every module of the reference package, and every graded part's module.
 
     All of them are staged whatever parts are graded, because the modules import each other (network.py imports
-    activations.py, training.py imports network.py).
+    activations.py, training.py imports network.py). A student's copy has no reference package: its manifest lists
+    the modules.
     """
+    manifest = release_manifest()
+    if manifest is not None:
+        return sorted(set(manifest["modules"]) | {p.module_file for p in course.discover()})
     reference_dir = Path(importlib.import_module(REFERENCE_PACKAGE).__path__[0])
     names = {p.name for p in reference_dir.glob("*.py") if not p.name.startswith("_")}
     return sorted(names | {p.module_file for p in course.discover()})
@@ -68,3 +91,19 @@ def exercise_module_files() -> list[str]:
 
 def versions() -> dict[str, str]:
     return {"nn-grader": __version__, "python": platform.python_version(), "numpy": np.__version__}
+
+
+@functools.cache
+def release_manifest() -> dict | None:
+    """``grader/release.json`` of a student's copy, or None in the instructor's full copy."""
+    if not RELEASE_MANIFEST.is_file():
+        return None
+    return json.loads(RELEASE_MANIFEST.read_text(encoding="utf-8"))
+
+
+def hidden_checks() -> dict[str, HiddenChecks]:
+    """Per part, the checks (and their points) a student's copy does not run; empty in the full copy."""
+    manifest = release_manifest()
+    if manifest is None:
+        return {}
+    return {part: HiddenChecks(int(h["checks"]), float(h["points"])) for part, h in manifest["hidden"].items()}

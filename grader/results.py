@@ -39,6 +39,21 @@ class CheckResult:
         return f"{self.part}::{self.name}"
 
 
+@dataclass(frozen=True)
+class HiddenChecks:
+    """Checks a student's copy of the course does not hold (``nn-grader release``): the instructor's grader runs them.
+    Both are 0 in the instructor's full copy."""
+
+    checks: int = 0
+    points: float = 0.0
+
+    def __add__(self, other: HiddenChecks) -> HiddenChecks:
+        return HiddenChecks(self.checks + other.checks, self.points + other.points)
+
+    def to_dict(self) -> dict:
+        return {"checks": self.checks, "points": self.points}
+
+
 @dataclass
 class PartResult:
     """All checks of one part (one exercise module). ``diagnostic`` is set when the module cannot be imported."""
@@ -47,6 +62,7 @@ class PartResult:
     title: str
     checks: list[CheckResult] = field(default_factory=list)
     diagnostic: str = ""
+    hidden: HiddenChecks = field(default_factory=HiddenChecks)  # not run here: a student's copy does not have them
 
     @property
     def ungradable(self) -> bool:
@@ -93,6 +109,10 @@ class GradeResult:
     def all_passed(self) -> bool:
         return all(c.passed for c in self.checks)
 
+    @property
+    def hidden(self) -> HiddenChecks:
+        return sum((p.hidden for p in self.parts), HiddenChecks())
+
     def to_dict(self) -> dict:
         """The plain-JSON form, as published in ``grader/report/result.schema.json``."""
         return {
@@ -105,6 +125,7 @@ class GradeResult:
             "suite_hash": self.suite_hash,
             "duration": round(self.duration, 3),
             "language": self.language,
+            "hidden": self.hidden.to_dict(),
             "parts": [
                 {
                     "name": p.name,
@@ -112,6 +133,7 @@ class GradeResult:
                     "points": p.points,
                     "max_points": p.max_points,
                     "diagnostic": p.diagnostic,
+                    "hidden": p.hidden.to_dict(),
                     "checks": [dict(asdict(c), id=c.id, points=c.points) for c in p.checks],
                 }
                 for p in self.parts

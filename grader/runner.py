@@ -38,6 +38,7 @@ class CheckInfo:
     name: str
     title: str
     points: float
+    public: bool = False  # marked @pytest.mark.public: shipped in the student copy, not hidden
 
 
 @dataclass
@@ -67,7 +68,8 @@ def run_suites(submission: Submission | None, parts: list[Part], *, seed: int,
         raise KeyboardInterrupt
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the hidden suites (exit code {int(code)})")
-    listed = [CheckInfo(plugin.part_of(i), i.name, check_title(i), points_of(i)) for i in plugin.collected]
+    listed = [CheckInfo(plugin.part_of(i), i.name, check_title(i), points_of(i), is_public(i))
+              for i in plugin.collected]
     return SuiteRun(plugin.results, plugin.diagnostics, listed)
 
 
@@ -192,6 +194,10 @@ class GraderPlugin:
 def points_of(item: pytest.Item) -> float:
     marker = item.get_closest_marker("points")
     return float(marker.args[0]) if marker and marker.args else 1.0
+
+
+def is_public(item: pytest.Item) -> bool:
+    return item.get_closest_marker("public") is not None
 
 
 def check_title(item: pytest.Item) -> str:

@@ -9,14 +9,15 @@ not read it). The reporter posts ``Points <sum of tests' score>/<max_score>`` to
 carries its own points; note that its console table instead scores passed/total tests times max_score.
 
 ``render_github_summary`` is markdown for ``$GITHUB_STEP_SUMMARY``: the same ``Points X/Y`` line, then a table
-per part.
+per part. A grade from a student's copy of the course adds how many hidden checks it did not run: a ``hidden`` field
+beside ``tests`` (the reporter ignores it) and a line under the points.
 """
 
 from __future__ import annotations
 
 import json
 
-from grader.report.gradescope import WORD, reproduction, reproduction_markdown
+from grader.report.gradescope import WORD, hidden_note, reproduction, reproduction_markdown
 from grader.results import GradeResult
 
 
@@ -41,12 +42,16 @@ def render_github(result: GradeResult, **_: object) -> str:
         ],
         "reproduce": reproduction(result),
     }
+    if result.hidden.checks:
+        document["hidden"] = result.hidden.to_dict()
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_github_summary(result: GradeResult, **_: object) -> str:
-    lines = [f"Points {result.points:g}/{result.max_points:g}", "", "| part | points | checks passed |",
-             "|---|---|---|"]
+    lines = [f"Points {result.points:g}/{result.max_points:g}", ""]
+    if result.hidden.checks:
+        lines += [hidden_note(result), ""]
+    lines += ["| part | points | checks passed |", "|---|---|---|"]
     lines += [f"| {p.name} | {p.points:g}/{p.max_points:g} | {p.passed_count}/{len(p.checks)} |"
               for p in result.parts]
     failing = [(p, c) for p in result.parts for c in p.checks if not c.passed]

@@ -5,13 +5,16 @@ on Read the Docs, ``specs``; also ``docs/specs.md`` in gradescope/autograder_sam
 ``execution_time`` (a number, seconds), ``output``, ``output_format``, ``test_output_format``, ``visibility``,
 ``stdout_visibility``, ``extra_data`` and ``tests``; each test has ``score``, ``max_score``, ``status``
 ("passed"/"failed"), ``name``, ``number``, ``output``, ``output_format``, ``tags`` and ``visibility``. Output is
-markdown (``md``). The student's own prints stay in each test's output; the autograder's stdout is hidden.
+markdown (``md``). The student's own prints stay in each test's output; the autograder's stdout is hidden. A grade
+from a student's copy of the course says in ``output`` how many hidden checks it did not run.
 """
 
 from __future__ import annotations
 
 import json
 
+from grader.i18n import language, tr
+from grader.report.text import hidden_sentence
 from grader.results import CheckResult, GradeResult, PartResult
 
 WORD = {"passed": "passed", "failed": "failed", "not_implemented": "not implemented yet", "error": "check error",
@@ -37,7 +40,7 @@ def render_gradescope(result: GradeResult, **_: object) -> str:
     document = {
         "score": result.points,
         "execution_time": round(result.duration, 3),
-        "output": reproduction_markdown(result),
+        "output": "\n\n".join(filter(None, [reproduction_markdown(result), hidden_note(result)])),
         "output_format": "md",
         "test_output_format": "md",
         "visibility": "visible",
@@ -71,3 +74,11 @@ def reproduction_markdown(result: GradeResult) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in result.versions.items())
     return (f"{result.points:g}/{result.max_points:g} points. Graded with seed {result.seed}, hidden suites "
             f"{result.suite_hash}, {versions}.")
+
+
+def hidden_note(result: GradeResult) -> str:
+    """"In all, 68 hidden checks worth 75 points are not run here: ..." for a grade from a student's copy, else ""."""
+    if not result.hidden.checks:
+        return ""
+    with language(result.language):
+        return tr("text.hidden_total", hidden=hidden_sentence(result.hidden))

@@ -2,7 +2,8 @@
 
 Passed checks are listed only with ``verbose``; a part whose every check is "not implemented" collapses to one
 line, so a student who has just started sees where to begin rather than a wall of red. Outcomes are spelled out
-in words, never signalled by colour alone.
+in words, never signalled by colour alone. A student's copy of the course says, per part and in total, how many
+hidden checks it does not run, so that its full score is never taken for the grade.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import textwrap
 import click
 
 from grader.i18n import language, tr
-from grader.results import CheckResult, GradeResult, PartResult
+from grader.results import CheckResult, GradeResult, HiddenChecks, PartResult
 
 MARK = {"passed": "PASS", "failed": "FAIL", "not_implemented": "TODO", "error": "ERROR", "timeout": "TIMEOUT",
         "crashed": "CRASH", "ungradable": "SKIP"}
@@ -27,12 +28,22 @@ def render_text(result: GradeResult, *, verbose: bool = False, colour: bool = Fa
             lines += _part_lines(part, verbose, colour)
         lines += ["", tr("text.total", points=_pts(result.points), max=_pts(result.max_points),
                          seconds=f"{result.duration:.2f}")]
+        if result.hidden.checks:
+            lines.append(tr("text.hidden_total", hidden=hidden_sentence(result.hidden)))
     return "\n".join(lines) + "\n"
+
+
+def hidden_sentence(hidden: HiddenChecks) -> str:
+    """"16 hidden checks worth 14 points are not run here", in the current language."""
+    key = "text.hidden_one" if hidden.checks == 1 else "text.hidden"
+    return tr(key, count=hidden.checks, points=_pts(hidden.points))
 
 
 def _part_lines(part: PartResult, verbose: bool, colour: bool) -> list[str]:
     head = f"{part.name:<12} {part.title[:52]:<52} {_pts(part.points):>5}/{_pts(part.max_points)}"
     lines = [click.style(head, bold=True) if colour else head]
+    if part.hidden.checks:
+        lines.append(f"    {hidden_sentence(part.hidden)}")
     if part.ungradable:
         return lines + _indent(part.diagnostic, 4) + [""]
     if part.checks and all(c.outcome == "not_implemented" for c in part.checks):
