@@ -25,6 +25,8 @@ LAZY_COMMANDS = {
     "autograde": "grader.classroom.cli:autograde",
     "gradebook": "grader.classroom.cli:gradebook",
     "audit": "grader.audit:audit_command",
+    "release": "grader.classroom.release_cli:release",
+    "gradescope": "grader.classroom.release_cli:gradescope",
 }
 
 

@@ -3,18 +3,18 @@
 Every module in solutions/ marks the code a student must write with two comment lines, indented like the code
 they enclose:
 
-    def sigmoid_grad(x):
-        \"\"\"Derivative of the sigmoid ...\"\"\"
+    def cube_grad(x):
+        \"\"\"Derivative of x**3, elementwise ...\"\"\"
         x = _float_array(x)            # given code: unmarked, kept in the exercise
         # BEGIN SOLUTION
-        s = sigmoid(x)
-        return s * (1 - s)
+        return 3 * x**2
         # END SOLUTION
 
+(an example that is not among the exercises: this module ships in the student copy, which must hold no solution).
 make_stub() keeps everything outside the markers (module docstring, imports, signatures, docstrings, given code)
 and replaces each marked block, markers included, by one line at the markers' indentation:
 
-        raise NotImplementedError("activations.sigmoid_grad is not implemented yet: see its docstring")
+        raise NotImplementedError("activations.cube_grad is not implemented yet: see its docstring")
 
 so a stub module imports cleanly and a half-finished submission can be graded function by function.
 

@@ -1,6 +1,6 @@
 """Screenshots for the README, taken in headless Chromium from pages nn-grader generates.
 
-    python scripts/screenshots.py            # writes docs/img/quiz.png
+    python scripts/screenshots.py            # writes docs/img/quiz.png and docs/img/report.png
 
 `screenshot(html_path, png_path, prepare=None)` serves any page (a report, say): `prepare(page)` gets the playwright
 page once it has loaded, to click or fill what the picture should show. Chromium is Debian's (`/usr/bin/chromium`);
@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import chdir, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -80,5 +80,30 @@ def quiz_screenshot(png_path: Path = ROOT / "docs" / "img" / "quiz.png") -> Path
         return screenshot(html_path, png_path, answer_first_question)
 
 
+REPORT_MISTAKES = ("elu-missing-minus-one", "sigmoid-grad-of-x")  # two catalogued bugs a student could make
+
+
+def report_screenshot(png_path: Path = ROOT / "docs" / "img" / "report.png") -> Path:
+    """Grade a copy of the reference with two catalogued mistakes, write its HTML report with the CLI, photograph it."""
+    from click.testing import CliRunner
+
+    from grader.audit import reference_copy, write_variant
+    from grader.cli import main
+    from grader.mistakes import find
+
+    with tempfile.TemporaryDirectory() as folder:
+        submission = reference_copy(Path(folder) / "submission")
+        for mistake_id in REPORT_MISTAKES:
+            write_variant(submission, find(mistake_id))
+        html_path = Path(folder) / "report.html"
+        with chdir(folder):  # the report shows the folder as a student types it
+            result = CliRunner().invoke(main, ["check", "activations", "--submission", submission.name,
+                                               "--html", str(html_path)])
+        if not html_path.exists():
+            sys.exit(result.output)
+        return screenshot(html_path, png_path)
+
+
 if __name__ == "__main__":
-    print(f"wrote {quiz_screenshot().relative_to(ROOT)}")
+    for take in (quiz_screenshot, report_screenshot):
+        print(f"wrote {take().relative_to(ROOT)}")

@@ -1,0 +1,80 @@
+"""`nn-grader gradescope run`: what the autograder's ``run_autograder`` does for one submission.
+
+Under the autograder's root (``/autograder``, or ``NN_GRADER_AUTOGRADER_ROOT``):
+
+- ``submission/`` holds what the student uploaded: bare exercise modules, a folder of them, or a repository with
+  ``exercises/``. The code is the shallowest folder holding an exercise module (grader.classroom.student.find_code);
+  grading copies only the allow-listed modules from it (grader.submission), whatever else was uploaded.
+- Each open quiz given is graded from the ``<quiz id>.answers.yaml`` file that ``nn-grader quiz take`` saves, if
+  the submission has one, and adds one test to the results; without it the quiz scores 0 and says so.
+- ``results/results.json`` receives Gradescope's format (grader.report.gradescope) with every check, hidden
+  ones included.
+- ``submission_metadata.json``, written by Gradescope, gives the student id the quiz letters were drawn with when
+  the answers file does not name one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from grader import parts as course
+from grader.classroom.student import ClassSettings, find_code, grade_quiz
+from grader.grading import grade
+from grader.report.gradescope import render_gradescope
+
+
+def run_autograder(root: Path, *, seed: int, lang: str = "en", quizzes: list[Path] | None = None) -> dict[str, Any]:
+    """Grade ``root/submission`` and write ``root/results/results.json``; returns what was written."""
+    root = Path(root)
+    submission = root / "submission"
+    code = find_code(submission, [p.module_file for p in course.discover()]) or submission
+    result = grade(code, seed=seed, lang=lang)
+    result.submission = code.relative_to(root).as_posix()
+    document = json.loads(render_gradescope(result))
+    settings = ClassSettings(seed=seed, lang=lang)
+    student = submitter(root)
+    for path in quiz_files(quizzes or []):
+        quiz_id, entry = grade_quiz(submission, path, student, settings)
+        document["tests"].append(quiz_test(quiz_id, entry, len(document["tests"]) + 1))
+        document["score"] += entry["points"]
+    results = root / "results" / "results.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return document
+
+
+def quiz_files(quizzes: list[Path]) -> list[Path]:
+    return [f for q in quizzes for f in (sorted(Path(q).glob("*.yaml")) if Path(q).is_dir() else [Path(q)])]
+
+
+def submitter(root: Path) -> str:
+    """The submitter's SID (else email) from Gradescope's ``submission_metadata.json``; "student" without one."""
+    try:
+        users = json.loads((root / "submission_metadata.json").read_text(encoding="utf-8")).get("users") or []
+    except (OSError, ValueError, AttributeError):
+        users = []
+    first = users[0] if users and isinstance(users[0], dict) else {}
+    return str(first.get("sid") or first.get("email") or "student")
+
+
+def quiz_test(quiz_id: str, entry: dict[str, Any], number: int) -> dict[str, Any]:
+    """One Gradescope test for a quiz: its points, and each question's verdict as markdown."""
+    lines = [f"**{entry['points']:g}/{entry['max_points']:g}** points"]
+    if entry["message"]:
+        lines += ["", entry["message"]]
+    for question in (entry["result"] or {}).get("questions", []):
+        verdict = "correct" if question["correct"] else ("not answered" if not question["answered"] else "incorrect")
+        lines.append(f"- `{question['id']}`: {question['points']:g}/{question['max_points']:g}, {verdict}")
+    return {
+        "score": entry["points"],
+        "max_score": entry["max_points"],
+        "status": "passed" if entry["points"] >= entry["max_points"] else "failed",
+        "name": f"quiz: {quiz_id}",
+        "number": str(number),
+        "output": "\n".join(lines),
+        "output_format": "md",
+        "tags": ["quiz", quiz_id],
+        "visibility": "visible",
+    }

@@ -1,0 +1,86 @@
+"""`nn-grader release` and `nn-grader gradescope build|run`: the copies of the course that leave the checkout.
+
+Exit codes: 0 built (or graded: a submission's score does not change it), 2 a usage error or a copy that cannot be
+built soundly (the message says what to fix).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from grader.i18n import available_languages
+
+ROOT_ENV = "NN_GRADER_AUTOGRADER_ROOT"
+
+
+@click.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--quiz-tier", type=click.Choice(["sealed", "ci"]), default="sealed", show_default=True,
+              help="sealed: self-check quizzes (feedback after each answer, answers behind slow hashes); "
+                   "ci: no key at all, answers are saved for you to grade.")
+def release(out: Path, quiz_tier: str) -> None:
+    """Build the student copy of the course in OUT: stubs, public checks, sealed quizzes, README, CI workflow."""
+    from grader.classroom.release import ReleaseError, build_release
+
+    try:
+        built = build_release(out, quiz_tier=quiz_tier)
+    except ReleaseError as exc:
+        fail(str(exc))
+    hidden = built.hidden_total
+    click.echo(f"Wrote the student copy to {built.path}: {built.public_checks} public checks worth "
+               f"{built.public_points:g} points ({hidden.checks} checks worth {hidden.points:g} points stay hidden), "
+               f"{len(built.quizzes)} {quiz_tier} quizzes. It holds no solution and no hidden check.")
+
+
+@click.group()
+def gradescope() -> None:
+    """Gradescope's autograder: build its zip, and grade one submission inside it."""
+
+
+@gradescope.command()
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--quiz", "quizzes", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="An open quiz file (or a folder of them) whose <quiz id>.answers.yaml is graded too.")
+@click.option("--seed", type=int, default=None, help="Seed of the generated inputs  [default: nn-grader's own]")
+@click.option("--lang", type=click.Choice(available_languages()), default="en", show_default=True)
+def build(out: Path, quizzes: tuple[Path, ...], seed: int | None, lang: str) -> None:
+    """Write the autograder zip OUT (setup.sh, run_autograder, this checkout) to upload to Gradescope."""
+    from grader.classroom.gradescope_build import build_gradescope
+    from grader.classroom.release import ReleaseError
+    from grader.grading import DEFAULT_SEED
+    from grader.quiz.problems import QuizError
+
+    try:
+        built = build_gradescope(out, seed=DEFAULT_SEED if seed is None else seed, lang=lang, quizzes=list(quizzes))
+    except (ReleaseError, QuizError) as exc:
+        fail(str(exc))
+    quizzes_note = f", grading quizzes {', '.join(built.quizzes)}" if built.quizzes else ""
+    click.echo(f"Wrote the Gradescope autograder to {built.path} ({built.files} files{quizzes_note}).")
+
+
+@gradescope.command()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=f"The autograder's root  [default: ${ROOT_ENV}, else /autograder]")
+@click.option("--quiz", "quizzes", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="An open quiz file (or a folder of them) whose answers file in the submission is graded.")
+@click.option("--seed", type=int, default=None, help="Seed of the generated inputs.")
+@click.option("--lang", type=click.Choice(available_languages()), default="en", show_default=True)
+def run(root: Path | None, quizzes: tuple[Path, ...], seed: int | None, lang: str) -> None:
+    """Grade ROOT/submission with every check and write ROOT/results/results.json (what run_autograder does)."""
+    from grader.classroom.gradescope_run import run_autograder
+    from grader.grading import DEFAULT_SEED
+
+    root = root or Path(os.environ.get(ROOT_ENV) or "/autograder")
+    if not (root / "submission").is_dir():
+        fail(f"{root / 'submission'} does not exist: Gradescope puts the submission there")
+    document = run_autograder(root, seed=DEFAULT_SEED if seed is None else seed, lang=lang, quizzes=list(quizzes))
+    click.echo(f"{document['score']:g} points; wrote {root / 'results' / 'results.json'}")
+
+
+def fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
