@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from grader import reference
-from grader.compare import (Call, describe_value, expect_contract, expect_same_as_reference, expect_value, fail,
-                            format_index, format_number)
+from grader.compare import (Call, MethodCall, describe_value, expect_contract, expect_same_as_reference, expect_value,
+                            fail, format_index, format_number)
 from grader.i18n import tr
 
 ORDER = 5
@@ -39,6 +39,12 @@ def expect_pair(got, shape: tuple, *, call: Call) -> tuple[np.ndarray, np.ndarra
 def sgd_settings(**settings) -> Call:
     """The optimizer a check builds, described the way the student wrote it: ``SGD(learning_rate=0.1, ...)``."""
     return Call("optimizers.SGD", (), settings)
+
+
+def apply_call(settings: dict, params: dict, grads: dict) -> MethodCall:
+    """``SGD(learning_rate=0.1, ...).apply(params={...}, grads={...})``, as a failure describes the call."""
+    optimizer = reference.resolve("optimizers.SGD")(**settings)
+    return MethodCall("optimizers.SGD.apply", (optimizer, params, grads), model=sgd_settings(**settings).describe())
 
 
 def reference_applies(settings: dict, params: dict, grads_per_apply: list[dict],
@@ -188,7 +194,8 @@ def test_apply_updates_every_param_in_place(student, inputs):
     call = sgd_settings(**settings)
     if isinstance(got, dict) and set(got) == set(params) and all(
             isinstance(got[k], np.ndarray) and np.array_equal(got[k], params[k]) for k in params):
-        fail(tr("check.optimizers.test_apply_updates_every_param_in_place.unchanged", optimizer=call.describe()),
+        fail(tr("check.optimizers.test_apply_updates_every_param_in_place.unchanged",
+                call=apply_call(settings, params, grads).describe()),
              hint=tr("check.optimizers.test_apply_updates_every_param_in_place.unchanged_hint"))
     expect_params(got, reference_applies(settings, params, [grads])[0], call=call,
                   when=tr("suite.optimizers.after_apply"))
@@ -269,12 +276,12 @@ def test_inputs_are_not_modified(student, inputs):
     optimizer, call = student.new("optimizers.SGD", **settings), sgd_settings(**settings)
     expected = reference_applies(settings, params, [grads, grads])
     for when, expected_params in zip(after_applies(2), expected):
+        apply = apply_call(settings, params, grads)
         params, grads_after = optimizer.call("apply", params, grads, echo_args=True).args_after
         for key in grads:
             if not (isinstance(grads_after, dict) and isinstance(grads_after.get(key), np.ndarray)
                     and np.array_equal(grads_after[key], grads[key])):
-                fail(tr("compare.mutated", call=f"{call.describe()}.apply(params, grads)", name=f"grads[{key!r}]"),
-                     hint=tr("hint.mutated"))
+                fail(tr("compare.mutated", call=apply.describe(), name=f"grads[{key!r}]"), hint=tr("hint.mutated"))
         expect_params(params, expected_params, call=call, when=when)  # unchanged inputs earn nothing without it
 
 
