@@ -54,10 +54,12 @@ from grader.stubgen import write_exercises
 TEMPLATES = Path(__file__).with_name("templates") / "release"
 QUIZ_TIERS = ("sealed", "ci")
 # Parts of the grader package a student's copy leaves out, relative to grader/: the classroom tools (this builder
-# among them), the audit, the catalogue of mistakes (replaced by a stub that names none) and the HTML report's
-# figures (they compute with the live reference and the catalogue, and map hidden checks). Suites are rewritten.
-LEFT_OUT = {"classroom", "audit.py", "mistakes", "figures", "__pycache__", RELEASE_MANIFEST.name,
+# among them), the audit, the catalogue of mistakes (replaced by a stub that names none) and the modules that gather
+# the HTML report's figures (they compute with the live reference and map hidden checks; the copy's report keeps its
+# table and says why it has no figures). Suites are rewritten.
+LEFT_OUT = {"classroom", "audit.py", "mistakes", "__pycache__", RELEASE_MANIFEST.name,
             reference.VALUES_FILE.name, reference.ARRAYS_FILE.name}
+LEFT_OUT_FIGURES = {"plan.py", "gather.py", "asking.py", "curves.py", "gradients.py", "training.py"}
 LEFT_OUT_CATALOGUES = {"mistakes.yaml"}
 LAZY_LINE = re.compile(r'^\s*"(?P<name>[\w-]+)":\s*"(?P<module>[\w.]+):\w+",?\s*(#.*)?$')
 VERIFY_SCRIPT = """
@@ -171,6 +173,8 @@ def copy_grader(source: Path, dest: Path) -> None:
         skip = {n for n in names if n == "__pycache__" or n.endswith(".pyc")}
         if where == Path("."):
             skip |= LEFT_OUT & set(names)
+        if where == Path("figures"):
+            skip |= LEFT_OUT_FIGURES & set(names)
         if where.parent == Path("locale"):
             skip |= LEFT_OUT_CATALOGUES & set(names)
         if where == Path("suites"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.figures.model import Figure, Figures, Line, Panel
+from grader.i18n import language, tr
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits
 
@@ -17,10 +18,19 @@ __all__ = ["Figure", "Figures", "Line", "Panel", "report_figures"]
 
 def report_figures(result: GradeResult, source: Path, limits: Limits | None = None) -> Figures | None:
     """The figures of ``result``'s report from the submission in ``source``; None when matplotlib is not installed
-    (nothing is run then: the report shows a note instead)."""
+    (nothing is run then: the report shows a note instead).
+
+    A student's copy (``nn-grader release``) draws none: the reference's side of a figure is computed on inputs
+    chosen where the student's answer differs, which no recording made at build time can hold. Its report says so.
+    """
+    from grader import reference
     from grader.figures.draw import plotting_available
-    from grader.figures.gather import gather_figures
 
     if not plotting_available():
         return None
+    if reference.is_replayed():
+        with language(result.language):
+            return Figures(note=tr("report.no_figures_in_copy"))
+    from grader.figures.gather import gather_figures  # names the hidden checks, so a student's copy leaves it out
+
     return gather_figures(result, source, limits)

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# The vanishing-gradient figure's stack: DEPTH dense layers of WIDTH units (its computation and its caption).
+DEPTH, WIDTH = 10, 32
+
 REFERENCE, STUDENT = "reference", "student"
 
 

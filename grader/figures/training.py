@@ -19,12 +19,12 @@ import numpy as np
 from grader import reference
 from grader.compare import describe_value, format_number
 from grader.figures.asking import Asker, Unusable, as_array, student_side
-from grader.figures.model import REFERENCE, STUDENT, Figure, Line, Panel
+from grader.figures.model import DEPTH, WIDTH, REFERENCE, STUDENT, Figure, Line, Panel
 from grader.figures.plan import Request
 from grader.i18n import tr
 
 FIT_SECONDS = 10.0  # one whole training run in one call; the reference's takes a few hundredths of a second
-DEPTH, WIDTH, BATCH = 10, 32, 16
+BATCH = 16
 STACKS = ("sigmoid", "relu")
 
 

@@ -15,8 +15,7 @@ from html import escape
 
 from grader import mistakes
 from grader.figures.draw import plotting_available, svg_of
-from grader.figures.model import Figure, Figures
-from grader.figures.training import DEPTH, WIDTH
+from grader.figures.model import DEPTH, WIDTH, Figure, Figures
 from grader.gradcheck import GRADIENT_TOLERANCE
 from grader.i18n import language, tr
 from grader.results import CheckResult, GradeResult, PartResult

@@ -96,9 +96,11 @@ def test_the_copy_is_laid_out_for_students(built):
     for stub in (built / "exercises").iterdir():
         assert stub.read_text(encoding="utf-8") == (ROOT / "exercises" / stub.name).read_text(encoding="utf-8")
     grader = built / "grader"
-    for absent in ("solutions", "grader/audit.py", "grader/classroom", "grader/figures",
-                   "grader/locale/en/mistakes.yaml", "grader/locale/ko/mistakes.yaml"):
+    for absent in ("solutions", "grader/audit.py", "grader/classroom", "grader/locale/en/mistakes.yaml",
+                   "grader/locale/ko/mistakes.yaml"):
         assert not (built / absent).exists(), absent
+    # the report's figures are drawn but never gathered in a copy: what gathers them is left out
+    assert sorted(p.name for p in (grader / "figures").glob("*.py")) == ["__init__.py", "draw.py", "model.py"]
     assert sorted(p.name for p in (grader / "mistakes").iterdir()) == ["__init__.py"]
     assert "def identify(" in (grader / "mistakes" / "__init__.py").read_text() and not list(built.rglob("*.pyc"))
     assert sorted(lazy_commands((grader / "cli.py").read_text(), grader / "cli.py")) == ["quiz"]
@@ -210,6 +212,15 @@ def test_the_installed_copy_refuses_another_seed(installed):
     run = in_venv(installed, ["nn-grader", "check", "activations", "--seed", "7"])
     assert run.returncode == 2
     assert "grades with seed 20260101 only" in run.stderr and "not 7" in run.stderr
+
+
+def test_the_installed_copy_writes_an_html_report_that_says_why_it_has_no_figures(installed, tmp_path):
+    page = tmp_path / "report.html"
+    run = in_venv(installed, ["nn-grader", "check", "activations", "--html", str(page)])
+    assert run.returncode == 1, run.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "a student&#x27;s copy holds no reference code" in text or "a student's copy holds no reference code" in text
+    assert "<svg" not in text and "activations" in text
 
 
 def test_the_student_readme_commands_run_in_the_copy(installed):
