@@ -60,9 +60,9 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
             run = run_suites(Submission(worker), selected, seed=seed, missing=known)
         finally:
             worker.close()
-    hidden = hidden_checks()
-    results = [PartResult(p.name, p.title, [c for c in run.checks if c.part == p.name], run.diagnostics.get(p.name, ""),
-                          hidden.get(p.name, HiddenChecks())) for p in selected]
+        hidden = hidden_checks()
+        results = [PartResult(p.name, p.title, [c for c in run.checks if c.part == p.name],
+                              run.diagnostics.get(p.name, ""), hidden.get(p.name, HiddenChecks())) for p in selected]
     return GradeResult(
         submission=str(source),
         parts=results,
@@ -71,6 +71,7 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         suite_hash=course.suite_hash(selected),
         duration=time.monotonic() - started,
         language=lang,
+        isolation=worker.isolation,
     )
 
 

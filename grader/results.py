@@ -92,6 +92,7 @@ class GradeResult:
     suite_hash: str
     duration: float = 0.0
     language: str = "en"
+    isolation: str = ""  # how the student's code was confined: "jail", "user" or "process" (grader.sandbox)
 
     @property
     def checks(self) -> list[CheckResult]:
@@ -125,6 +126,7 @@ class GradeResult:
             "suite_hash": self.suite_hash,
             "duration": round(self.duration, 3),
             "language": self.language,
+            "isolation": self.isolation,
             "hidden": self.hidden.to_dict(),
             "parts": [
                 {

@@ -17,6 +17,8 @@ def test_json_report_follows_the_published_schema(reference_result, stub_result)
         jsonschema.validate(data, schema)
         assert data["points"] == result.points
         assert sum(len(p["checks"]) for p in data["parts"]) == len(result.checks)
+        # the confinement in force is recorded, so a grade made without the jail can be told apart
+        assert data["isolation"] == result.isolation and data["isolation"] in ("jail", "user", "process")
 
 
 def test_junit_report_parses_and_counts_failures(stub_result, tmp_path):
