@@ -9,14 +9,14 @@ hidden checks it does not run, so that its full score is never taken for the gra
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 
 import click
 
 from grader.i18n import language, tr
 from grader.results import CheckResult, GradeResult, HiddenChecks, PartResult
 
-MARK = {"passed": "PASS", "failed": "FAIL", "not_implemented": "TODO", "error": "ERROR", "timeout": "TIMEOUT",
-        "crashed": "CRASH", "ungradable": "SKIP"}
+OUTCOMES = ("passed", "failed", "not_implemented", "error", "timeout", "crashed", "ungradable")
 COLOUR = {"passed": "green", "failed": "red", "not_implemented": "yellow", "error": "red", "timeout": "red",
           "crashed": "red", "ungradable": "yellow"}
 
@@ -55,7 +55,8 @@ def _part_lines(part: PartResult, verbose: bool, colour: bool) -> list[str]:
 
 
 def _check_lines(check: CheckResult, colour: bool) -> list[str]:
-    mark = f"{MARK[check.outcome]:<7}"
+    columns = max(_width(tr(f"text.mark.{o}")) for o in OUTCOMES)  # titles line up under each other
+    mark = _padded(tr(f"text.mark.{check.outcome}"), columns)
     if colour:
         mark = click.style(mark, fg=COLOUR[check.outcome])
     lines = [f"  {mark} {check.title}  ({_pts(check.points)}/{_pts(check.max_points)})"]
@@ -77,3 +78,12 @@ def _indent(text: str, width: int) -> list[str]:
 
 def _pts(x: float) -> str:
     return f"{x:g}"
+
+
+def _width(text: str) -> int:
+    """Terminal columns ``text`` takes: a Hangul syllable takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _padded(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - _width(text))

@@ -170,6 +170,8 @@ def test_korean_text_report_has_no_english_sentence(every_part):
         titles = {expected_title(c["name"], c["part"], "ko") for c in checks_of(json.loads(check(
             every_part, "--lang", "ko", "--format", "json"))) if c["outcome"] != "passed"}
     assert all(f"{title}  (" in output for title in titles)
+    marks = {line.split()[0] for line in output.splitlines() if line.startswith("  ") and not line.startswith("   ")}
+    assert marks and marks <= {"통과", "실패", "미구현", "오류", "시간초과", "중단", "제외"}, marks
 
 
 def test_korean_part_titles(reports):
