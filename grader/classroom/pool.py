@@ -8,7 +8,8 @@ receives students one at a time over its own pipe. Each student's code still run
 A student whose whole grade runs past ``budget`` seconds costs only themselves: their grading process is stopped,
 it and every process it started (the sandbox worker sits in a process group of its own) are killed, a ``timeout``
 record is written for them and a fresh process takes the slot. A grading process that dies gives a ``crashed``
-record the same way. A pipe per process, rather than one shared queue, means a killed process can never leave a
+record the same way. When quizzes are graded too, such a student is queued once more for their quizzes alone (no
+code runs then), so code that hangs does not also cost them their quiz points. A pipe per process, rather than one shared queue, means a killed process can never leave a
 lock held that the others need.
 """
 
@@ -34,12 +35,21 @@ from grader.classroom.student import ClassSettings, failed_record, grade_student
 POLL_SECONDS = 0.2
 
 
+@dataclass(frozen=True)
+class Task:
+    """A student to grade; ``unfinished`` marks a second attempt after the first did not finish (status, message,
+    seconds spent): the quizzes alone are graded and the record keeps that status."""
+
+    student: Student
+    unfinished: tuple[str, str, float] | None = None
+
+
 @dataclass
 class _Slot:
     process: Any
     conn: Connection
     scratch: Path
-    student: Student | None = None
+    task: Task | None = None
     started: float = 0.0
 
 
@@ -55,29 +65,30 @@ class GradingPool:
         self.started_count = 0
 
     def grade_all(self, students: list[Student], on_record: Callable[[dict[str, Any]], None]) -> None:
-        pending = deque(students)
+        pending = deque(Task(s) for s in students)
         slots = [self._start() for _ in range(min(self.workers, len(students)))]
         try:
-            while pending or any(s.student for s in slots):
+            while pending or any(s.task for s in slots):
                 for slot in slots:
-                    if slot.student is None and pending:
+                    if slot.task is None and pending:
                         self._assign(slot, pending.popleft())
-                ready = wait([s.conn for s in slots if s.student], timeout=POLL_SECONDS)
+                ready = wait([s.conn for s in slots if s.task], timeout=POLL_SECONDS)
                 for i, slot in enumerate(slots):
-                    if slot.student is None:
+                    if slot.task is None:
                         continue
                     if slot.conn in ready:
                         record = self._receive(slot)
                         if record is not None:
-                            slot.student = None
+                            slot.task = None
                             on_record(record)
                             continue
                     if not slot.process.is_alive() or slot.conn.closed:
-                        on_record(self._give_up(slot, "crashed", "the grading process died while grading"))
+                        self._give_up(slot, "crashed", "the grading process died while grading", pending, on_record)
                         slots[i] = self._replace(slot)
                     elif time.monotonic() - slot.started > self.budget:
-                        on_record(self._give_up(slot, "timeout",
-                                                f"grading took longer than the {self.budget:g} s budget per student"))
+                        self._give_up(slot, "timeout",
+                                      f"grading took longer than the {self.budget:g} s budget per student", pending,
+                                      on_record)
                         slots[i] = self._replace(slot)
         finally:
             for slot in slots:
@@ -97,10 +108,10 @@ class GradingPool:
         theirs.close()
         return _Slot(process, ours, scratch)
 
-    def _assign(self, slot: _Slot, student: Student) -> None:
-        slot.student, slot.started = student, time.monotonic()
+    def _assign(self, slot: _Slot, task: Task) -> None:
+        slot.task, slot.started = task, time.monotonic()
         try:
-            slot.conn.send(student)
+            slot.conn.send(task)
         except OSError:
             pass  # the process is gone: the next pass of the loop notices and records it
 
@@ -111,15 +122,24 @@ class GradingPool:
             slot.conn.close()
             return None
 
-    def _give_up(self, slot: _Slot, status: str, message: str) -> dict[str, Any]:
-        return failed_record(slot.student, self.settings, status, message, time.monotonic() - slot.started)
+    def _give_up(self, slot: _Slot, status: str, message: str, pending: deque,
+                 on_record: Callable[[dict[str, Any]], None]) -> None:
+        """Record a task that did not finish, or first queue its student's quizzes alone (see the module doc)."""
+        task, spent = slot.task, time.monotonic() - slot.started
+        if task.unfinished is None and self.settings.quizzes:
+            pending.appendleft(Task(task.student, (status, message, spent)))
+            return
+        if task.unfinished is not None:
+            status, message = task.unfinished[0], f"{task.unfinished[1]}; then the quizzes alone: {message}"
+            spent += task.unfinished[2]
+        on_record(failed_record(task.student, self.settings, status, message, spent))
 
     def _replace(self, slot: _Slot) -> _Slot:
         self._stop(slot, kill=True)
         return self._start()
 
     def _stop(self, slot: _Slot, kill: bool = False) -> None:
-        if not kill and slot.student is None and slot.process.is_alive():
+        if not kill and slot.task is None and slot.process.is_alive():
             try:
                 slot.conn.send(None)
             except OSError:
@@ -139,19 +159,19 @@ def serve(conn: Connection, settings: ClassSettings, scratch: str) -> None:
     count = 0
     while True:
         try:
-            student = conn.recv()
+            task = conn.recv()
         except (EOFError, OSError):
             return
-        if student is None:
+        if task is None:
             return
         count += 1
         folder = Path(scratch, f"student-{count}")
         folder.mkdir()
         started = time.monotonic()
         try:
-            record = grade_student(student, settings, folder)
+            record = grade_student(task.student, settings, folder, unfinished=task.unfinished)
         except Exception:  # a fault of the grader's, never the student's: keep grading the others
-            record = failed_record(student, settings, "error", traceback.format_exc(limit=5)[-2000:],
+            record = failed_record(task.student, settings, "error", traceback.format_exc(limit=5)[-2000:],
                                    time.monotonic() - started)
         finally:
             shutil.rmtree(folder, ignore_errors=True)

@@ -58,9 +58,14 @@ class ClassSettings:
         }
 
 
-def grade_student(student: Student, settings: ClassSettings, scratch: Path) -> dict[str, Any]:
-    """The record of ``student`` (see grader.classroom.records), grading in the empty folder ``scratch``."""
-    started = time.monotonic()
+def grade_student(student: Student, settings: ClassSettings, scratch: Path, *,
+                  unfinished: tuple[str, str, float] | None = None) -> dict[str, Any]:
+    """The record of ``student`` (see grader.classroom.records), grading in the empty folder ``scratch``.
+
+    ``unfinished`` (status, message, seconds spent) marks a second attempt after grading the code did not finish:
+    only the quizzes are graded, and the record keeps that status, message and time.
+    """
+    started = time.monotonic() - (unfinished[2] if unfinished else 0.0)
     record = _blank_record(student, settings)
     root = student.source
     if student.is_zip:
@@ -75,6 +80,8 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path) -> d
     for quiz_path in settings.quizzes:
         quiz_id, entry = grade_quiz(root, Path(quiz_path), student.id, settings)
         record["quizzes"][quiz_id] = entry
+    if unfinished is not None:
+        return _finish(record, unfinished[0], unfinished[1], started)
 
     modules = [p.module_file for p in course.discover()]
     code_dir = find_code(root, modules)

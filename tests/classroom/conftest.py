@@ -100,8 +100,8 @@ def build_class(root: Path) -> dict[str, dict]:
             expect[student.name] = {"status": "graded", "code": "partial", "quiz": 1, "fails": check}
     copy_reference(root / "hang", HANG)
     expect["hang"] = {"status": "graded", "code": "partial", "quiz": 0, "outcome": "timeout"}
-    copy_reference(root / "slow", SLOW_EVERYWHERE)
-    expect["slow"] = {"status": "timeout", "code": "zero", "quiz": 0}
+    answer(copy_reference(root / "slow", SLOW_EVERYWHERE), RIGHT)  # its quiz still counts: graded on its own
+    expect["slow"] = {"status": "timeout", "code": "zero", "quiz": 2}
     copy_reference(root / "crash-call", CRASH_IN_CALL)
     expect["crash-call"] = {"status": "graded", "code": "partial", "quiz": 0, "outcome": "crashed"}
     copy_reference(root / "crash-import", CRASH_AT_IMPORT)
