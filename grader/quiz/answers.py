@@ -13,6 +13,9 @@ An answers file is YAML (or JSON, which is YAML too)::
 
 Letters versus ids is never ambiguous: a one-character answer is a letter as shown on screen for this student's
 seed, anything longer is an option id (option ids are at least two characters long for this reason).
+
+An answer that cannot be read gives an error for the student, in the current language (``quiz.answer.*`` in the
+language catalogues, grader.i18n): callers choose the language with ``grader.i18n.language``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.i18n import tr
 from grader.quiz.problems import Problem
 from grader.quiz.source import read_yaml
 from grader.quiz.variants import ShownQuestion
@@ -67,7 +71,8 @@ def read_answers(path: str | Path) -> tuple[AnswersFile | None, list[Problem]]:
 
 
 def choice_slots(shown: ShownQuestion, raw: Any) -> tuple[list[str], str | None]:
-    """The option slots an answer to a choice question selects, or an error message saying what was expected."""
+    """The option slots an answer to a choice question selects, or an error saying what was expected (in the
+    current language)."""
     question = shown.question
     if question.type == "true_false":
         return _true_false(shown, raw)
@@ -82,12 +87,12 @@ def choice_slots(shown: ShownQuestion, raw: Any) -> tuple[list[str], str | None]
     for token in tokens:
         option = shown.by_letter(token) if len(token) == 1 else shown.by_slot(token)
         if option is None:
-            kind = "letter" if len(token) == 1 else "option id"
-            return [], f"no {kind} {token!r} in this question; expected a letter {letters} or an option id"
+            kind = "no_letter" if len(token) == 1 else "no_option"
+            return [], tr(f"quiz.answer.{kind}", token=repr(token), letters=letters)
         if option.slot not in slots:
             slots.append(option.slot)
     if question.type == "single" and len(slots) > 1:
-        return [], f"this question takes one answer, got {len(slots)}"
+        return [], tr("quiz.answer.one_only", n=len(slots))
     return slots, None
 
 
@@ -101,7 +106,7 @@ def _true_false(shown: ShownQuestion, raw: Any) -> tuple[list[str], str | None]:
         return ["false"], None
     option = shown.by_letter(token) if len(token) == 1 else None
     if option is None:
-        return [], f"expected true or false (or the letter A or B); got {raw!r}"
+        return [], tr("quiz.answer.true_false", got=repr(raw))
     return [option.slot], None
 
 

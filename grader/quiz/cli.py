@@ -16,10 +16,11 @@ from typing import Any
 import click
 import yaml
 
+from grader.i18n import DEFAULT_LANGUAGE, language, tr
 from grader.quiz.answers import read_answers
 from grader.quiz.catalog import SUFFIXES, available_quizzes, resolve_quiz
 from grader.quiz.checks import DEFAULT_SEEDS
-from grader.quiz.grading import grade_answers
+from grader.quiz.grading import grade_answers, message_language
 from grader.quiz.html_export import export_html
 from grader.quiz.keys import key_for
 from grader.quiz.loader import load_quiz
@@ -107,7 +108,7 @@ def list_quizzes() -> None:
               help="Write your answers to this answers file (a ci copy writes <quiz id>.answers.yaml by default).")
 def take(name: str | None, student: str | None, lang: str | None, plain: bool, save: Path | None) -> None:
     """Take quiz NAME (a quiz id or a file) in the terminal, with feedback after every answer."""
-    found = _load(name or _choose())
+    found = _load(name or _choose(lang or os.environ.get(LANG_ENV) or DEFAULT_LANGUAGE))
     student = student or os.environ.get(STUDENT_ENV) or getpass.getuser()
     lang = _lang(lang, found)
     keys = None if found.tier == "ci" else _keys(found)
@@ -121,13 +122,14 @@ def take(name: str | None, student: str | None, lang: str | None, plain: bool, s
         click.echo(session.words["saved"].format(path=save))
 
 
-def _choose() -> str:
+def _choose(lang: str) -> str:
     entries = available_quizzes()
     if not entries:
         raise click.UsageError("no quizzes found; name a quiz file")
     for i, entry in enumerate(entries, 1):
         click.echo(f"{i}. {entry.id}: {entry.title}")
-    number = click.prompt("Which quiz", type=click.IntRange(1, len(entries)))
+    with language(message_language(lang)):
+        number = click.prompt(tr("quiz.choose"), type=click.IntRange(1, len(entries)))
     return str(entries[number - 1].path)
 
 
@@ -195,22 +197,27 @@ def _grade_file(found: Quiz, key: Quiz | None, path: Path, student: str | None, 
 
 
 def _render_result(result: QuizResult) -> None:
-    click.echo(f"{result.student}: {result.points:g} / {result.max_points:g} "
-               f"({result.fraction:.0%}, {'passed' if result.passed else 'not passed'}, quiz {result.quiz_id})")
-    for q in result.questions:
-        verdict = "correct" if q.correct else ("partly correct" if q.points > 0 else
-                                               ("not answered" if not q.answered else "incorrect"))
-        expected = f"; expected {q.expected}" if q.expected is not None and not q.correct else ""
-        given = f"answered {q.given}" if q.answered else "no answer"
-        click.echo(f"  {q.question_id}: {q.points:g}/{q.max_points:g} {verdict} ({given}{expected})")
-        if q.message and q.answered:
-            click.echo(f"    {q.message}")
-        for a in q.answers:
-            if not (a.correct and a.selected):
-                tag = f" [{a.misconception}]" if a.misconception else ""
-                click.echo(f"    {a.label}) {a.text}: {a.feedback}{tag}")
-    for note in result.notes:
-        click.echo(f"  note: {note}")
+    """One student's result as text, its sentences in the student's language (``quiz.grade.*``)."""
+    with language(message_language(result.lang)):
+        verdict = tr("quiz.grade.passed" if result.passed else "quiz.grade.not_passed")
+        click.echo(tr("quiz.grade.student", student=result.student, got=result.points, max=result.max_points,
+                      fraction=result.fraction, verdict=verdict, quiz=result.quiz_id))
+        for q in result.questions:
+            verdict = "correct" if q.correct else ("partial" if q.points > 0 else
+                                                   ("unanswered" if not q.answered else "wrong"))
+            shows_key = q.expected is not None and not q.correct
+            expected = tr("quiz.grade.expected", expected=q.expected) if shows_key else ""
+            given = tr("quiz.grade.answered", given=q.given) if q.answered else tr("quiz.grade.no_answer")
+            click.echo(f"  {q.question_id}: {q.points:g}/{q.max_points:g} {tr(f'quiz.grade.verdict.{verdict}')} "
+                       f"({given}{expected})")
+            if q.message and q.answered:
+                click.echo(f"    {q.message}")
+            for a in q.answers:
+                if not (a.correct and a.selected):
+                    tag = f" [{a.misconception}]" if a.misconception else ""
+                    click.echo(f"    {a.label}) {a.text}: {a.feedback}{tag}")
+        for note in result.notes:
+            click.echo(f"  {tr('quiz.grade.note', note=note)}")
 
 
 @quiz.command()

@@ -1,9 +1,11 @@
 """Grading: one student's answers against a quiz's key, producing a `QuizResult`.
 
 The quiz is shown as this student saw it (grader.quiz.variants), each answer is read against that view
-(grader.quiz.answers), scored (grader.quiz.scoring) and explained in the student's language. A question the student
-did not answer scores 0 and still gets its explanation; an answer that cannot be read scores 0 and says what was
-expected. Nothing here raises for bad answers -- only for a quiz whose key is unavailable (QuizError).
+(grader.quiz.answers), scored (grader.quiz.scoring) and explained in the student's language: the quiz's own texts in
+that language (grader.quiz.text), the grader's sentences from ``quiz.*`` in the language catalogues (grader.i18n). A
+question the student did not answer scores 0 and still gets its explanation; an answer that cannot be read scores 0
+and says what was expected. Nothing here raises for bad answers -- only for a quiz whose key is unavailable
+(QuizError).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from grader.i18n import DEFAULT_LANGUAGE, available_languages, language, tr
 from grader.quiz.answers import choice_slots, number
 from grader.quiz.expressions import ExpressionError, evaluate
 from grader.quiz.keys import KeySource, key_for
@@ -20,12 +23,11 @@ from grader.quiz.scoring import multiple_select_score, numeric_matches
 from grader.quiz.text import pick
 from grader.quiz.variants import ShownQuestion, format_number, render, show_question, student_seed
 
-MESSAGES = {
-    "en": {"unanswered": "Not answered.", "missed": "Missed (this option is correct).",
-           "correct": "Correct.", "wrong": "Not the answer.", "no-value": "This option could not be computed."},
-    "ko": {"unanswered": "답하지 않았습니다.", "missed": "놓친 정답입니다.",
-           "correct": "정답입니다.", "wrong": "정답이 아닙니다.", "no-value": "이 보기의 값을 계산할 수 없습니다."},
-}
+
+def message_language(lang: str) -> str:
+    """The language of the grader's own sentences for a student reading `lang`: `lang` where the grader speaks it,
+    else English (a quiz may be written in a language the catalogues do not have)."""
+    return lang if lang in available_languages() else DEFAULT_LANGUAGE
 
 
 def grade_answers(quiz: Quiz, answers: Mapping[str, Any], student_id: str, *, key: Quiz | None = None,
@@ -55,12 +57,17 @@ class QuestionGrader:
         self.keys = keys
         self.lang = lang
         self.fallback = fallback
-        self.words = MESSAGES.get(lang, MESSAGES["en"])
+        self.speaks = message_language(lang)
 
     def say(self, text: Any, shown: ShownQuestion) -> str:
         return pick(render(text, shown.values, shown.question.digits), self.lang, self.fallback) if text else ""
 
     def question(self, shown: ShownQuestion, raw: Any) -> QuestionResult:
+        """The result of answer `raw` to `shown`, every sentence in the student's language."""
+        with language(self.speaks):
+            return self._grade(shown, raw)
+
+    def _grade(self, shown: ShownQuestion, raw: Any) -> QuestionResult:
         question = shown.question
         explanation = self.say(self.keys.explanation(question), shown)
         base = dict(question_id=question.id, type=question.type, max_points=question.points,
@@ -68,7 +75,7 @@ class QuestionGrader:
         # For multiple select, [] or "" is an answer (nothing selected); elsewhere it means no answer.
         if raw is None or (raw == "" and question.type != "multiple"):
             return QuestionResult(points=0.0, answered=False, given="", expected=self.expected(shown),
-                                  message=self.words["unanswered"], **base)
+                                  message=tr("quiz.feedback.unanswered"), **base)
         if question.type == "numeric":
             return self.numeric(shown, raw, base)
         slots, error = choice_slots(shown, raw)
@@ -90,7 +97,7 @@ class QuestionGrader:
             if not selected and not key.correct:
                 continue
             default = "correct" if key.correct and selected else ("missed" if key.correct else "wrong")
-            text = self.say(key.feedback, shown) or self.words[default]
+            text = self.say(key.feedback, shown) or tr(f"quiz.feedback.{default}")
             feedback.append(AnswerFeedback(option.letter, pick(option.text, self.lang, self.fallback), key.correct,
                                            selected, text, key.misconception))
         if question.type == "multiple":
@@ -107,18 +114,18 @@ class QuestionGrader:
         value = number(raw)
         if value is None:
             return QuestionResult(points=0.0, answered=True, given=str(raw), expected=self.expected(shown),
-                                  message=f"expected a number; got {raw!r}", **base)
+                                  message=tr("quiz.answer.not_a_number", got=repr(raw)), **base)
         key = self.keys.numeric(question)
         answer = evaluate(key.answer, shown.values)
         right = numeric_matches(value, answer, key.mode, key.tolerance)
         label = format_number(value, 12)
-        feedback = AnswerFeedback(label, label, True, True, self.words["correct"])
+        feedback = AnswerFeedback(label, label, True, True, tr("quiz.feedback.correct"))
         if not right:
-            feedback = AnswerFeedback(label, label, False, True, self.words["wrong"])
+            feedback = AnswerFeedback(label, label, False, True, tr("quiz.feedback.wrong"))
             for expression, wrong in key.distractors:
                 if numeric_matches(value, evaluate(expression, shown.values), key.mode, key.tolerance):
                     feedback = AnswerFeedback(label, label, False, True, self.say(wrong.feedback, shown) or
-                                              self.words["wrong"], wrong.misconception)
+                                              tr("quiz.feedback.wrong"), wrong.misconception)
                     break
         return QuestionResult(points=question.points if right else 0.0, answered=True, given=label,
                               expected=self.expected(shown), answers=(feedback,), **base)

@@ -17,9 +17,9 @@ from typing import Any
 
 import click
 
-from grader.i18n import DEFAULT_LANGUAGE, available_languages, catalogue, language, tr
+from grader.i18n import DEFAULT_LANGUAGE, catalogue, language, tr
 from grader.quiz.answers import choice_slots, number
-from grader.quiz.grading import QuestionGrader
+from grader.quiz.grading import QuestionGrader, message_language
 from grader.quiz.keys import KeySource
 from grader.quiz.model import Quiz
 from grader.quiz.results import QuestionResult
@@ -54,7 +54,7 @@ class Session:
     @property
     def message_language(self) -> str:
         """The language of the session's own sentences: the quiz's language where the grader speaks it."""
-        return self.lang if self.lang in available_languages() else DEFAULT_LANGUAGE
+        return message_language(self.lang)
 
     def message(self, name: str, **params: Any) -> str:
         """The session's sentence ``quiz.<name>`` in its language."""
@@ -127,7 +127,8 @@ class Session:
             return (value, None) if value is not None else (None, self.message("not_a_number", reply=repr(reply)))
         if question.type == "multiple" and reply == "-":
             return [], None
-        slots, error = choice_slots(shown, reply)
+        with language(self.message_language):
+            slots, error = choice_slots(shown, reply)
         if error:
             return None, error
         letters = {o.slot: o.letter for o in shown.options}
