@@ -44,8 +44,9 @@ def grade_answers(quiz: Quiz, answers: Mapping[str, Any], student_id: str, *, ke
     for question in quiz.questions:
         shown = show_question(question, seed)
         results.append(grader.question(shown, answers.get(question.id)))
-    notes = tuple(f"answer to `{qid}` ignored: the quiz has no such question"
-                  for qid in answers if quiz.question(str(qid)) is None)
+    with language(grader.speaks):
+        notes = tuple(tr("quiz.grade.unknown_question", question=qid)
+                      for qid in answers if quiz.question(str(qid)) is None)
     points = round(sum(r.points for r in results), 4)
     return QuizResult(quiz.id, student_id, lang, points, quiz.max_points, quiz.pass_mark, tuple(results), notes)
 

@@ -111,4 +111,6 @@ def test_unanswered_and_unknown_questions() -> None:
     result = grade_answers(quiz, {"nonsense": "A"}, "s1", lang="ko")
     assert [q.answered for q in result.questions] == [False, False]
     assert result.questions[0].message == "답하지 않았습니다."
-    assert result.notes == ("answer to `nonsense` ignored: the quiz has no such question",)
+    assert result.notes == ("`nonsense`에 대한 답은 무시했습니다: 이 퀴즈에는 그런 문항이 없습니다.",)
+    english = grade_answers(quiz, {"nonsense": "A"}, "s1", lang="en")
+    assert english.notes == ("answer to `nonsense` ignored: the quiz has no such question",)
