@@ -11,5 +11,14 @@ Modules, in the order data flows:
     feedback    a student's feedback in markdown, from their record
     gradebook   the gradebook CSV and the class summary from the records; merging shards
 
+Handing the course out (``nn-grader release``, ``nn-grader gradescope build|run``; commands in ``release_cli``):
+
+    public_suites     each hidden suite reduced to its ``@pytest.mark.public`` checks
+    recording         the reference's answers to the public checks, recorded for a copy without reference code
+    leaks             the proof a copy holds no solution line and no hidden check's name
+    release           the student copy: stubs, public checks, sealed quizzes, README, GitHub Classroom workflow
+    gradescope_build  Gradescope's autograder zip (setup.sh, run_autograder) with every check
+    gradescope_run    what run_autograder does for one submission
+
 The layouts ``roster`` accepts are documented in docs/classroom.md.
 """
