@@ -117,15 +117,15 @@ def expect_array(got: Any, expected: np.ndarray, *, call: Call, what: str = "", 
                  atol: float | None = None, check_dtype: bool = True) -> None:
     """``got`` must be an ndarray of ``expected``'s exact shape and dtype, finite, and close elementwise."""
     what = what or tr("compare.result")
-    context = dict(call=call.describe(), what=what)
+    context = lambda: dict(call=call.describe(), what=what)  # noqa: E731 -- described only on failure
     if type(got) is not np.ndarray:
-        fail(tr("compare.not_array", got=describe_value(got), shape=tuple(expected.shape), **context))
+        fail(tr("compare.not_array", got=describe_value(got), shape=tuple(expected.shape), **context()))
     if got.shape != expected.shape:
         hint = tr("hint.transposed") if got.shape == expected.shape[::-1] and got.ndim == 2 else ""
-        fail(tr("compare.shape", got=got.shape, expected=expected.shape, **context),
+        fail(tr("compare.shape", got=got.shape, expected=expected.shape, **context()),
              **{"hint": hint, **mistake_hint(call, got)})
     if check_dtype and got.dtype != expected.dtype:
-        fail(tr("compare.dtype", got=got.dtype, expected=expected.dtype, **context), hint=tr("hint.dtype"))
+        fail(tr("compare.dtype", got=got.dtype, expected=expected.dtype, **context()), hint=tr("hint.dtype"))
     rtol_default, atol_default = TOLERANCES.get(expected.dtype, TOLERANCES[np.dtype(np.float64)])
     rtol = rtol_default if rtol is None else rtol
     atol = atol_default if atol is None else atol
@@ -134,7 +134,7 @@ def expect_array(got: Any, expected: np.ndarray, *, call: Call, what: str = "", 
     if bad_finite.any():
         index = _first(bad_finite)
         fail(tr("compare.not_finite", got=format_number(got64[index]), index=format_index(index),
-                input=call.input_at(index, got.shape), **context),
+                input=call.input_at(index, got.shape), **context()),
              **{"hint": tr("hint.not_finite"), **mistake_hint(call, got)})
     excess = np.abs(got64 - expected64) / (atol + rtol * np.abs(expected64))
     excess[np.isnan(excess)] = 0.0  # both NaN or both the same infinity
@@ -142,7 +142,7 @@ def expect_array(got: Any, expected: np.ndarray, *, call: Call, what: str = "", 
         index = np.unravel_index(np.argmax(excess), excess.shape)
         message = tr("compare.wrong_value", index=format_index(index), input=call.input_at(index, got.shape),
                      expected=format_number(expected64[index]), got=format_number(got64[index]),
-                     count=int((excess > 1.0).sum()), size=excess.size, **context)
+                     count=int((excess > 1.0).sum()), size=excess.size, **context())
         fail(message, **mistake_hint(call, got))
 
 
@@ -150,19 +150,19 @@ def expect_scalar(got: Any, expected: Any, *, call: Call, what: str = "", rtol: 
                   atol: float | None = None) -> None:
     """``got`` must be a single number (Python or numpy scalar, or a 0-d array) close to ``expected``."""
     what = what or tr("compare.result")
-    context = dict(call=call.describe(), what=what)
+    context = lambda: dict(call=call.describe(), what=what)  # noqa: E731 -- described only on failure
     if isinstance(got, np.ndarray) and got.ndim == 0:
         got = got[()]
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
-        fail(tr("compare.not_scalar", got=describe_value(got), **context), **mistake_hint(call, got))
+        fail(tr("compare.not_scalar", got=describe_value(got), **context()), **mistake_hint(call, got))
     rtol = 1e-6 if rtol is None else rtol
     atol = 1e-9 if atol is None else atol
     got, expected = float(got), float(expected)
     if not np.isfinite(got) and np.isfinite(expected):
-        fail(tr("compare.scalar_not_finite", got=format_number(got), **context),
+        fail(tr("compare.scalar_not_finite", got=format_number(got), **context()),
              **{"hint": tr("hint.not_finite"), **mistake_hint(call, got)})
     if abs(got - expected) > atol + rtol * abs(expected):
-        fail(tr("compare.wrong_scalar", expected=format_number(expected), got=format_number(got), **context),
+        fail(tr("compare.wrong_scalar", expected=format_number(expected), got=format_number(got), **context()),
              **mistake_hint(call, got))
 
 

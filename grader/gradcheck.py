@@ -74,11 +74,11 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray, floor: float = FLO
 def expect_gradient(got: Any, numeric: np.ndarray, *, call: Call, wrt: str,
                     tolerance: float = GRADIENT_TOLERANCE) -> None:
     """The student's analytic gradient ``got`` must match the central-difference ``numeric`` gradient."""
-    context = dict(call=call.describe(), wrt=wrt)
+    context = lambda: dict(call=call.describe(), wrt=wrt)  # noqa: E731 -- described only on failure
     if type(got) is not np.ndarray:
-        fail(tr("gradcheck.not_array", got=describe_value(got), shape=numeric.shape, **context))
+        fail(tr("gradcheck.not_array", got=describe_value(got), shape=numeric.shape, **context()))
     if got.shape != numeric.shape:
-        fail(tr("gradcheck.shape", got=got.shape, expected=numeric.shape, **context), **mistake_hint(call, got))
+        fail(tr("gradcheck.shape", got=got.shape, expected=numeric.shape, **context()), **mistake_hint(call, got))
     error = relative_error(got, numeric)
     floor = GRADIENT_ATOL * float(np.max(np.abs(numeric), initial=0.0))
     error[np.abs(got.astype(np.float64) - numeric) <= floor] = 0.0  # within rounding noise of the largest element
@@ -87,5 +87,5 @@ def expect_gradient(got: Any, numeric: np.ndarray, *, call: Call, wrt: str,
     if error.size and error[worst] > tolerance:
         fail(tr("gradcheck.wrong", index=format_index(worst), input=call.input_at(worst, got.shape),
                 expected=format_number(numeric[worst]), got=format_number(got.astype(np.float64)[worst]),
-                error=f"{float(error[worst]):.3g}", tolerance=f"{tolerance:g}", **context),
+                error=f"{float(error[worst]):.3g}", tolerance=f"{tolerance:g}", **context()),
              **mistake_hint(call, got))
