@@ -17,7 +17,9 @@ def render_junit(result: GradeResult, **_: object) -> str:
                               failures=str(_count(part.checks, "failure")), errors=str(_count(part.checks, "error")),
                               time=f"{sum(c.duration for c in part.checks):.3f}")
         properties = ET.SubElement(suite, "properties")
-        for key, value in {"points": part.points, "max_points": part.max_points, "seed": result.seed,
+        # hidden_*: the checks a student's copy does not hold (0 in the instructor's copy, which runs them all)
+        for key, value in {"points": part.points, "max_points": part.max_points, "hidden_checks": part.hidden.checks,
+                           "hidden_points": part.hidden.points, "seed": result.seed,
                            "suite_hash": result.suite_hash, **result.versions}.items():
             ET.SubElement(properties, "property", name=str(key), value=str(value))
         for check in part.checks:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from grader.report.gradescope import WORD, reproduction, reproduction_markdown
+from grader.report.gradescope import WORD, hidden_note, reproduction, reproduction_markdown
 from grader.results import GradeResult
 
 
@@ -18,7 +18,7 @@ def render_prairielearn(result: GradeResult, **_: object) -> str:
     document = {
         "gradable": True,
         "score": round(result.points / result.max_points, 6) if result.max_points else 0.0,
-        "message": f"{result.points:g}/{result.max_points:g} points",
+        "message": "\n".join(filter(None, [f"{result.points:g}/{result.max_points:g} points", hidden_note(result)])),
         "output": reproduction_markdown(result),
         "tests": [
             {

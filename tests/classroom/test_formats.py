@@ -74,3 +74,18 @@ def test_check_writes_each_format(tmp_path, fmt):
                                        "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_junit_and_prairielearn_say_what_a_students_copy_does_not_run(buggy):
+    from dataclasses import replace
+
+    from grader.results import HiddenChecks
+
+    copy = replace(buggy, parts=[replace(p, hidden=HiddenChecks(5, 4.5)) for p in buggy.parts])
+    junit = RENDERERS["junit"](copy)
+    assert '<property name="hidden_checks" value="5" />' in junit
+    assert '<property name="hidden_points" value="4.5" />' in junit
+    assert '<property name="hidden_checks" value="0" />' in RENDERERS["junit"](buggy)
+    message = json.loads(RENDERERS["prairielearn"](copy))["message"]
+    assert "5 hidden checks worth 4.5 points are not run here" in message
+    assert "hidden" not in json.loads(RENDERERS["prairielearn"](buggy))["message"]
