@@ -6,7 +6,7 @@ import sys
 
 from click.testing import CliRunner
 
-from conftest import SOLUTIONS
+from submissions import SOLUTIONS
 from grader.cli import main
 
 

@@ -1,7 +1,7 @@
 """How faults in the student's code are attributed: to the function that is really unfinished, and a function that
 keeps ending the worker is not restarted for every check."""
 
-from conftest import make_submission
+from submissions import make_submission
 from grader.grading import grade
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SOLUTIONS
+from submissions import SOLUTIONS
 from grader import i18n, mistakes
 from grader.audit import write_variant
 from grader.cli import main

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from conftest import make_submission
+from submissions import make_submission
 from grader.grading import grade
 
 

@@ -19,7 +19,7 @@ from grader.quiz.html_export import export_html, page_words
 from grader.quiz.text import LANGUAGES
 from grader.quiz.variants import show_quiz, student_seed
 
-from conftest import FAST_COST, SHIPPED
+from quiz_files import FAST_COST, SHIPPED
 
 STUDENT = "s2024-017"
 CORRECT_FLAG = re.compile(r"""["']?\bcorrect["']?\s*[:=]\s*(true|1)\b""", re.IGNORECASE)

@@ -13,7 +13,7 @@ from grader.cli import main
 from grader.quiz import Quiz
 from grader.quiz.variants import show_question, student_seed
 
-from conftest import FAST_COST, MALFORMED, QUIZZES
+from quiz_files import FAST_COST, MALFORMED, QUIZZES
 
 SEED_QUIZ = QUIZZES / "first-network.yaml"
 

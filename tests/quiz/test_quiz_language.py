@@ -17,7 +17,7 @@ from grader.quiz import grade_answers, load_quiz_text
 from grader.quiz.keys import key_for
 from grader.quiz.terminal import Session
 
-from conftest import QUIZZES
+from quiz_files import QUIZZES
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

@@ -6,7 +6,7 @@ import pytest
 
 from grader.quiz import load_quiz
 
-from conftest import MALFORMED
+from quiz_files import MALFORMED
 
 # file -> (line, field, a fragment of the message) of the problem the file exists to provoke
 EXPECTED = {

@@ -11,7 +11,7 @@ from grader.quiz.grading import QuestionGrader
 from grader.quiz.keys import OpenKey
 from grader.quiz.variants import show_question, show_quiz, student_seed
 
-from conftest import SHIPPED
+from quiz_files import SHIPPED
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 STUDENTS = ["s2024-001", "s2024-002", "kim.minji", "이서연"]

@@ -13,7 +13,7 @@ import yaml
 from grader.quiz import Quiz, dump_yaml, seal_quiz
 from grader.quiz.variants import show_question, student_seed
 
-from conftest import FAST_COST
+from quiz_files import FAST_COST
 
 pexpect = pytest.importorskip("pexpect")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -1,0 +1,28 @@
+"""Submissions for the grader's tests: a copy of the reference, with or without one edit.
+
+A module of its own (not conftest.py) so that test files import it by a name no other test folder uses.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS = ROOT / "solutions"
+
+
+def copy_reference(tmp_path: Path) -> Path:
+    folder = tmp_path / "submission"
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def make_submission(tmp_path: Path, module: str, old: str, new: str) -> Path:
+    """A copy of the reference with one edit in ``module``.py: ``old`` (which must occur once) becomes ``new``."""
+    folder = copy_reference(tmp_path)
+    path = folder / f"{module}.py"
+    source = path.read_text(encoding="utf-8")
+    assert source.count(old) == 1, f"the edit must match exactly once in {module}.py: {old!r}"
+    path.write_text(source.replace(old, new), encoding="utf-8")
+    return folder
