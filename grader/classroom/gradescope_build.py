@@ -27,7 +27,6 @@ from pathlib import Path
 from grader.classroom.release import ReleaseError, checkout
 
 TEMPLATES = Path(__file__).with_name("templates") / "gradescope"
-ROOT_ENV = "NN_GRADER_AUTOGRADER_ROOT"
 BUNDLED = ("pyproject.toml", "README.md", "grader", "solutions")
 EXECUTABLE, READABLE = 0o755, 0o644
 
