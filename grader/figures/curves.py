@@ -36,16 +36,33 @@ def activation_curve(request: Request, ask: Asker) -> Figure:
     """
     name = request.target.rpartition(".")[2]
     figure = _figure(request)
-    expected = np.asarray(reference.call(request.target, PROBE.copy()), dtype=np.float64)
+    arguments, ylabel = CURVE_CALLS.get(name, (lambda x: (x,), f"{name}(x)"))
+    answer = np.asarray(reference.call(request.target, *arguments(PROBE.copy())), dtype=np.float64)
+    expected = first_column(answer)
     got = None
     with student_side(figure):
-        got = as_array(ask.call(request.target, PROBE.copy()), request.target, PROBE.shape)
+        got = first_column(as_array(ask.call(request.target, *arguments(PROBE.copy())), request.target, answer.shape))
     shown, scale = shown_range(PROBE, differs(got, expected) if got is not None else np.zeros(PROBE.shape, bool))
-    panel = Panel("", "x", f"{name}(x)", xscale=scale)
+    panel = Panel("", "x", ylabel, xscale=scale)
     figure.panels.append(panel)
     add_pair(panel, PROBE[shown], expected[shown], None if got is None else got[shown])
     figure.summary = summarise(panel, lambda x, _: f"x = {format_number(x)}")
     return figure
+
+
+# Functions of a whole row, drawn as one output while one input x varies: (the call's arguments for a column of x,
+# the axis label). Softmax: the probability of class 0 among logits [x, 0, 1] (where a missing max shift overflows
+# far out). Maxout with 2 units of 2 pieces, [x, -x, x/2, 1]: unit 0 is max(x, -x) = |x| when the groups are
+# consecutive pieces, as the docstring says.
+CURVE_CALLS: dict[str, tuple[Callable[[np.ndarray], tuple], str]] = {
+    "softmax": (lambda x: (np.column_stack([x, np.zeros_like(x), np.ones_like(x)]),), "softmax([x, 0, 1])[0]"),
+    "maxout": (lambda x: (np.column_stack([x, -x, x / 2, np.ones_like(x)]), 2), "maxout([x, -x, x/2, 1], 2)[0]"),
+}
+
+
+def first_column(values: np.ndarray) -> np.ndarray:
+    """An elementwise function's values as they are; a row function's first output per row."""
+    return values if values.ndim == 1 else values[:, 0]
 
 
 @dataclass(frozen=True)

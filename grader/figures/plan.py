@@ -24,6 +24,10 @@ RULES: dict[tuple[str, str], Callable[[str], Wants]] = {
     ("activations", "test_derivative_matches_reference"): lambda p: [("derivative", f"activations.{p}", ())],
     ("activations", "test_derivative_matches_central_difference"): lambda p: [
         ("derivative", f"activations.{p}", ()), ("gradient", f"activations.{p}", ())],
+    **{("activations", name): (lambda p: [("activation", "activations.softmax", ())])
+       for name in ("test_softmax_rows_match_reference", "test_softmax_along_given_axis",
+                    "test_softmax_of_large_scores")},
+    ("activations", "test_maxout_keeps_each_groups_maximum"): lambda p: [("activation", "activations.maxout", ())],
     ("losses", "test_regression_loss_matches_reference"): lambda p: [("loss", f"losses.{p}", ())],
     ("losses", "test_binary_crossentropy_matches_reference"): lambda p: [("loss", "losses.binary_crossentropy", ())],
     ("losses", "test_categorical_crossentropy_matches_reference"): lambda p: [
@@ -45,7 +49,7 @@ LOSSES = ("mean_squared_error", "mean_absolute_error", "mean_absolute_percentage
 # A check over many functions (float32 kept, inputs unchanged, the clip, ...) that named a catalogued mistake asks
 # for the figure of the function that mistake imitates: target -> (kind, options).
 NAMED: dict[str, tuple[str, tuple]] = {
-    **{f"activations.{f}": ("activation", ()) for f in ELEMENTWISE},
+    **{f"activations.{f}": ("activation", ()) for f in (*ELEMENTWISE, "softmax", "maxout")},
     **{f"activations.{f}_grad": ("derivative", ()) for f in ELEMENTWISE if f not in ("step",)},
     **{f"losses.{f}": ("loss", ()) for f in LOSSES},
     **{f"losses.{f}_grad": ("gradient", ()) for f in LOSSES},

@@ -145,3 +145,28 @@ def test_nothing_is_gathered_when_nothing_asks_for_a_figure(tmp_path):
     result = GradeResult(str(SOLUTIONS), [PartResult("metrics", "Metrics", [
         CheckResult("metrics", "test_accuracy", "accuracy", 1.0, "failed")])], seed=1, versions={}, suite_hash="")
     assert gather_figures(result, copy_reference(tmp_path / "s")).items == []
+
+
+def test_a_softmax_without_the_max_shift_and_strided_maxout_groups_are_drawn(tmp_path):
+    from grader.audit import reference_copy, write_variant
+    from grader.figures.curves import CURVE_CALLS, first_column
+    from grader.mistakes import find
+    from tests.report.conftest import make_report
+
+    submission = reference_copy(tmp_path / "submission")
+    for mistake_id in ("softmax-without-max-shift", "maxout-strided-groups"):
+        write_variant(submission, find(mistake_id))
+    report = make_report(submission, ["activations"], limits=FAST)
+    softmax = report.figures.find("activation", "activations.softmax")
+    panel = softmax.panels[0]
+    ours, theirs = panel.line(REFERENCE), panel.line(STUDENT)
+    assert panel.ylabel == "softmax([x, 0, 1])[0]" and softmax.problem == ""
+    assert panel.xscale == "symlog" and ours.x.max() > 100  # widened to where exp overflows without the shift
+    np.testing.assert_allclose(ours.y, first_column(reference.call("activations.softmax",
+                                                                   *CURVE_CALLS["softmax"][0](ours.x))))
+    bad = ~np.isclose(theirs.y, ours.y, equal_nan=False)
+    assert bad.any() and np.all(ours.x[bad] > WINDOW)  # right in [-5, 5], NaN only far out
+    maxout = report.figures.find("activation", "activations.maxout").panels[0]
+    ours, theirs = maxout.line(REFERENCE), maxout.line(STUDENT)
+    np.testing.assert_allclose(ours.y, np.abs(ours.x))  # unit 0 of consecutive groups: max(x, -x)
+    assert not np.allclose(theirs.y, ours.y)
