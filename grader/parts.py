@@ -9,6 +9,7 @@ without importing the suite.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,13 @@ def suite_hash(parts: list[Part]) -> str:
 
 
 def _read_part(path: Path) -> Part:
+    stat = path.stat()
+    return _parse_part(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_part(path: Path, mtime_ns: int, size: int) -> Part:
+    """The part a suite file describes; cached by the file's stat, since a class run asks once per student."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     docstring = ast.get_docstring(tree) or ""
     order = 100

@@ -1,0 +1,28 @@
+"""Parts are discovered from the suite files, and a suite edited during a long run is read again."""
+
+import os
+
+from grader.parts import discover
+
+
+def write_suite(folder, name, title, order):
+    path = folder / f"check_{name}.py"
+    path.write_text(f'"""{title}\n\nMore words.\n"""\n\nORDER = {order}\n', encoding="utf-8")
+    return path
+
+
+def test_parts_come_in_course_order_with_their_titles(tmp_path):
+    write_suite(tmp_path, "later", "The later part", 2)
+    write_suite(tmp_path, "first", "The first part", 1)
+    assert [(p.name, p.docstring_title, p.order) for p in discover(tmp_path)] == [
+        ("first", "The first part", 1), ("later", "The later part", 2)]
+
+
+def test_an_edited_suite_is_read_again(tmp_path):
+    path = write_suite(tmp_path, "topic", "Old title", 1)
+    assert discover(tmp_path)[0].docstring_title == "Old title"
+    stat = path.stat()
+    write_suite(tmp_path, "topic", "New title, longer", 3)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a new stat even within one clock tick
+    (part,) = discover(tmp_path)
+    assert (part.docstring_title, part.order) == ("New title, longer", 3)
