@@ -1,24 +1,30 @@
 """A student's feedback in markdown, written beside their record: the score, what failed and why, the quizzes.
 
-Everything shown is read from the record; nothing is scored here.
+Everything shown is read from the record; nothing is scored here. The feedback speaks the class's language (the
+record's ``language``; English for a record made before records carried it): every sentence comes from
+``classroom.*`` in ``grader/locale/<lang>/classroom.yaml``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-OUTCOME_WORD = {"passed": "passed", "failed": "failed", "not_implemented": "not started", "error": "check error",
-                "timeout": "timed out", "crashed": "crashed", "ungradable": "not graded"}
-STATUS_WORD = {"graded": "graded", "no_code": "no code found", "invalid": "submission could not be opened",
-               "timeout": "grading ran out of time", "crashed": "grading crashed", "error": "grader error"}
+from grader.i18n import DEFAULT_LANGUAGE, language, tr, tr_or
+from grader.quiz.grading import message_language
 
 
 def render_feedback(record: dict[str, Any]) -> str:
-    lines = [f"# Feedback for {record['student']}", "",
-             f"**Total: {_pts(record['points'])} / {_pts(record['max_points'])}** "
-             f"(code {_pts(record['code_points'])} / {_pts(record['code_max'])}, "
-             f"quizzes {_pts(record['quiz_points'])} / {_pts(record['quiz_max'])}) -- "
-             f"{STATUS_WORD.get(record['status'], record['status'])}", ""]
+    with language(message_language(record.get("language") or DEFAULT_LANGUAGE)):
+        return _render(record)
+
+
+def _render(record: dict[str, Any]) -> str:
+    total = tr("classroom.feedback.total", points=_pts(record["points"]), max=_pts(record["max_points"]))
+    breakdown = tr("classroom.feedback.breakdown", code_points=_pts(record["code_points"]),
+                   code_max=_pts(record["code_max"]), quiz_points=_pts(record["quiz_points"]),
+                   quiz_max=_pts(record["quiz_max"]))
+    lines = [f"# {tr('classroom.feedback.title', student=record['student'])}", "",
+             f"**{total}** ({breakdown}) -- {_word('classroom.status', record['status'])}", ""]
     if record.get("message"):
         lines += ["```", record["message"].rstrip(), "```", ""]
     lines += _code_lines(record)
@@ -26,32 +32,35 @@ def render_feedback(record: dict[str, Any]) -> str:
         lines += _quiz_lines(quiz_id, entry)
     code = record.get("code") or {}
     versions = record.get("versions", {})
-    lines += ["---", f"Reproduce: seed {record.get('seed')}, suites {code.get('suite_hash', '-')}, "
-              f"Python {versions.get('python', '?')}, numpy {versions.get('numpy', '?')}, "
-              f"nn-grader {versions.get('nn-grader', '?')}.", ""]
+    lines += ["---", tr("classroom.feedback.reproduce", seed=record.get("seed"), suites=code.get("suite_hash", "-"),
+                        python=versions.get("python", "?"), numpy=versions.get("numpy", "?"),
+                        version=versions.get("nn-grader", "?")), ""]
     return "\n".join(lines)
 
 
 def _code_lines(record: dict[str, Any]) -> list[str]:
-    lines = ["## Code", "", "| part | points |", "|---|---|"]
+    lines = [f"## {tr('classroom.feedback.code_heading')}", "",
+             f"| {tr('classroom.feedback.col_part')} | {tr('classroom.feedback.col_points')} |", "|---|---|"]
     lines += [f"| {name} | {_pts(p['points'])} / {_pts(p['max_points'])} |" for name, p in record["parts"].items()]
     lines.append("")
     for part in (record.get("code") or {}).get("parts", []):
         if part.get("diagnostic"):
-            lines += [f"### {part['name']}: not graded", "", "```", part["diagnostic"].rstrip(), "```", ""]
+            lines += [f"### {tr('classroom.feedback.part_not_graded', part=part['name'])}", "",
+                      "```", part["diagnostic"].rstrip(), "```", ""]
             continue
         failing = [c for c in part["checks"] if c["outcome"] != "passed"]
         if not failing:
             continue
         if all(c["outcome"] == "not_implemented" for c in failing) and len(failing) == len(part["checks"]):
-            lines += [f"### {part['name']}: not started ({len(failing)} checks)", ""]
+            lines += [f"### {tr('classroom.feedback.part_not_started', part=part['name'], count=len(failing))}", ""]
             continue
         lines += [f"### {part['name']}", ""]
         for check in failing:
-            lines.append(f"- **{OUTCOME_WORD.get(check['outcome'], check['outcome'])}**: {check['title']} "
+            lines.append(f"- **{_word('classroom.outcome', check['outcome'])}**: {check['title']} "
                          f"({_pts(check['points'])} / {_pts(check['max_points'])})")
             detail = "\n".join(filter(None, [check.get("message", ""),
-                                             f"hint: {check['hint']}" if check.get("hint") else ""]))
+                                             tr("classroom.feedback.hint", hint=check["hint"])
+                                             if check.get("hint") else ""]))
             if detail:
                 lines += ["", "  ```", *[f"  {line}" for line in detail.splitlines()], "  ```"]
         lines.append("")
@@ -59,21 +68,29 @@ def _code_lines(record: dict[str, Any]) -> list[str]:
 
 
 def _quiz_lines(quiz_id: str, entry: dict[str, Any]) -> list[str]:
-    lines = [f"## Quiz {quiz_id}: {_pts(entry['points'])} / {_pts(entry['max_points'])}", ""]
+    heading = tr("classroom.feedback.quiz_heading", quiz=quiz_id, points=_pts(entry["points"]),
+                 max=_pts(entry["max_points"]))
+    lines = [f"## {heading}", ""]
     if entry.get("message"):
         lines += [entry["message"], ""]
     for question in (entry.get("result") or {}).get("questions", []):
-        verdict = "correct" if question["correct"] else ("not answered" if not question["answered"] else "wrong")
+        verdict = tr("classroom.verdict." + ("correct" if question["correct"] else
+                                             "unanswered" if not question["answered"] else "wrong"))
+        given = f"; {tr('classroom.feedback.you_answered', given=question['given'])}" if question["given"] else ""
         lines.append(f"- {question['id']}: **{verdict}** ({_pts(question['points'])} / "
-                     f"{_pts(question['max_points'])})" + (f"; you answered {question['given']}"
-                                                          if question["given"] else ""))
+                     f"{_pts(question['max_points'])}){given}")
         for answer in question.get("answers", []):
             if answer.get("feedback") and not answer.get("correct"):
                 lines.append(f"  - {answer['label']}: {answer['feedback']}")
         if not question["correct"] and question.get("explanation"):
-            lines.append(f"  - why: {question['explanation']}")
+            lines.append(f"  - {tr('classroom.feedback.why', explanation=question['explanation'])}")
     lines.append("")
     return lines
+
+
+def _word(area: str, name: str) -> str:
+    """A status's or an outcome's word in the current language; an unknown one is shown as it is stored."""
+    return tr_or(f"{area}.{name}", name)
 
 
 def _pts(x: float) -> str:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.classroom.roster import Student
-from grader.classroom.student import ClassSettings, failed_record, grade_student
+from grader.classroom.student import ClassSettings, failed_record, grade_student, say
 
 POLL_SECONDS = 0.2
 
@@ -83,12 +83,12 @@ class GradingPool:
                             on_record(record)
                             continue
                     if not slot.process.is_alive() or slot.conn.closed:
-                        self._give_up(slot, "crashed", "the grading process died while grading", pending, on_record)
+                        self._give_up(slot, "crashed", say(self.settings.lang, "classroom.record.crashed"), pending,
+                                      on_record)
                         slots[i] = self._replace(slot)
                     elif time.monotonic() - slot.started > self.budget:
-                        self._give_up(slot, "timeout",
-                                      f"grading took longer than the {self.budget:g} s budget per student", pending,
-                                      on_record)
+                        self._give_up(slot, "timeout", say(self.settings.lang, "classroom.record.timeout",
+                                                           seconds=self.budget), pending, on_record)
                         slots[i] = self._replace(slot)
         finally:
             for slot in slots:
@@ -130,7 +130,8 @@ class GradingPool:
             pending.appendleft(Task(task.student, (status, message, spent)))
             return
         if task.unfinished is not None:
-            status, message = task.unfinished[0], f"{task.unfinished[1]}; then the quizzes alone: {message}"
+            status = task.unfinished[0]
+            message = say(self.settings.lang, "classroom.record.then_quizzes", first=task.unfinished[1], second=message)
             spent += task.unfinished[2]
         on_record(failed_record(task.student, self.settings, status, message, spent))
 

@@ -8,6 +8,9 @@ Where things are looked for inside a submission (a folder, or a zip unpacked by 
   the most, then one named ``exercises``. So a repository (``exercises/...``), a bare folder of modules and a zip
   with one top folder all work.
 - a quiz's answers: ``<quiz id>.answers.yaml`` (as ``nn-grader quiz take`` saves it), the shallowest one found.
+
+A record's messages are for its student, so they speak the class's language (``classroom.record.*`` in
+``grader/locale/<lang>/classroom.yaml``), and the record says which one (``language``) for its feedback.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from grader.classroom.archive import ArchiveError, unpack
 from grader.classroom.records import RECORD_SCHEMA, record_path, write_atomic
 from grader.classroom.roster import IGNORED, Student
 from grader.grading import DEFAULT_SEED, grade, versions
+from grader.i18n import language, tr
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits
 
@@ -75,7 +79,8 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path, *,
             return _finish(record, "invalid", f"{student.source.name}: {exc}", started)
         root = scratch / "unpacked"
     if not root.is_dir():
-        return _finish(record, "invalid", f"{student.source.name} is not a folder or a zip", started)
+        return _finish(record, "invalid", say(settings.lang, "classroom.record.not_folder_or_zip",
+                                              name=student.source.name), started)
 
     for quiz_path in settings.quizzes:
         quiz_id, entry = grade_quiz(root, Path(quiz_path), student.id, settings)
@@ -86,12 +91,14 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path, *,
     modules = [p.module_file for p in course.discover()]
     code_dir = find_code(root, modules)
     if code_dir is None:
-        return _finish(record, "no_code", f"no exercise module ({', '.join(modules)}) was found", started)
+        return _finish(record, "no_code", say(settings.lang, "classroom.record.no_code", modules=", ".join(modules)),
+                       started)
     result = grade(code_dir, list(settings.parts), seed=settings.seed, lang=settings.lang, limits=settings.limits)
     result.submission = f"{student.source.name}/{code_dir.relative_to(root).as_posix()}".rstrip("/.")
     page_problem = ""
     if settings.html_output is not None:
-        page_problem = write_report_page(settings.html_output, student.id, result, code_dir, settings.limits)
+        problem = write_report_page(settings.html_output, student.id, result, code_dir, settings.limits)
+        page_problem = problem and say(settings.lang, "classroom.record.page_failed", error=problem)
     record["code"] = result.to_dict()
     record["parts"] = {p.name: {"points": p.points, "max_points": p.max_points} for p in result.parts}
     record["versions"] = result.versions
@@ -101,7 +108,7 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path, *,
 def write_report_page(output: Path, student_id: str, result: GradeResult, code_dir: Path,
                       limits: Limits | None) -> str:
     """Write the student's HTML report, its figures drawn from their own code, beside their feedback
-    (``<output>/students/<id>.html``); returns "" or, if the page could not be made, why (the grade stands)."""
+    (``<output>/students/<id>.html``); returns "" or, if the page could not be made, the error (the grade stands)."""
     from grader.figures import report_figures
     from grader.report.html import render_html
 
@@ -109,7 +116,7 @@ def write_report_page(output: Path, student_id: str, result: GradeResult, code_d
         write_atomic(record_path(output, student_id, ".html"),
                      render_html(result, report_figures(result, code_dir, limits)))
     except Exception as exc:  # noqa: BLE001 -- the page is an extra: its failure must not cost the student a grade
-        return f"the HTML report could not be written: {type(exc).__name__}: {exc}"
+        return f"{type(exc).__name__}: {exc}"
     return ""
 
 
@@ -124,15 +131,18 @@ def grade_quiz(root: Path, quiz_path: Path, student_id: str, settings: ClassSett
                              "result": None}
     found = find_file(root, f"{quiz.id}.answers.yaml") or find_file(root, f"{quiz.id}.answers.yml")
     if found is None:
-        entry["message"] = f"no {quiz.id}.answers.yaml in the submission"
+        entry["message"] = say(settings.lang, "classroom.record.no_answers", quiz=quiz.id)
         return quiz.id, entry
-    answers, problems = read_answers(found)
+    with language(settings.lang):  # the problems read_answers finds are sentences for the student
+        answers, problems = read_answers(found)
     entry["submitted"] = True
     if answers is None:
-        entry["message"] = "; ".join(str(p) for p in problems) or "the answers file cannot be read"
+        entry["message"] = ("; ".join(str(p) for p in problems)
+                            or say(settings.lang, "classroom.record.answers_unreadable"))
         return quiz.id, entry
     if answers.quiz not in (None, quiz.id):
-        entry["message"] = f"the answers file is for quiz {answers.quiz!r}, not {quiz.id!r}"
+        entry["message"] = say(settings.lang, "classroom.record.answers_other_quiz", found=answers.quiz,
+                               expected=quiz.id)
         return quiz.id, entry
     result = grade_answers(quiz, answers.answers, answers.student or student_id, lang=settings.lang,
                            secret=settings.quiz_secret)
@@ -199,10 +209,12 @@ def _blank_record(student: Student, settings: ClassSettings) -> dict[str, Any]:
         "points": 0.0,
         "max_points": 0.0,
         "parts": {name: {"points": 0.0, "max_points": top} for name, top in settings.part_max.items()},
-        "quizzes": {quiz_id: {"points": 0.0, "max_points": top, "submitted": False, "message": "not graded",
-                              "result": None} for quiz_id, top in settings.quiz_max.items()},
+        "quizzes": {quiz_id: {"points": 0.0, "max_points": top, "submitted": False,
+                              "message": say(settings.lang, "classroom.record.quiz_not_graded"), "result": None}
+                    for quiz_id, top in settings.quiz_max.items()},
         "code": None,
         "seed": settings.seed,
+        "language": settings.lang,  # what its messages and feedback speak; a record without it is shown in English
         "versions": versions(),
     }
 
@@ -224,6 +236,12 @@ def failed_record(student: Student, settings: ClassSettings, status: str, messag
     """The record of a student whose grading did not finish (time budget, crashed process, grader error)."""
     record = _finish(_blank_record(student, settings), status, message, time.monotonic() - seconds)
     return record
+
+
+def say(lang: str, key: str, /, **params: object) -> str:
+    """The message ``key`` of the catalogues in ``lang``, filled with ``params`` (see grader.i18n)."""
+    with language(lang):
+        return tr(key, **params)
 
 
 def _file_hash(path: Path) -> str:
