@@ -4,8 +4,9 @@ A language's catalogue is every ``grader/locale/<lang>/*.yaml`` file merged: fla
 (``str.format`` templates), one file per area: ``grader.yaml`` for the grader's own sentences, ``mistakes.yaml`` for
 the catalogue of mistakes, ``check_<part>.yaml`` for the titles and failure texts of the hidden suite
 ``grader/suites/check_<part>.py``, ``quiz.yaml`` for the quiz engine (terminal, grading, answers),
-``report.yaml`` for the HTML report, ``quiz_page.yaml`` for the quiz's web page. A key belongs to one file only. A key
-missing from a language falls back to English, so a partial translation never breaks a report.
+``report.yaml`` for the HTML report, ``quiz_page.yaml`` for the quiz's web page, ``classroom.yaml`` for
+autograde's per-student feedback. A key belongs to one file only. A key missing from a language falls back to
+English, so a partial translation never breaks a report.
 """
 
 from __future__ import annotations
