@@ -12,6 +12,8 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from grader.i18n import tr
+
 KEPT_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".md", ".txt")
 MAX_FILES = 2000
 MAX_BYTES = 64 * 1024 * 1024
@@ -19,7 +21,12 @@ CHUNK = 1024 * 1024
 
 
 class ArchiveError(ValueError):
-    """The zip cannot be used; the message says why, for the student's feedback."""
+    """The zip cannot be used; ``key`` and ``params`` say why in the catalogues (``classroom.zip.*``), so the
+    student's feedback can say it in the class's language."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key, self.params = key, params
+        super().__init__(tr(key, **params))
 
 
 def unpack(archive: Path, target: Path, *, max_files: int = MAX_FILES, max_bytes: int = MAX_BYTES) -> list[Path]:
@@ -37,24 +44,24 @@ def unpack(archive: Path, target: Path, *, max_files: int = MAX_FILES, max_bytes
                     continue  # a link could point anywhere on the grading machine
                 dest = _safe_destination(target, info.filename)
                 if len(written) >= max_files:
-                    raise ArchiveError(f"the zip has more than {max_files} files")
+                    raise ArchiveError("classroom.zip.too_many_files", count=max_files)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 with bundle.open(info) as src, open(dest, "wb") as out:
                     while chunk := src.read(min(CHUNK, budget + 1)):
                         budget -= len(chunk)
                         if budget < 0:
-                            raise ArchiveError(f"the zip unpacks to more than {max_bytes // (1024 * 1024)} MiB")
+                            raise ArchiveError("classroom.zip.too_large", mib=max_bytes // (1024 * 1024))
                         out.write(chunk)
                 written.append(dest)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
-        raise ArchiveError(f"the file is not a readable zip ({exc})") from None
+        raise ArchiveError("classroom.zip.unreadable", detail=str(exc)) from None
     except RuntimeError as exc:  # an encrypted member
-        raise ArchiveError(f"the zip cannot be read ({exc})") from None
+        raise ArchiveError("classroom.zip.encrypted", detail=str(exc)) from None
     return written
 
 
 def _safe_destination(target: Path, name: str) -> Path:
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise ArchiveError(f"the zip contains a path outside its folder: {name!r}")
+        raise ArchiveError("classroom.zip.escapes", name=repr(name))
     return target.joinpath(*path.parts)

@@ -76,7 +76,8 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path, *,
         try:
             unpack(student.source, scratch / "unpacked")
         except ArchiveError as exc:
-            return _finish(record, "invalid", f"{student.source.name}: {exc}", started)
+            return _finish(record, "invalid", f"{student.source.name}: {say(settings.lang, exc.key, **exc.params)}",
+                           started)
         root = scratch / "unpacked"
     if not root.is_dir():
         return _finish(record, "invalid", say(settings.lang, "classroom.record.not_folder_or_zip",

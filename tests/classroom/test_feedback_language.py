@@ -158,3 +158,20 @@ def test_a_part_not_started_or_not_graded_is_named_in_the_class_language(records
     assert f"### {started}\n" in text
     assert f"### {catalogue_says(lang, 'classroom.feedback.part_not_graded', part='losses')}\n" in text
     assert ("not started (" in text) == ("not graded" in text) == (lang == "en")
+
+
+def test_a_zip_that_cannot_be_used_is_explained_in_the_class_language(tmp_path):
+    import zipfile
+
+    from grader.classroom.archive import ArchiveError, unpack
+    from grader.classroom.student import say
+
+    archive = tmp_path / "s.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("../../escaped.py", "print('outside')\n")
+    with pytest.raises(ArchiveError) as caught:
+        unpack(archive, tmp_path / "out")
+    assert "the zip contains a path outside its folder: '../../escaped.py'" == str(caught.value)
+    assert say("ko", caught.value.key, **caught.value.params) == (
+        "zip 파일에 자기 폴더 밖을 가리키는 경로가 있습니다: '../../escaped.py'")
+    assert not (tmp_path / "escaped.py").exists()
