@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import parts as course
-from grader.classroom.student import ClassSettings, find_code, grade_quiz
+from grader.classroom.student import ClassSettings, find_code, grade_quiz, say
 from grader.grading import grade
 from grader.report.gradescope import render_gradescope
 
@@ -37,7 +37,7 @@ def run_autograder(root: Path, *, seed: int, lang: str = "en", quizzes: list[Pat
     student = submitter(root)
     for path in quiz_files(quizzes or []):
         quiz_id, entry = grade_quiz(submission, path, student, settings)
-        document["tests"].append(quiz_test(quiz_id, entry, len(document["tests"]) + 1))
+        document["tests"].append(quiz_test(quiz_id, entry, len(document["tests"]) + 1, lang))
         document["score"] += entry["points"]
     results = root / "results" / "results.json"
     results.parent.mkdir(parents=True, exist_ok=True)
@@ -59,14 +59,16 @@ def submitter(root: Path) -> str:
     return str(first.get("sid") or first.get("email") or "student")
 
 
-def quiz_test(quiz_id: str, entry: dict[str, Any], number: int) -> dict[str, Any]:
-    """One Gradescope test for a quiz: its points, and each question's verdict as markdown."""
-    lines = [f"**{entry['points']:g}/{entry['max_points']:g}** points"]
+def quiz_test(quiz_id: str, entry: dict[str, Any], number: int, lang: str = "en") -> dict[str, Any]:
+    """One Gradescope test for a quiz: its points, and each question's verdict as markdown, in ``lang``."""
+    lines = [say(lang, "classroom.gradescope.quiz_points", points=f"{entry['points']:g}",
+                 max=f"{entry['max_points']:g}")]
     if entry["message"]:
         lines += ["", entry["message"]]
     for question in (entry["result"] or {}).get("questions", []):
-        verdict = "correct" if question["correct"] else ("not answered" if not question["answered"] else "incorrect")
-        lines.append(f"- `{question['id']}`: {question['points']:g}/{question['max_points']:g}, {verdict}")
+        verdict = "correct" if question["correct"] else ("unanswered" if not question["answered"] else "wrong")
+        lines.append(f"- `{question['id']}`: {question['points']:g}/{question['max_points']:g}, "
+                     f"{say(lang, f'classroom.verdict.{verdict}')}")
     return {
         "score": entry["points"],
         "max_score": entry["max_points"],

@@ -175,3 +175,14 @@ def test_a_zip_that_cannot_be_used_is_explained_in_the_class_language(tmp_path):
     assert say("ko", caught.value.key, **caught.value.params) == (
         "zip 파일에 자기 폴더 밖을 가리키는 경로가 있습니다: '../../escaped.py'")
     assert not (tmp_path / "escaped.py").exists()
+
+
+def test_a_quiz_on_gradescope_reads_in_the_class_language():
+    from grader.classroom.gradescope_run import quiz_test
+
+    entry = {"points": 1.0, "max_points": 2.0, "message": "", "result": {"questions": [
+        {"id": "q1", "points": 1.0, "max_points": 1.0, "correct": True, "answered": True},
+        {"id": "q2", "points": 0.0, "max_points": 1.0, "correct": False, "answered": False}]}}
+    english, korean = quiz_test("quiz", entry, 1, "en")["output"], quiz_test("quiz", entry, 1, "ko")["output"]
+    assert english.splitlines() == ["**1/2** points", "- `q1`: 1/1, correct", "- `q2`: 0/1, not answered"]
+    assert korean.splitlines()[0] == "**1/2**점" and "points" not in korean and "answered" not in korean
