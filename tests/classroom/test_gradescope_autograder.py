@@ -22,11 +22,12 @@ from grader.runner import list_checks
 
 from tests.classroom.conftest import BUGS, copy_reference
 from tests.classroom.documented import CLASSROOM_DOC, README, ROOT, documented, run_nn_grader
+from tests.venvs import OFFLINE_PIP, offline_venv
 
 pytestmark = pytest.mark.slow
 ROOT_ENV = "NN_GRADER_AUTOGRADER_ROOT"
-OFFLINE = {"NN_GRADER_VENV_OPTIONS": "--system-site-packages --without-pip",  # numpy & co.: the system's
-           "NN_GRADER_PIP_OPTIONS": "--no-deps --no-build-isolation --no-index --quiet"}
+# setup.sh makes its venv over the one offline_venv left, keeping the borrowed packages (tests/venvs.py)
+OFFLINE = {"NN_GRADER_VENV_OPTIONS": "--without-pip", "NN_GRADER_PIP_OPTIONS": " ".join((*OFFLINE_PIP, "--quiet"))}
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,7 @@ def zip_path(tmp_path_factory) -> Path:
 def autograder(zip_path, tmp_path_factory) -> Path:
     """A folder laid out like Gradescope's /autograder, after setup.sh: source/, nn-grader-venv/, run_autograder."""
     root = tmp_path_factory.mktemp("autograder")
+    offline_venv(root / "nn-grader-venv")  # as an image whose Python already has numpy, pytest, click and pyyaml
     with zipfile.ZipFile(zip_path) as bundle:
         bundle.extractall(root / "source")
     run = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root / "source", capture_output=True,

@@ -23,9 +23,9 @@ from grader.runner import list_checks
 from grader.stubgen import BEGIN_MARKER, END_MARKER
 
 from tests.classroom.documented import CLASSROOM_DOC, README, ROOT, bash_blocks, documented, run_nn_grader
+from tests.venvs import OFFLINE_PIP, offline_venv
 
 pytestmark = pytest.mark.slow
-OFFLINE = ["--no-deps", "--no-build-isolation", "--no-index"]  # numpy, pytest, click and pyyaml: the system's
 STUDENT = "student-1"
 SEALED_QUESTION = {"id", "type", "prompt", "points", "tags", "scoring", "shuffle", "digits", "params", "options",
                    "locks"}
@@ -134,11 +134,11 @@ def installed(built, tmp_path_factory) -> tuple[Path, Path]:
     student = work / "nn-course"
     shutil.copytree(built, student)  # a student's clone
     venv = work / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], check=True)
+    python = offline_venv(venv)
     (install,) = [line for block in bash_blocks(student / "README.md") for line in block if "pip install" in line]
     words = shlex.split(install)
     assert words[0] == "python"
-    run = subprocess.run([str(venv / "bin" / "python"), *words[1:], *OFFLINE], cwd=student, capture_output=True,
+    run = subprocess.run([str(python), *words[1:], *OFFLINE_PIP], cwd=student, capture_output=True,
                          text=True)
     assert run.returncode == 0, run.stderr
     return student, venv
