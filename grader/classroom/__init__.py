@@ -16,7 +16,15 @@ Handing the course out (``nn-grader release``, ``nn-grader gradescope build|run`
     public_suites     each hidden suite reduced to its ``@pytest.mark.public`` checks
     recording         the reference's answers to the public checks, recorded for a copy without reference code
     leaks             the proof a copy holds no solution line and no hidden check's name
-    release           the student copy: stubs, public checks, sealed quizzes, README, GitHub Classroom workflow
+    checkout          the instructor's checkout a copy is built from, and ReleaseError
+    release           the student copy, assembled in a scratch folder and moved to OUT once verified:
+      release_package     the grader package without solutions, mistakes, audit and classroom tools
+      release_commands    cli.py's lazy commands, without those whose module the copy leaves out
+      release_quizzes     the open quizzes, sealed (or ci) in parallel
+      release_values      the reference's recorded answers to the public checks, and release.json
+      release_pyproject   the copy's pyproject.toml, derived from the checkout's
+      release_readme      the student README, from templates/release/README.md
+      release_verify      no leak, and the copy's own grader passes the public checks on the reference
     gradescope_build  Gradescope's autograder zip (setup.sh, run_autograder) with every check
     gradescope_run    what run_autograder does for one submission
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from grader import parts as course
-from grader.classroom.release import lazy_commands
+from grader.classroom.release_commands import lazy_commands
 from grader.runner import list_checks
 from grader.stubgen import BEGIN_MARKER, END_MARKER
 
@@ -96,8 +96,8 @@ def test_the_copy_is_laid_out_for_students(built):
     for stub in (built / "exercises").iterdir():
         assert stub.read_text(encoding="utf-8") == (ROOT / "exercises" / stub.name).read_text(encoding="utf-8")
     grader = built / "grader"
-    for absent in ("solutions", "grader/audit.py", "grader/classroom", "grader/locale/en/mistakes.yaml",
-                   "grader/locale/ko/mistakes.yaml"):
+    for absent in ("solutions", "grader/audit.py", "grader/audit_cli.py", "grader/classroom",
+                   "grader/locale/en/mistakes.yaml", "grader/locale/ko/mistakes.yaml"):
         assert not (built / absent).exists(), absent
     # the report's figures are drawn but never gathered in a copy: what gathers them is left out
     assert sorted(p.name for p in (grader / "figures").glob("*.py")) == ["__init__.py", "draw.py", "model.py"]

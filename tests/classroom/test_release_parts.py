@@ -8,9 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from grader.classroom.checkout import ReleaseError
 from grader.classroom.leaks import find_leaks, solution_lines
-from grader.classroom.release import (ReleaseError, drop_absent_commands, filter_catalogues, release_pyproject,
-                                      toml_text)
+from grader.classroom.release import Release
+from grader.classroom.release_commands import drop_absent_commands, find_module
+from grader.classroom.release_package import filter_catalogues
+from grader.classroom.release_pyproject import write_pyproject
+from grader.classroom.release_readme import student_readme
+from grader.results import HiddenChecks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,12 +72,48 @@ def test_leaks_are_found_with_file_and_line(tmp_path):
                      "notes/a.md:3: the hidden check test_x_is_hidden"]
 
 
-def test_the_release_pyproject_installs_the_grader_only():
-    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    written = tomllib.loads(toml_text(release_pyproject(settings)))
+def test_the_release_pyproject_installs_the_grader_only(tmp_path):
+    written_to = tmp_path / "pyproject.toml"
+    settings = write_pyproject(ROOT, written_to)
+    written = tomllib.loads(written_to.read_text(encoding="utf-8"))
     assert written["tool"]["setuptools"]["packages"]["find"]["include"] == ["grader*"]
     assert {"release.json", "reference_values.json", "reference_values.npz"} <= set(
         written["tool"]["setuptools"]["package-data"]["grader"])
     assert written["project"]["dependencies"] == settings["project"]["dependencies"]
     assert written["project"]["scripts"] == {"nn-grader": "grader.cli:main"}
     assert "dev" not in written["project"].get("optional-dependencies", {}) and "pytest" not in written["tool"]
+
+
+def test_the_release_pyproject_keeps_arrays_of_tables(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools"]\n\n[project]\nname = "course"\n'
+        'authors = [{ name = "Ada", email = "ada@example.org" }, { name = "B\\"x" }]\n'
+        'license = { text = "MIT" }\n', encoding="utf-8")
+    write_pyproject(tmp_path, tmp_path / "copy.toml")
+    written = tomllib.loads((tmp_path / "copy.toml").read_text(encoding="utf-8"))
+    assert written["project"]["authors"] == [{"name": "Ada", "email": "ada@example.org"}, {"name": 'B"x'}]
+    assert written["project"]["license"] == {"text": "MIT"}
+
+
+def test_lazy_command_modules_are_found_in_the_copy_not_in_this_process(tmp_path):
+    write_cli(tmp_path, "{}")
+    assert find_module(tmp_path, "grader.quiz.cli").origin == str(tmp_path / "grader" / "quiz" / "cli.py")
+    assert find_module(tmp_path, "grader.cli") is not None
+    for absent in ("grader.audit", "grader.classroom.release_cli", "grader.cli.quiz", "elsewhere"):
+        assert find_module(tmp_path, absent) is None, absent
+
+
+def test_a_command_on_the_tables_first_line_stops_the_build(tmp_path):
+    cli = write_cli(tmp_path, '{"audit": "grader.audit:audit_command",\n    "quiz": "grader.quiz.cli:quiz",\n}')
+    with pytest.raises(ReleaseError, match="LAZY_COMMANDS still names audit"):
+        drop_absent_commands(cli, tmp_path)
+    assert "audit" in cli.read_text()  # left as it was
+
+
+def test_the_student_readme_fills_every_placeholder():
+    release = Release(Path("copy"), public_checks=7, public_points=3.5, hidden={"activations": HiddenChecks(2, 1.0)},
+                      quizzes={"long": 9, "short": 3}, quiz_tier="ci")
+    text = student_readme({"description": "Course"}, release)
+    assert text.startswith("# Course: your copy\n")
+    assert "7 checks worth 3.5 points" in text and "nn-grader quiz take short " in text
+    assert "answers.yaml` files" in text and "$" not in text
