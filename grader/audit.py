@@ -8,8 +8,8 @@ and *named* when such a failing check's finding names this very mistake. The mut
 catalogue caught. The unmodified reference is graded too, once per part: a check it fails is reported and not
 counted.
 
-Instructors who change or add checks run ``nn-grader audit``; the project's tests require every mistake to be
-caught and named.
+Instructors who change or add checks run ``nn-grader audit`` (its command is in grader.audit_cli); the project's
+tests require every mistake to be caught and named.
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
-import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import textwrap
 import time
@@ -31,8 +29,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-
-import click
 
 from grader import mistakes as catalogue
 from grader import parts as course
@@ -275,7 +271,7 @@ def _definition(tree: ast.Module, qualname: str) -> ast.FunctionDef | None:
     return next((n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name), None)
 
 
-# -- rendering and the command ----------------------------------------------------------------------------------
+# -- rendering -------------------------------------------------------------------------------------------------
 
 
 def render_text(report: AuditReport) -> str:
@@ -302,18 +298,3 @@ def render_text(report: AuditReport) -> str:
               f"Mistakes named:  {report.named}/{report.total}"]
     return "\n".join(lines) + "\n"
 
-
-@click.command("audit")
-@click.argument("parts", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed of the checks' inputs.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Submissions graded at once (default: one per CPU).")
-def audit_command(parts: tuple[str, ...], fmt: str, seed: int, jobs: int | None) -> None:
-    """Grade every catalogued mistake as a submission: which ones the hidden checks miss or fail to name."""
-    try:
-        report = audit(list(parts), seed=seed, jobs=jobs)
-    except course.UnknownPart as exc:
-        raise click.UsageError(str(exc)) from None
-    click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else render_text(report), nl=fmt == "json")
-    sys.exit(0 if report.complete else 1)

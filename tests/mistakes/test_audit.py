@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from grader import audit as auditing
 from grader import compare, mistakes
 from grader import parts as course
-from grader.audit import AuditReport, MistakeAudit, audit, audit_command, render_text
+from grader.audit import AuditReport, MistakeAudit, audit, render_text
+from grader.audit_cli import audit_command
 
 pytestmark = pytest.mark.slow
 
