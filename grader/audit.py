@@ -35,9 +35,9 @@ from grader import parts as course
 from grader.grading import DEFAULT_SEED, grade
 from grader.mistakes import Mistake
 from grader.reference import REFERENCE_PACKAGE
-from grader.results import GradeResult
+from grader.results import GradeResult, Outcome
 
-CATCHING_OUTCOMES = ("failed", "not_implemented", "timeout", "crashed")  # "error" is the check's own fault
+CATCHING_OUTCOMES = frozenset(o for o in Outcome if o.catches_mistake)
 
 
 class TransplantError(ValueError):

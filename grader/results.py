@@ -7,8 +7,50 @@ Checks never build these directly: the pytest plugin in ``runner.py`` records on
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
-OUTCOMES = ("passed", "failed", "not_implemented", "error", "timeout", "crashed", "ungradable")
+
+class Outcome(StrEnum):
+    """How one check ended, declared in the order reports list them. Each member is its own string ("passed", ...),
+    so it compares equal to it and is written as it in JSON; every report reads what an outcome means from here."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # the code returned a wrong answer
+    ERROR = "error"  # the code raised, or the check itself broke
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"  # the worker running the code died
+    NOT_IMPLEMENTED = "not_implemented"  # the function is still the stub
+    UNGRADABLE = "ungradable"  # the module does not import, so the check did not run
+
+    @property
+    def passed(self) -> bool:
+        return self is Outcome.PASSED
+
+    @property
+    def colour(self) -> str:
+        """The terminal colour of its mark: yellow for code that is not there to judge yet, red for code judged wrong."""
+        if self.passed:
+            return "green"
+        return "yellow" if self in (Outcome.NOT_IMPLEMENTED, Outcome.UNGRADABLE) else "red"
+
+    @property
+    def junit_tag(self) -> str:
+        """JUnit's element for it: "error" when the call did not return, "failure" for any other miss, "" for a pass."""
+        if self.passed:
+            return ""
+        return "error" if self in (Outcome.ERROR, Outcome.TIMEOUT, Outcome.CRASHED) else "failure"
+
+    @property
+    def asks_for_figure(self) -> bool:
+        """Whether a picture can explain it: code that ran and missed. A stub or a module that does not import has
+        no curve of its own."""
+        return self in (Outcome.FAILED, Outcome.ERROR, Outcome.TIMEOUT, Outcome.CRASHED)
+
+    @property
+    def catches_mistake(self) -> bool:
+        """Whether a check ending so, on a catalogued mistake, has caught it (``nn-grader audit``). Not "error": that
+        is the check's own fault; not "ungradable": the mistake was not run."""
+        return self in (Outcome.FAILED, Outcome.NOT_IMPLEMENTED, Outcome.TIMEOUT, Outcome.CRASHED)
 
 
 @dataclass
@@ -19,16 +61,19 @@ class CheckResult:
     name: str
     title: str
     max_points: float
-    outcome: str
+    outcome: Outcome  # a plain string such as "failed" is turned into its member
     message: str = ""
     hint: str = ""
     mistake: str = ""  # id of the catalogued mistake the student's output matched, if any
     output: str = ""  # what the student's code printed during the check (head and tail)
     duration: float = 0.0
 
+    def __post_init__(self) -> None:
+        self.outcome = Outcome(self.outcome)  # an unknown outcome fails here, not in whichever report meets it
+
     @property
     def passed(self) -> bool:
-        return self.outcome == "passed"
+        return self.outcome.passed
 
     @property
     def points(self) -> float:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader import mistakes
-from grader.results import CheckResult, GradeResult
+from grader.results import CheckResult, GradeResult, Outcome
 
 # What a failed check of (part, check name) asks for, given its parameter: [(kind, target, options)].
 Wants = list[tuple[str, str, tuple]]
@@ -55,7 +55,7 @@ NAMED: dict[str, tuple[str, tuple]] = {
     **{f"losses.{f}_grad": ("gradient", ()) for f in LOSSES},
     "layers.dense_backward": ("gradient", ()),
 }
-DRAWN_FOR = ("failed", "error", "timeout", "crashed")  # not "not_implemented": a stub has no curve of its own
+DRAWN_FOR = frozenset(o for o in Outcome if o.asks_for_figure)  # not "not_implemented": a stub has no curve
 TRAINING_PARTS = ("training",)  # the capstone: the student's fit (training their own MLP with their own SGD)
 DEPTH_PARTS = ("activations", "layers")  # the deep stack is built from dense layers and activation derivatives
 _NAME = re.compile(r"^(?P<base>\w+?)(?:\[(?P<param>[^\]]*)\])?$")
