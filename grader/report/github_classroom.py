@@ -10,36 +10,28 @@ carries its own points; note that its console table instead scores passed/total 
 
 ``render_github_summary`` is markdown for ``$GITHUB_STEP_SUMMARY``: the same ``Points X/Y`` line, then a table
 per part. A grade from a student's copy of the course adds how many hidden checks it did not run: a ``hidden`` field
-beside ``tests`` (the reporter ignores it) and a line under the points.
+beside ``tests`` (the reporter ignores it) and a line under the points. What a student reads is in the grade's
+language; the fields the reporter reads keep its words.
 """
 
 from __future__ import annotations
 
 import json
 
-from grader.report.gradescope import WORD, hidden_note, reproduction, reproduction_markdown
-from grader.results import GradeResult
+from grader.i18n import language, tr
+from grader.report.common import explanation, hidden_note, outcome_word, pts, reproduction, reproduction_markdown
+from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
 
 def render_github(result: GradeResult, **_: object) -> str:
-    broken = any(c.outcome == "error" for c in result.checks)
+    broken = any(c.outcome is Outcome.ERROR for c in result.checks)
+    with language(result.language):
+        tests = [_test(check, part) for part in result.parts for check in part.checks]
     document = {
         "version": 3,
         "status": "pass" if result.all_passed else ("error" if broken else "fail"),
         "max_score": result.max_points,
-        "tests": [
-            {
-                "name": f"{part.name}: {check.title}",
-                "status": "pass" if check.passed else ("error" if check.outcome == "error" else "fail"),
-                "score": check.points,
-                "message": None if check.passed else "\n".join(
-                    filter(None, [check.message or part.diagnostic, f"hint: {check.hint}" if check.hint else ""])),
-                "line_no": None,
-                "execution_time": f"{round(check.duration * 1000)}ms",
-                "test_code": check.id,
-            }
-            for part in result.parts for check in part.checks
-        ],
+        "tests": tests,
         "reproduce": reproduction(result),
     }
     if result.hidden.checks:
@@ -47,17 +39,37 @@ def render_github(result: GradeResult, **_: object) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def _test(check: CheckResult, part: PartResult) -> dict:
+    """One check as the reporter reads it: ``status`` is its word ("pass", "fail", "error"), ``message`` the
+    student's, in the current language."""
+    return {
+        "name": f"{part.name}: {check.title}",
+        "status": "pass" if check.passed else ("error" if check.outcome is Outcome.ERROR else "fail"),
+        "score": check.points,
+        "message": None if check.passed else explanation(check, part),
+        "line_no": None,
+        "execution_time": f"{round(check.duration * 1000)}ms",
+        "test_code": check.id,
+    }
+
+
 def render_github_summary(result: GradeResult, **_: object) -> str:
-    lines = [f"Points {result.points:g}/{result.max_points:g}", ""]
+    with language(result.language):
+        return "\n".join(_summary_lines(result)) + "\n"
+
+
+def _summary_lines(result: GradeResult) -> list[str]:
+    # "Points X/Y" is the line the reporter itself posts to the classroom: kept as it writes it, in any language
+    lines = [f"Points {pts(result.points)}/{pts(result.max_points)}", ""]
     if result.hidden.checks:
         lines += [hidden_note(result), ""]
-    lines += ["| part | points | checks passed |", "|---|---|---|"]
-    lines += [f"| {p.name} | {p.points:g}/{p.max_points:g} | {p.passed_count}/{len(p.checks)} |"
+    lines += [f"| {tr('report.col.part')} | {tr('report.col.points')} | {tr('report.col.checks_passed')} |",
+              "|---|---|---|"]
+    lines += [f"| {p.name} | {pts(p.points)}/{pts(p.max_points)} | {p.passed_count}/{len(p.checks)} |"
               for p in result.parts]
     failing = [(p, c) for p in result.parts for c in p.checks if not c.passed]
     if failing:
-        lines += ["", "<details><summary>What failed</summary>", ""]
-        lines += [f"- **{WORD[c.outcome]}** {p.name}: {c.title}" for p, c in failing]
+        lines += ["", f"<details><summary>{tr('report.what_failed')}</summary>", ""]
+        lines += [f"- **{outcome_word(c.outcome)}** {p.name}: {c.title}" for p, c in failing]
         lines += ["", "</details>"]
-    lines += ["", reproduction_markdown(result)]
-    return "\n".join(lines) + "\n"
+    return lines + ["", reproduction_markdown(result)]

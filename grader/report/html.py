@@ -18,7 +18,8 @@ from grader.figures.draw import plotting_available, svg_of
 from grader.figures.model import DEPTH, WIDTH, Figure, Figures
 from grader.gradcheck import GRADIENT_TOLERANCE
 from grader.i18n import language, tr
-from grader.results import CheckResult, GradeResult, PartResult
+from grader.report.common import pts
+from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
 WIDE_KINDS = ("gradient", "depth")  # figures that span both columns of the grid (several panels side by side)
 
@@ -67,8 +68,8 @@ def _page(result: GradeResult, body: str) -> str:
 
 def _banner(result: GradeResult) -> str:
     counts = Counter(c.outcome for c in result.checks)
-    tally = " · ".join(f"{counts[o]} {_t(f'report.outcome.{o}')}" for o in _OUTCOME_ORDER if counts[o])
-    points, top = _pts(result.points), _pts(result.max_points)
+    tally = " · ".join(f"{counts[o]} {_t(f'report.outcome.{o}')}" for o in Outcome if counts[o])
+    points, top = pts(result.points), pts(result.max_points)
     return f"""<header class="banner">
 <div class="wrap banner-grid">
 <div>
@@ -123,8 +124,8 @@ def _part(part: PartResult, drawn: _Drawn) -> str:
     every_check = _folded(_t("report.show_checks", count=len(part.checks)), _checks_table(part.checks, drawn))
     if part.ungradable:
         return "\n".join(lines + [f'<pre class="message">{escape(part.diagnostic)}</pre>', every_check, "</section>"])
-    if part.checks and all(c.outcome == "not_implemented" for c in part.checks):
-        return "\n".join(lines + [f'<p class="todo">{_badge("not_implemented")} '
+    if part.checks and all(c.outcome is Outcome.NOT_IMPLEMENTED for c in part.checks):
+        return "\n".join(lines + [f'<p class="todo">{_badge(Outcome.NOT_IMPLEMENTED)} '
                                   f'{_t("report.all_todo", count=len(part.checks))}</p>', every_check, "</section>"])
     pictures = drawn.of_part(part.name)
     if pictures:
@@ -147,7 +148,7 @@ def _checks_table(checks: list[CheckResult], drawn: _Drawn) -> str:
 
 def _check_row(check: CheckResult, figure: Figure | None) -> str:
     details = []
-    if check.message and not check.passed and check.outcome != "ungradable":
+    if check.message and not check.passed and check.outcome is not Outcome.UNGRADABLE:
         details.append(f'<pre class="message">{escape(check.message)}</pre>')
     if check.mistake:
         details.append(f'<p class="mistake"><span class="tag">{_t("report.mistake")}</span> '
@@ -160,7 +161,7 @@ def _check_row(check: CheckResult, figure: Figure | None) -> str:
         details.append(f'<p class="see"><a href="#{figure.id}">{_t("report.see_figure")}</a></p>')
     return (f'<tr id="{_check_anchor(check.id)}" class="row-{check.outcome}"><td>{_badge(check.outcome)}</td>'
             f'<td class="check-title">{escape(check.title)}<span class="check-id">{escape(check.name)}</span></td>'
-            f'<td class="num">{_pts(check.points)} / {_pts(check.max_points)}</td>'
+            f'<td class="num">{pts(check.points)} / {pts(check.max_points)}</td>'
             f'<td class="details">{"".join(details)}</td></tr>')
 
 
@@ -206,8 +207,6 @@ def _footer(result: GradeResult) -> str:
 
 # -- small pieces --------------------------------------------------------------------------------------------------
 
-_OUTCOME_ORDER = ("passed", "failed", "error", "timeout", "crashed", "not_implemented", "ungradable")
-
 
 def _t(key: str, **params: object) -> str:
     """The message ``key`` in the report's language, escaped for HTML."""
@@ -221,7 +220,7 @@ def _head(*columns: tuple[str, str]) -> str:
     return f"<thead><tr>{cells}</tr></thead>"
 
 
-def _badge(outcome: str) -> str:
+def _badge(outcome: Outcome) -> str:
     return f'<span class="badge o-{outcome}">{_t(f"report.outcome.{outcome}")}</span>'
 
 
@@ -236,7 +235,7 @@ def _folded(summary: str, inner: str, css: str = "passed") -> str:
 
 
 def _score(graded: GradeResult | PartResult) -> str:
-    return f"{_pts(graded.points)} / {_pts(graded.max_points)}"
+    return f"{pts(graded.points)} / {pts(graded.max_points)}"
 
 
 def _mistake_name(mistake_id: str) -> str:
@@ -252,10 +251,6 @@ def _slug(text: str) -> str:
 
 def _check_anchor(check_id: str) -> str:
     return "check-" + _slug(check_id)
-
-
-def _pts(x: float) -> str:
-    return f"{x:g}"
 
 
 CSS = """

@@ -2,13 +2,17 @@
 
 from xml.etree import ElementTree as ET
 
+from grader.i18n import language
+from grader.report.common import explanation
 from grader.results import CheckResult, GradeResult
-
-FAILED_TAG = {"failed": "failure", "not_implemented": "failure", "ungradable": "failure",
-              "error": "error", "timeout": "error", "crashed": "error"}
 
 
 def render_junit(result: GradeResult, **_: object) -> str:
+    with language(result.language):
+        return _document(result)
+
+
+def _document(result: GradeResult) -> str:
     root = ET.Element("testsuites", name="nn-grader", tests=str(len(result.checks)),
                       failures=str(_count(result.checks, "failure")), errors=str(_count(result.checks, "error")),
                       time=f"{result.duration:.3f}")
@@ -25,9 +29,9 @@ def render_junit(result: GradeResult, **_: object) -> str:
         for check in part.checks:
             case = ET.SubElement(suite, "testcase", classname=f"nn_grader.{part.name}", name=check.name,
                                  time=f"{check.duration:.3f}")
-            tag = FAILED_TAG.get(check.outcome)
+            tag = check.outcome.junit_tag
             if tag:
-                text = check.message + (f"\nhint: {check.hint}" if check.hint else "")
+                text = explanation(check, part)
                 element = ET.SubElement(case, tag, message=_first_line(text), type=check.outcome)
                 element.text = text
             if check.output:
@@ -37,7 +41,7 @@ def render_junit(result: GradeResult, **_: object) -> str:
 
 
 def _count(checks: list[CheckResult], tag: str) -> int:
-    return sum(FAILED_TAG.get(c.outcome) == tag for c in checks)
+    return sum(c.outcome.junit_tag == tag for c in checks)
 
 
 def _first_line(text: str) -> str:

@@ -14,11 +14,8 @@ import unicodedata
 import click
 
 from grader.i18n import language, tr
-from grader.results import CheckResult, GradeResult, HiddenChecks, PartResult
-
-OUTCOMES = ("passed", "failed", "not_implemented", "error", "timeout", "crashed", "ungradable")
-COLOUR = {"passed": "green", "failed": "red", "not_implemented": "yellow", "error": "red", "timeout": "red",
-          "crashed": "red", "ungradable": "yellow"}
+from grader.report.common import hidden_note, hidden_sentence, hint_line, pts
+from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
 
 def render_text(result: GradeResult, *, verbose: bool = False, colour: bool = False) -> str:
@@ -26,27 +23,21 @@ def render_text(result: GradeResult, *, verbose: bool = False, colour: bool = Fa
         lines = [tr("text.header", submission=result.submission, seed=result.seed, suites=result.suite_hash), ""]
         for part in result.parts:
             lines += _part_lines(part, verbose, colour)
-        lines += ["", tr("text.total", points=_pts(result.points), max=_pts(result.max_points),
+        lines += ["", tr("text.total", points=pts(result.points), max=pts(result.max_points),
                          seconds=f"{result.duration:.2f}")]
         if result.hidden.checks:
-            lines.append(tr("text.hidden_total", hidden=hidden_sentence(result.hidden)))
+            lines.append(hidden_note(result))
     return "\n".join(lines) + "\n"
 
 
-def hidden_sentence(hidden: HiddenChecks) -> str:
-    """"16 hidden checks worth 14 points are not run here", in the current language."""
-    key = "text.hidden_one" if hidden.checks == 1 else "text.hidden"
-    return tr(key, count=hidden.checks, points=_pts(hidden.points))
-
-
 def _part_lines(part: PartResult, verbose: bool, colour: bool) -> list[str]:
-    head = f"{part.name:<12} {part.title[:52]:<52} {_pts(part.points):>5}/{_pts(part.max_points)}"
+    head = f"{part.name:<12} {part.title[:52]:<52} {pts(part.points):>5}/{pts(part.max_points)}"
     lines = [click.style(head, bold=True) if colour else head]
     if part.hidden.checks:
         lines.append(f"    {hidden_sentence(part.hidden)}")
     if part.ungradable:
         return lines + _indent(part.diagnostic, 4) + [""]
-    if part.checks and all(c.outcome == "not_implemented" for c in part.checks):
+    if part.checks and all(c.outcome is Outcome.NOT_IMPLEMENTED for c in part.checks):
         return lines + [f"    {tr('text.all_todo', count=len(part.checks))}", ""]
     for check in part.checks:
         if verbose or not check.passed:
@@ -55,15 +46,15 @@ def _part_lines(part: PartResult, verbose: bool, colour: bool) -> list[str]:
 
 
 def _check_lines(check: CheckResult, colour: bool) -> list[str]:
-    columns = max(_width(tr(f"text.mark.{o}")) for o in OUTCOMES)  # titles line up under each other
+    columns = max(_width(tr(f"text.mark.{o}")) for o in Outcome)  # titles line up under each other
     mark = _padded(tr(f"text.mark.{check.outcome}"), columns)
     if colour:
-        mark = click.style(mark, fg=COLOUR[check.outcome])
-    lines = [f"  {mark} {check.title}  ({_pts(check.points)}/{_pts(check.max_points)})"]
-    if check.message and check.outcome != "ungradable":
+        mark = click.style(mark, fg=check.outcome.colour)
+    lines = [f"  {mark} {check.title}  ({pts(check.points)}/{pts(check.max_points)})"]
+    if check.message and check.outcome is not Outcome.UNGRADABLE:
         lines += _indent(check.message, 10)
     if check.hint:
-        lines += _indent(f"{tr('text.hint')}: {check.hint}", 10)
+        lines += _indent(hint_line(check), 10)
     if check.output and not check.passed:
         lines += _indent(f"{tr('text.output')}:\n{check.output.rstrip()[-1500:]}", 10)
     return lines
@@ -74,10 +65,6 @@ def _indent(text: str, width: int) -> list[str]:
     for line in text.splitlines():
         out += textwrap.wrap(line, 110, initial_indent=" " * width, subsequent_indent=" " * (width + 2)) or [""]
     return out
-
-
-def _pts(x: float) -> str:
-    return f"{x:g}"
 
 
 def _width(text: str) -> int:

@@ -1,0 +1,66 @@
+"""What several renderers write the same way: points, an outcome in words, what went wrong in a check with its hint,
+and the lines that let a grade be reproduced.
+
+Every sentence is in the current language (``grader.i18n.language``): a renderer calls these inside the block of its
+result's language.
+"""
+
+from __future__ import annotations
+
+from grader.i18n import tr
+from grader.results import CheckResult, GradeResult, HiddenChecks, Outcome, PartResult
+
+
+def pts(x: float) -> str:
+    """Points as a student reads them: 2, 0.5, 14.5 (never 2.0)."""
+    return f"{x:g}"
+
+
+def outcome_word(outcome: Outcome) -> str:
+    """The outcome as a word for a student: "failed", "not started", "timed out", ..."""
+    return tr(f"report.outcome.{outcome}")
+
+
+def problem(check: CheckResult, part: PartResult) -> str:
+    """What went wrong in ``check`` ("" for a pass), for a format that shows each check on its own. A check that did
+    not run because its module does not import gets the part's diagnostic: the format has no place for it elsewhere,
+    and it says why."""
+    if check.passed:
+        return ""
+    if check.outcome is Outcome.UNGRADABLE and part.diagnostic:
+        return part.diagnostic
+    return check.message
+
+
+def hint_line(check: CheckResult) -> str:
+    """"hint: ..." in the current language, or "" when the check has no hint."""
+    return f"{tr('text.hint')}: {check.hint}" if check.hint else ""
+
+
+def explanation(check: CheckResult, part: PartResult) -> str:
+    """What went wrong in ``check`` and its hint, one under the other ("" when there is neither)."""
+    return "\n".join(filter(None, [problem(check, part), hint_line(check)]))
+
+
+def hidden_sentence(hidden: HiddenChecks) -> str:
+    """"16 hidden checks worth 14 points are not run here"."""
+    key = "text.hidden_one" if hidden.checks == 1 else "text.hidden"
+    return tr(key, count=hidden.checks, points=pts(hidden.points))
+
+
+def hidden_note(result: GradeResult) -> str:
+    """"In all, 68 hidden checks worth 75 points are not run here: ..." for a grade from a student's copy, else ""."""
+    return tr("text.hidden_total", hidden=hidden_sentence(result.hidden)) if result.hidden.checks else ""
+
+
+def reproduction(result: GradeResult) -> dict:
+    """What is needed to reproduce the grade: seed, suite hash and versions (machine-read: not translated)."""
+    return {"seed": result.seed, "suite_hash": result.suite_hash, "versions": result.versions,
+            "language": result.language}
+
+
+def reproduction_markdown(result: GradeResult) -> str:
+    """"3/10 points. Graded with seed 1, hidden suites ..., python 3.11, numpy 2.1, nn-grader 0.4."."""
+    versions = ", ".join(f"{k} {v}" for k, v in result.versions.items())
+    return tr("report.platform.reproduce", points=pts(result.points), max=pts(result.max_points), seed=result.seed,
+              suites=result.suite_hash, versions=versions)
