@@ -27,13 +27,15 @@ from typing import Any
 
 from grader.i18n import tr
 from grader.quiz.problems import Problem
-from grader.quiz.source import read_yaml
+from grader.quiz.source import read_text_file, read_yaml
 from grader.quiz.variants import ShownQuestion
 
 ANSWERS_FIELDS = ("quiz", "student", "answers")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 TRUE_WORDS = {"true", "참", "o"}
 FALSE_WORDS = {"false", "거짓", "x"}
+# A whole class's answers to a long quiz are a few KB; a bigger file is a mistake or an attack on the grader.
+MAX_ANSWERS_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -46,21 +48,25 @@ class AnswersFile:
 
 
 def read_answers(path: str | Path) -> tuple[AnswersFile | None, list[Problem]]:
-    """Read an answers file; return it, or None and the problems that make it unusable."""
+    """Read an answers file; return it, or None and the problems that make it unusable.
+
+    Never raises, whatever the file holds: an answers file is the student's, and one bad file must not stop the
+    grading of a class. The problems are sentences in the current language (grader.i18n.language).
+    """
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(name, None, "", f"cannot read the answers file: {error}")]
+    text, problems = read_text_file(path, MAX_ANSWERS_BYTES)
+    if text is None:
+        return None, problems
     document, problems = read_yaml(text, name)
     if document is None:
         return None, problems
     data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-        return None, problems + [document.problem((), "expected a mapping with `answers:` (question id: answer)")]
+        return None, problems + [document.problem((), tr("quiz.answers_file.not_a_mapping"))]
     for key in data:
         if key not in ANSWERS_FIELDS:
-            problems.append(document.problem((key,), f"unknown field `{key}`; expected {', '.join(ANSWERS_FIELDS)}"))
+            problems.append(document.problem((key,), tr("quiz.answers_file.unknown_field", name=key,
+                                                        fields=", ".join(ANSWERS_FIELDS))))
     student = data.get("student")
     quiz = data.get("quiz")
     # Keys are question ids; YAML reads an id such as 2024 as a number, so compare them as text.

@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from grader.quiz.loader import MAX_QUIZ_BYTES
+from grader.quiz.source import read_text_file, read_yaml
 
 SHIPPED = Path(__file__).resolve().parents[2] / "quizzes"
 SUFFIXES = (".yaml", ".yml")
@@ -35,19 +36,37 @@ def quiz_dirs() -> list[Path]:
 
 
 def available_quizzes() -> list[QuizEntry]:
-    """Every readable quiz in the search directories (unreadable files are skipped here; `validate` reports them)."""
+    """Every readable quiz in the search directories (unreadable files are skipped here; `validate` reports them).
+
+    A quiz folder may hold a colleague's broken or hostile file; it is read with the same bounds as any quiz, so it
+    is skipped rather than stopping `list` or `take` of every other quiz.
+    """
     entries: list[QuizEntry] = []
     for directory in quiz_dirs():
-        for path in sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES):
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                continue
-            if isinstance(data, dict) and isinstance(data.get("id"), str):
-                title = data.get("title")
-                title = title.get("en", next(iter(title.values()), "")) if isinstance(title, dict) else str(title)
-                entries.append(QuizEntry(data["id"], path, title))
+        try:
+            paths = sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES)
+        except OSError:
+            continue
+        for path in paths:
+            entry = _entry(path)
+            if entry is not None:
+                entries.append(entry)
     return entries
+
+
+def _entry(path: Path) -> QuizEntry | None:
+    """The id and title of the quiz at `path`, or None if it cannot be read as a quiz."""
+    text, _ = read_text_file(path, MAX_QUIZ_BYTES)
+    if text is None:
+        return None
+    document, _ = read_yaml(text, str(path))
+    data = document.data if document is not None else None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        return None
+    title = data.get("title")
+    if isinstance(title, dict):
+        title = title.get("en", next(iter(title.values()), ""))
+    return QuizEntry(data["id"], path, "" if title is None else str(title))
 
 
 def resolve_quiz(name: str) -> Path:

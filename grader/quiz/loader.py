@@ -14,7 +14,11 @@ from grader.quiz.model import TIERS, Quiz
 from grader.quiz.problems import Problem, QuizError
 from grader.quiz.schema import read_quiz
 from grader.quiz.sealing import read_sealed
-from grader.quiz.source import read_yaml
+from grader.quiz.source import check_text_size, read_text_file, read_yaml
+
+# Real quizzes are tens of KB; reading is roughly linear (about 2 s a MiB), so this keeps a hostile file from
+# stalling `validate`, `list` or a class's autograde while leaving room for any real quiz.
+MAX_QUIZ_BYTES = 1 << 20
 
 
 def load_quiz(path: str | Path, *, seeds: int = DEFAULT_SEEDS) -> tuple[Quiz | None, list[Problem]]:
@@ -25,17 +29,17 @@ def load_quiz(path: str | Path, *, seeds: int = DEFAULT_SEEDS) -> tuple[Quiz | N
     parameterized questions are checked over.
     """
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return None, [Problem(name, None, "", f"the file is not UTF-8 text ({error.reason} at byte {error.start})")]
-    except OSError as error:
-        return None, [Problem(name, None, "", f"cannot read the file: {error.strerror or error}")]
+    text, problems = read_text_file(path, MAX_QUIZ_BYTES)
+    if text is None:
+        return None, problems
     return load_quiz_text(text, name, seeds=seeds)
 
 
 def load_quiz_text(text: str, file: str = "<text>", *, seeds: int = DEFAULT_SEEDS) -> tuple[Quiz | None, list[Problem]]:
     """Like `load_quiz`, for YAML already in memory; `file` names it in problems."""
+    too_large = check_text_size(text, file, MAX_QUIZ_BYTES)
+    if too_large:
+        return None, too_large
     document, problems = read_yaml(text, file)
     if document is None:
         return None, problems

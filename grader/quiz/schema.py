@@ -323,6 +323,8 @@ class _Reader:
                 self.report(path, f"missing field `{name}`")
             return None
         value = data[name]
+        if self.number_changed(here, value):
+            return None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not prose:
             value = str(value)
         if isinstance(value, str):
@@ -340,6 +342,8 @@ class _Reader:
         for lang, item in value.items():
             if lang not in LANGUAGES:
                 self.report(here + (lang,), f"unknown language `{lang}`; expected one of: {', '.join(LANGUAGES)}")
+            elif self.number_changed(here + (lang,), item):
+                continue
             elif isinstance(item, bool):
                 self.report(here + (lang,), f"expected text; got {_kind(item)} (YAML reads unquoted yes/no/on/off "
                                             f"as true/false: quote the text)")
@@ -352,6 +356,22 @@ class _Reader:
                 self.report(here, f"missing translation: no `{lang}` text (the quiz declares languages "
                                   f"{', '.join(self.languages)})")
         return result or None
+
+    def number_changed(self, path: FieldPath, value: Any) -> bool:
+        """Whether the text at `path` is a number YAML made from text that is not plainly that number (reported).
+
+        Unquoted, `8:2` is the sexagesimal number 482 in YAML 1.1, `0x10` is 16, `010` is 8, `1_000` is 1000, `1.50`
+        is 1.5 and `.inf` is infinity: a student would see the number, not what was written. A number written as
+        Python writes it (`10`, `0.25`, `-3`) reads back the same, so it is fine as text.
+        """
+        written = self.doc.numbers.get(path)
+        if written is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if written == str(value):
+            return False
+        self.report(path, f"YAML reads `{written}` as the number {value}, so students would see {value}: "
+                          f"quote the text, e.g. \"{written}\"")
+        return True
 
     def slug(self, data: Mapping[str, Any], path: FieldPath, name: str, option: bool = False) -> str | None:
         if name not in data:

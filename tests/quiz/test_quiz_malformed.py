@@ -44,6 +44,13 @@ EXPECTED = {
     "21-yes-no-as-boolean.yaml": (14, "questions[0].feedback.en", "YAML reads unquoted yes/no/on/off as "
                                                                   "true/false: quote the text"),
     "22-draw-outside-params.yaml": (8, "questions[0].answer", "draws a random value; draws belong in `params`"),
+    "23-python-object-tag.yaml": (8, "questions[0].options", "the tag `!!python/object/apply:os.system` is not "
+                                                             "allowed"),
+    "24-set-tag.yaml": (8, "questions[0].explanation", "the tag `!!set` is not allowed"),
+    "25-sexagesimal-option.yaml": (10, "questions[0].options[0].text", "YAML reads `8:2` as the number 482, so "
+                                                                       "students would see 482: quote the text"),
+    "26-hex-option-text.yaml": (11, "questions[0].options[0].text.en", "YAML reads `0x10` as the number 16"),
+    "27-control-character.yaml": (6, "", "the control character U+0000 is not allowed in YAML"),
 }
 
 
