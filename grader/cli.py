@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from grader import __version__
-from grader.i18n import available_languages
+from grader.i18n import available_languages, language, tr
+from grader.output import STDOUT, OutputError, is_stdout, prepare_file, prepare_folder, reason, write_text
 from grader.parts import UnknownPart
 from grader.submission import SubmissionError
 
@@ -54,20 +55,26 @@ def main() -> None:
 @click.option("--submission", "-s", type=click.Path(path_type=Path), default=Path("exercises"), show_default=True,
               help="The folder with your exercise modules.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to this file instead of the terminal.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write the report to this file instead of the terminal (its folders are created; - is the "
+                   "terminal).")
 @click.option("--seed", type=int, default=None, help="Seed of the generated inputs (recorded in every result).")
 @click.option("--lang", type=click.Choice(available_languages()), default="en", show_default=True,
               help="Language of the feedback.")
 @click.option("--verbose", "-v", is_flag=True, help="List passed checks too.")
-@click.option("--html", "html", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write a self-contained HTML report with plots of what failed to this file.")
+@click.option("--html", "html", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Also write a self-contained HTML report with plots of what failed to this file (its folders "
+                   "are created).")
 def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | None, seed: int | None, lang: str,
           verbose: bool, html: Path | None) -> None:
     """Grade a submission, part by part (all parts unless PARTS are named)."""
     from grader.grading import DEFAULT_SEED, grade
     from grader.report import RENDERERS
 
+    with language(lang):  # before grading: a report that cannot be written must not cost a whole grading run
+        for path in (output, html):
+            if path is not None:
+                prepare_file(path)
     try:
         result = grade(submission, list(parts), seed=DEFAULT_SEED if seed is None else seed, lang=lang)
     except (UnknownPart, SubmissionError) as exc:
@@ -76,13 +83,13 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
         from grader.figures import report_figures
         from grader.report.html import render_html
 
-        html.write_text(render_html(result, report_figures(result, submission)), encoding="utf-8")
-    colour = fmt == "text" and output is None and sys.stdout.isatty()
+        page = render_html(result, report_figures(result, submission))
+        with language(lang):
+            write_text(html, page)
+    colour = fmt == "text" and (output is None or is_stdout(output)) and sys.stdout.isatty()
     text = RENDERERS[fmt](result, verbose=verbose, colour=colour)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+    with language(lang):
+        write_text(output or STDOUT, text)
     sys.exit(0 if result.all_passed else 1)
 
 
@@ -116,13 +123,26 @@ def stubs(check_only: bool, solutions: Path, exercises: Path) -> None:
     """Generate the student stubs in EXERCISES from the marked reference in SOLUTIONS."""
     from grader.stubgen import find_drift, write_exercises
 
-    if check_only:
-        drift = find_drift(solutions, exercises)
-        for line in drift:
-            click.echo(line)
-        sys.exit(1 if drift else 0)
+    require_folders(solutions, *([exercises] if check_only else []), solutions=solutions, exercises=exercises)
     try:
+        if check_only:
+            drift = find_drift(solutions, exercises)
+            for line in drift:
+                click.echo(line)
+            sys.exit(1 if drift else 0)
+        prepare_folder(exercises)
         generated = write_exercises(solutions, exercises)
     except ValueError as exc:  # a marker mistake: file and line are in the message
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # e.g. an exercise file that is a folder, or a full disk
+        raise OutputError(tr("output.cannot_write", path=exc.filename or exercises,
+                             reason=reason(Path(exc.filename or exercises), exc))) from None
     click.echo(f"{len(generated)} exercise files in {exercises} are up to date with {solutions}")
+
+
+def require_folders(*needed: Path, solutions: Path, exercises: Path) -> None:
+    """Exit 2 in one line when a folder of `stubs` is missing: outside a checkout there is nothing to generate."""
+    missing = [folder for folder in needed if not folder.is_dir()]
+    if missing:
+        raise OutputError(tr("stubs.needs_checkout", solutions=solutions, exercises=exercises,
+                             missing=", ".join(map(str, missing))))

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from grader.i18n import available_languages
+from grader.output import prepare_folder
 
 SECRET_ENV = "NN_GRADER_COURSE_SECRET"
 
@@ -60,6 +61,7 @@ def autograde(submissions: Path, output: Path, workers: int | None, quizzes: tup
     settings = ClassSettings(parts=parts, seed=DEFAULT_SEED if seed is None else seed, lang=lang, limits=limits,
                              quizzes=quiz_files, quiz_secret=os.environ.get(SECRET_ENV, ""),
                              html_output=output.resolve() if html else None)
+    prepare_folder(output)  # a folder that cannot be made is one line and exit 2, never a traceback
     progress = Progress()
     try:
         click.echo(f"{submissions}: {layout_of(submissions)} layout", err=True)
@@ -120,5 +122,6 @@ def merge(output: Path, shards: tuple[Path, ...]) -> None:
     """Join the autograde outputs SHARDS into OUTPUT and rebuild its gradebook (no SHARDS: just rebuild)."""
     from grader.classroom.gradebook import merge as merge_shards
 
+    prepare_folder(output)
     summary = merge_shards(output, list(shards))
     click.echo(f"{summary['students']} students in {output / 'gradebook.csv'}")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from grader.i18n import available_languages
+from grader.i18n import available_languages, tr
+from grader.output import prepare_file, reason
 
 ROOT_ENV = "NN_GRADER_AUTOGRADER_ROOT"
 
@@ -27,9 +28,11 @@ def release(out: Path, quiz_tier: str) -> None:
     from grader.classroom.release import ReleaseError, build_release
 
     try:
-        built = build_release(out, quiz_tier=quiz_tier)
+        built = build_release(out, quiz_tier=quiz_tier)  # it makes OUT's folders once it knows it can build
     except ReleaseError as exc:
         fail(str(exc))
+    except OSError as exc:  # a file in the way of OUT's folders, no permission, a full disk
+        fail(cannot_write(out, exc))
     hidden = built.hidden_total
     click.echo(f"Wrote the student copy to {built.path}: {built.public_checks} public checks worth "
                f"{built.public_points:g} points ({hidden.checks} checks worth {hidden.points:g} points stay hidden), "
@@ -58,6 +61,8 @@ def build(out: Path, quizzes: tuple[Path, ...], seed: int | None, lang: str) -> 
         built = build_gradescope(out, seed=DEFAULT_SEED if seed is None else seed, lang=lang, quizzes=list(quizzes))
     except (ReleaseError, QuizError) as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(cannot_write(out, exc))
     quizzes_note = f", grading quizzes {', '.join(built.quizzes)}" if built.quizzes else ""
     click.echo(f"Wrote the Gradescope autograder to {built.path} ({built.files} files{quizzes_note}).")
 
@@ -77,8 +82,15 @@ def run(root: Path | None, quizzes: tuple[Path, ...], seed: int | None, lang: st
     root = root or Path(os.environ.get(ROOT_ENV) or "/autograder")
     if not (root / "submission").is_dir():
         fail(f"{root / 'submission'} does not exist: Gradescope puts the submission there")
+    prepare_file(root / "results" / "results.json")
     document = run_autograder(root, seed=DEFAULT_SEED if seed is None else seed, lang=lang, quizzes=list(quizzes))
     click.echo(f"{document['score']:g} points; wrote {root / 'results' / 'results.json'}")
+
+
+def cannot_write(out: Path, error: OSError) -> str:
+    """One line saying which path could not be written, and why."""
+    path = Path(error.filename) if error.filename else out
+    return tr("output.cannot_write", path=path, reason=reason(path, error))
 
 
 def fail(message: str) -> None:

@@ -10,6 +10,7 @@ import getpass
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ import click
 import yaml
 
 from grader.i18n import DEFAULT_LANGUAGE, language, tr
+from grader.output import OutputError, is_stdout, prepare_file, write_text
 from grader.quiz.answers import read_answers
-from grader.quiz.catalog import SUFFIXES, available_quizzes, resolve_quiz
+from grader.quiz.catalog import SUFFIXES, available_quizzes, quiz_dirs, resolve_quiz
 from grader.quiz.checks import DEFAULT_SEEDS
 from grader.quiz.grading import grade_answers, message_language
 from grader.quiz.html_export import export_html
@@ -35,6 +37,7 @@ from grader.quiz.text import LANGUAGES
 SECRET_ENV = "NN_GRADER_COURSE_SECRET"
 STUDENT_ENV = "NN_GRADER_STUDENT"
 LANG_ENV = "NN_GRADER_LANG"
+QUIZZES_ENV = "NN_GRADER_QUIZZES"
 LOAD_SEEDS = 100
 
 lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
@@ -104,8 +107,9 @@ def list_quizzes() -> None:
                                                "else your login name).")
 @lang_option
 @click.option("--plain", is_flag=True, help="No colour or symbols: for screen readers and logs.")
-@click.option("--save", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write your answers to this answers file (a ci copy writes <quiz id>.answers.yaml by default).")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), default=None,
+              help="Write your answers to this answers file (a ci copy writes <quiz id>.answers.yaml by default); "
+                   "its folders are created, - is the terminal.")
 def take(name: str | None, student: str | None, lang: str | None, plain: bool, save: Path | None) -> None:
     """Take quiz NAME (a quiz id or a file) in the terminal, with feedback after every answer."""
     found = _load(name or _choose(lang or os.environ.get(LANG_ENV) or DEFAULT_LANGUAGE))
@@ -113,13 +117,43 @@ def take(name: str | None, student: str | None, lang: str | None, plain: bool, s
     lang = _lang(lang, found)
     keys = None if found.tier == "ci" else _keys(found)
     plain = plain or bool(os.environ.get("NO_COLOR"))
-    session = Session(found, student, lang, plain, keys, os.environ.get(SECRET_ENV, ""))
-    session.run()
     if save is None and found.tier == "ci":
         save = Path(f"{found.id}.answers.yaml")
     if save is not None:
-        save.write_text(_answers_yaml(found, student, session.answers), encoding="utf-8")
+        with language(message_language(lang)):  # before the first question: no answer is given for nothing
+            prepare_file(save)
+    session = Session(found, student, lang, plain, keys, os.environ.get(SECRET_ENV, ""))
+    session.run()
+    if save is not None:
+        _save_answers(session, save, _answers_yaml(found, student, session.answers))
+
+
+def _save_answers(session: Session, save: Path, text: str) -> None:
+    """Write the answers file; if that fails after all, keep the answers: in a spare file and on the terminal."""
+    try:
+        with language(session.message_language):
+            write_text(save, text)
+    except OutputError as error:
+        click.echo(session.message("save_failed", reason=error.message), err=True)
+        spare = _spare_copy(session.quiz.id, text)
+        if spare is not None:
+            click.echo(session.message("saved_instead", path=spare), err=True)
+        click.echo(session.message("answers_below", file=save.name), err=True)
+        click.echo(text, nl=False)
+        sys.exit(2)
+    if not is_stdout(save):
         click.echo(session.words["saved"].format(path=save))
+
+
+def _spare_copy(quiz_id: str, text: str) -> Path | None:
+    """A new file in the temporary folder holding ``text``, or None if even that cannot be written."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=f"{quiz_id}-", suffix=".answers.yaml")
+        with os.fdopen(handle, "w", encoding="utf-8") as spare:
+            spare.write(text)
+    except OSError:
+        return None
+    return Path(name)
 
 
 def _choose(lang: str) -> str:
@@ -224,23 +258,26 @@ def _render_result(result: QuizResult) -> None:
 @click.argument("name")
 @click.option("--tier", type=click.Choice(["sealed", "ci"]), required=True,
               help="sealed: self-check copy (key in slow-hash locks); ci: no key at all.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), required=True,
+              help="The file to write (its folders are created; - is the terminal).")
 @click.option("--cost", type=int, default=DEFAULT_COST, show_default=True,
               help="scrypt N for the locks (a power of two); each lock costs this much to open.")
 def seal(name: str, tier: str, output: Path, cost: int) -> None:
     """Write the student copy of open quiz NAME for a key-protection tier."""
     _check_cost(cost)
     found = _load(name)
+    prepare_file(output)  # before the slow locks are made
     if found.tier != "open":
         _fail([Problem(found.file, None, "tier", f"only an open quiz can be sealed; this is a {found.tier} copy")])
-    output.write_text(dump_yaml(seal_quiz(found, tier, cost=cost)), encoding="utf-8")
-    click.echo(f"Wrote the {tier} copy of {found.id} to {output}.")
+    write_text(output, dump_yaml(seal_quiz(found, tier, cost=cost)))
+    click.echo(f"Wrote the {tier} copy of {found.id} to {output}.", err=is_stdout(output))
 
 
 @quiz.command()
 @click.argument("name")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Write the quiz page to this file: one self-contained HTML file that works offline.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), required=True,
+              help="Write the quiz page to this file: one self-contained HTML file that works offline (its folders "
+                   "are created; - is the terminal).")
 @lang_option
 @click.option("--cost", type=int, default=DEFAULT_COST, show_default=True,
               help="scrypt N for the locks when NAME is an open quiz (a sealed copy keeps its own).")
@@ -251,6 +288,7 @@ def export(name: str, html_file: Path, lang: str | None, cost: int, student: str
     """Write quiz NAME as a page to take in a browser, in the sealed tier: no answer in plain text."""
     _check_cost(cost)
     found = _load(name)
+    prepare_file(html_file)  # before the slow locks are made
     try:
         page = export_html(found, lang=_lang(lang, found), cost=cost, student=student,
                            secret=os.environ.get(SECRET_ENV, ""))
@@ -258,9 +296,9 @@ def export(name: str, html_file: Path, lang: str | None, cost: int, student: str
         _fail(error.problems)
     except ValueError as error:
         raise click.UsageError(f"{error} (${SECRET_ENV} is set)") from None
-    html_file.write_text(page, encoding="utf-8")
+    write_text(html_file, page)
     click.echo(f"Wrote the quiz page of {found.id} to {html_file} ({len(page.encode()) // 1024} KB); "
-               "open it in a browser, no network needed.")
+               "open it in a browser, no network needed.", err=is_stdout(html_file))
 
 
 def _check_cost(cost: int) -> None:
@@ -272,13 +310,21 @@ def _load(name: str) -> Quiz:
     try:
         path = resolve_quiz(name)
     except LookupError as error:
-        raise click.UsageError(str(error)) from None
+        raise click.UsageError(f"{error} ({_where_quizzes_are()})") from None
     # take and grade re-check a quiz on every run, so they sample fewer seeds than `validate` does.
     found, problems = load_quiz(path, seeds=LOAD_SEEDS)
     if problems or found is None:
         _fail(problems)
     assert found is not None
     return found
+
+
+def _where_quizzes_are() -> str:
+    """Where quiz ids are looked up, for a message that says why one was not found."""
+    searched = quiz_dirs()
+    if not searched:
+        return tr("quiz.no_quiz_folder", env=f"${QUIZZES_ENV}")
+    return tr("quiz.searched", folders=", ".join(map(str, searched)))
 
 
 def _keys(found: Quiz, key: Quiz | None = None) -> Any:

@@ -90,3 +90,54 @@ def test_sealed_copy_session_does_not_name_the_answer(tmp_path: Path, shipped, a
     child.sendeof()
     child.expect("Stopped after 1 of 13 questions")
     child.expect(pexpect.EOF)
+
+
+def test_save_into_a_file_in_the_way_stops_before_the_first_question(tmp_path: Path) -> None:
+    (tmp_path / "blocker").write_text("not a folder\n")
+    child = spawn(["first-network", "--student", "s1", "--plain", "--save", "blocker/answers.yaml"], tmp_path)
+    child.expect(pexpect.EOF)
+    child.close()
+    output = child.before
+    assert child.exitstatus == 2
+    assert "Question 1" not in output and "Traceback" not in output  # no answer was given for nothing
+    assert "Error: cannot create the folder blocker: blocker is a file, where a folder is needed" in output
+
+
+def test_save_into_new_folders_creates_them(tmp_path: Path, shipped, answerer) -> None:  # type: ignore[no-untyped-def]
+    quiz = shipped["first-network"]
+    shown = show_question(quiz.questions[0], student_seed(quiz.id, "s2"))
+    child = spawn(["first-network", "--student", "s2", "--plain", "--save", "week1/quizzes/answers.yaml"], tmp_path)
+    child.expect(r"Your answer \(a letter\): ")
+    child.sendline(answerer(quiz).correct(shown))
+    child.expect(r"Your answer \(a letter\): ")
+    child.sendline("quit")
+    child.expect("Your answers were written to week1/quizzes/answers.yaml")
+    child.expect(pexpect.EOF)
+    saved = yaml.safe_load((tmp_path / "week1" / "quizzes" / "answers.yaml").read_text(encoding="utf-8"))
+    assert saved["answers"] == {quiz.questions[0].id: answerer(quiz).correct(shown, by="id")}
+
+
+def test_answers_that_cannot_be_saved_at_the_end_are_kept(tmp_path: Path, shipped, answerer,  # type: ignore[no-untyped-def]
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    quiz = shipped["first-network"]
+    shown = show_question(quiz.questions[0], student_seed(quiz.id, "s3"))
+    spare_folder = tmp_path / "spare"
+    spare_folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spare_folder))  # where the spare copy goes
+    child = spawn(["first-network", "--student", "s3", "--plain", "--save", "out/answers.yaml"], tmp_path)
+    child.expect(r"Your answer \(a letter\): ")
+    (tmp_path / "out").rmdir()  # checked and made before the first question; now a file stands in its way
+    (tmp_path / "out").write_text("in the way\n")
+    child.sendline(answerer(quiz).correct(shown))
+    child.expect(r"Your answer \(a letter\): ")
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    output = child.before
+    assert child.exitstatus == 2 and "Traceback" not in output
+    assert "Your answers were not saved (cannot create the folder out: out is a file" in output
+    (spare,) = spare_folder.glob("first-network-*.answers.yaml")
+    assert f"They were written to {spare} instead." in output
+    saved = yaml.safe_load(spare.read_text(encoding="utf-8"))
+    assert saved["student"] == "s3" and saved["answers"] == {quiz.questions[0].id: answerer(quiz).correct(shown, by="id")}
+    assert spare.read_text(encoding="utf-8").replace("\n", "\r\n") in output  # printed too, to copy by hand
