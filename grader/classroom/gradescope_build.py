@@ -27,7 +27,7 @@ from pathlib import Path
 from grader.classroom.release import ReleaseError, checkout
 
 TEMPLATES = Path(__file__).with_name("templates") / "gradescope"
-BUNDLED = ("pyproject.toml", "README.md", "grader", "solutions")
+BUNDLED = ("pyproject.toml", "README.md", "LICENSE", "grader", "solutions")  # what `pip install` of the copy reads
 EXECUTABLE, READABLE = 0o755, 0o644
 
 
