@@ -6,13 +6,11 @@ from __future__ import annotations
 import subprocess
 import tomllib
 from importlib import metadata
-from pathlib import Path
 
 from packaging.requirements import Requirement
 
+from tests.conftest import ROOT
 from tests.venvs import offline_venv, running_site_packages
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def build_requirements() -> list[Requirement]:

@@ -1,9 +1,8 @@
 """The README's first two commands are what CI runs, and they stay true."""
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 
 def readme_commands() -> list[str]:

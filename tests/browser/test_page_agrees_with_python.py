@@ -19,9 +19,10 @@ from grader.quiz.html_export import export_html, sealed_copy
 from grader.quiz.locks import LockParams, open_lock
 from grader.quiz.variants import format_number, show_quiz, student_seed
 
+from tests.conftest import ROOT
+
 from .quiz_page import QuizPage, right_answer, wrong_answer
 
-ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "quizzes").glob("*.yaml"))
 FAST_COST = 2**8  # the lock format is the same at any cost; this one opens in about a millisecond
 SALT = b"reproducible-salt"

@@ -16,9 +16,10 @@ from grader.quiz import Quiz, require_quiz
 from grader.quiz.text import pick
 from grader.quiz.variants import ShownQuestion, render, show_quiz
 
+from tests.conftest import ROOT
+
 from .quiz_page import QuizPage, option, right_answer, wrong_answer
 
-ROOT = Path(__file__).resolve().parents[2]
 STUDENT = "s2024-017"
 FORGOT_BIAS = "p1000"  # dense-param-count's option that counts only the weights
 

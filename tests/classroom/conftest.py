@@ -17,8 +17,8 @@ from grader.classroom.autograde import autograde
 from grader.classroom.student import ClassSettings
 from grader.sandbox.limits import Limits
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS = ROOT / "solutions"
+from tests.conftest import SOLUTIONS
+
 QUIZ = Path(__file__).with_name("data") / "class-quiz.yaml"
 LIMITS = Limits(call_seconds=1, import_seconds=2)
 SETTINGS = ClassSettings(parts=("activations",), limits=LIMITS, quizzes=(QUIZ,))

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-README = ROOT / "README.md"
+from tests.conftest import README, ROOT
+
 CLASSROOM_DOC = ROOT / "docs" / "classroom.md"
 
 

@@ -17,7 +17,7 @@ from grader.classroom.release_pyproject import write_pyproject
 from grader.classroom.release_readme import student_readme
 from grader.results import HiddenChecks
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
 
 
 def test_catalogues_lose_every_message_of_a_hidden_check(tmp_path):

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-REPO = Path(__file__).resolve().parents[2]
-SOLUTIONS_DIR = REPO / "solutions"
-EXERCISES_DIR = REPO / "exercises"
+from tests.conftest import EXERCISES as EXERCISES_DIR, SOLUTIONS as SOLUTIONS_DIR
+
 
 # The exercise modules in teaching order; every one exists in both folders.
 MODULES = ("activations", "losses", "layers", "network", "optimizers", "metrics", "training")

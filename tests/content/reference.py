@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from .packages import REPO
+from tests.conftest import ROOT
 
-FIXTURES = REPO / "tests" / "fixtures" / "reference"
+FIXTURES = ROOT / "tests" / "fixtures" / "reference"
 
 
 @lru_cache(maxsize=None)

@@ -8,8 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS = ROOT / "solutions"
+from tests.conftest import SOLUTIONS
 
 
 def copy_reference(tmp_path: Path) -> Path:

@@ -17,8 +17,9 @@ import yaml
 
 from grader import i18n, parts as course
 
+from tests.conftest import SOLUTIONS
+
 LOCALE = Path(i18n.__file__).parent / "locale"
-SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 PARTS = {p.name: p for p in course.discover()}
 LANGUAGES = ("en", "ko")
 WORD = re.compile(r"[A-Za-z]+([.,;:!?]?)")

@@ -5,8 +5,8 @@ A module of its own (not conftest.py) so that test files import it by a name no 
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-QUIZZES = ROOT / "quizzes"
+from tests.conftest import QUIZZES
+
 SHIPPED = sorted(QUIZZES.glob("*.yaml"))
 MALFORMED = Path(__file__).parent / "malformed"
 FAST_COST = 2**8  # sealing cost for tests: the format is the same, each lock opens in well under a millisecond

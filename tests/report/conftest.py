@@ -17,8 +17,8 @@ from grader.report.html import render_html
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS = ROOT / "solutions"
+from tests.conftest import SOLUTIONS
+
 FAST = Limits(call_seconds=1, import_seconds=5)  # a hanging function costs one second
 
 WRONG_ELU = ("    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))",

@@ -34,8 +34,8 @@ from grader.grading import grade
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits, MiB
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS = ROOT / "solutions"
+from tests.conftest import ROOT, SOLUTIONS
+
 CORPUS = Path(__file__).parent / "corpus"
 LIMITS = Limits(call_seconds=1.0, import_seconds=2.0, address_space=512 * MiB, disk_bytes=32 * MiB)
 PARTS = ["activations", "metrics"]
@@ -158,6 +158,8 @@ CASES = [
     Case("forged_results", "failed", r"the result is wrong at index"),
     Case("terminal_escapes", "failed", r"the result is wrong at index", also=no_control_characters),
     Case("forged_reply", "failed", r"the result is wrong at index"),
+    Case("forged_huge_array", "error", r"activations.relu could not be graded: an array of shape "
+                                       r"\(0, 4611686018427387904, 4611686018427387904\) exceeds the 64.0 MiB limit"),
     Case("conftest_submitted", "not_implemented", r"activations.relu is not implemented yet"),
     Case("pytest_ini_submitted", "not_implemented", r"activations.relu is not implemented yet"),
     Case("numpy_shadowed", "not_implemented", r"activations.relu is not implemented yet"),

@@ -24,7 +24,8 @@ from grader.sandbox.isolation import SandboxError
 from grader.sandbox.limits import Limits, MiB
 from grader.submission import stage
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
+
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="the jail needs a grader running as root")
 
 PROBE = '''
