@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from html import escape
+from pathlib import Path
 
 from grader import mistakes
 from grader.figures.draw import plotting_available, svg_of
@@ -21,6 +22,8 @@ from grader.i18n import language, tr
 from grader.report.common import pts
 from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
+# The page's stylesheet, inlined into every report: a file of its own so that it reads, and changes, as CSS.
+STYLESHEET = Path(__file__).with_name("html.css")
 WIDE_KINDS = ("gradient", "depth")  # figures that span both columns of the grid (several panels side by side)
 
 
@@ -62,7 +65,8 @@ def _page(result: GradeResult, body: str) -> str:
     return "\n".join([
         "<!DOCTYPE html>", f'<html lang="{escape(result.language)}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<title>{_t("report.title", submission=result.submission)}</title>', f"<style>{CSS}</style>", "</head>",
+        f'<title>{_t("report.title", submission=result.submission)}</title>',
+        f"<style>\n{STYLESHEET.read_text(encoding='utf-8')}</style>", "</head>",
         "<body>", f'<a class="skip" href="#main">{_t("report.skip")}</a>', body, "</body>", "</html>", ""])
 
 
@@ -251,99 +255,3 @@ def _slug(text: str) -> str:
 
 def _check_anchor(check_id: str) -> str:
     return "check-" + _slug(check_id)
-
-
-CSS = """
-:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f3f5f8; --card: #ffffff; --link: #0a5bbd;
-  --good: #1a7f37; --bad: #cf222e; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; background: var(--bg); color: var(--ink); line-height: 1.5;
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans KR", "Apple SD Gothic Neo",
-  "Malgun Gothic", "Helvetica Neue", Arial, sans-serif; }
-a { color: var(--link); }
-code, pre, .check-id { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono",
-  "D2Coding", monospace; }
-.wrap { max-width: 1200px; margin: 0 auto; padding: 0 24px; }
-.skip { position: absolute; left: -999px; top: 0; background: #fff; padding: 8px 12px; z-index: 10; }
-.skip:focus { left: 8px; top: 8px; }
-.banner { background: linear-gradient(120deg, #0b3558 0%, #13507f 60%, #1b6a8f 100%); color: #fff;
-  padding: 22px 0 20px; margin-bottom: 22px; }
-.banner-grid { display: grid; grid-template-columns: 1fr 360px; gap: 32px; align-items: center; }
-.kicker { margin: 0; text-transform: uppercase; letter-spacing: .12em; font-size: 12px; opacity: .8; }
-.banner h1 { margin: 2px 0 6px; font-size: 30px; line-height: 1.2; font-weight: 650; }
-.submission { margin: 0; opacity: .9; word-break: break-all; }
-.submission code { background: rgba(255,255,255,.12); padding: 2px 8px; border-radius: 6px; font-size: 13px; }
-.score { background: rgba(255,255,255,.1); border: 1px solid rgba(255,255,255,.2); border-radius: 12px;
-  padding: 14px 18px; }
-.score p { margin: 0; }
-.score-words { margin-top: 2px !important; }
-.score-big { font-size: 40px; font-weight: 700; line-height: 1; }
-.score-of { font-size: 20px; opacity: .85; }
-.score-words { font-size: 13px; opacity: .85; }
-.meter { display: block; height: 8px; background: rgba(255,255,255,.25); border-radius: 4px; overflow: hidden;
-  margin: 10px 0 8px; }
-.meter span { display: block; height: 100%; background: #4ac26b; border-radius: 4px; }
-.tally { font-size: 13px; opacity: .92; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 18px 22px 20px;
-  margin-bottom: 20px; box-shadow: 0 1px 2px rgba(31,35,40,.04); }
-.card h2 { margin: 0 0 12px; font-size: 20px; line-height: 1.3; display: flex; flex-wrap: wrap; gap: 4px 12px;
-  align-items: baseline; }
-.card h3 { font-size: 15px; margin: 14px 0 10px; color: #24292f; }
-.part-name { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.part-title { font-weight: 400; color: var(--muted); font-size: 15px; flex: 1; }
-.part-points { font-variant-numeric: tabular-nums; font-size: 16px; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line); }
-thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); font-weight: 600;
-  border-bottom: 2px solid var(--line); }
-tfoot th, tfoot td { border-bottom: 0; font-weight: 700; }
-.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.summary tbody td:nth-child(2) { color: var(--muted); }
-.summary .pts { display: inline-block; min-width: 64px; }
-.mini-meter { display: inline-block; width: 80px; height: 6px; background: #e6eaef; border-radius: 3px;
-  margin-right: 10px; vertical-align: middle; overflow: hidden; }
-.mini-meter span { display: block; height: 100%; background: var(--good); }
-.checks { font-size: 14px; }
-.checks td:first-child { width: 118px; }
-.checks td.num { width: 80px; }
-.check-title { width: 34%; }
-.check-id { display: block; color: var(--muted); font-size: 11.5px; word-break: break-all; margin-top: 2px; }
-.badge { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: 12px; font-weight: 600;
-  white-space: nowrap; border: 1px solid transparent; }
-.o-passed { background: #dafbe1; color: #116329; border-color: #aceebb; }
-.o-failed { background: #ffebe9; color: #a40e26; border-color: #ffcecb; }
-.o-error, .o-timeout, .o-crashed { background: #fff1e5; color: #953800; border-color: #ffd8b5; }
-.o-not_implemented { background: #fff8c5; color: #7d4e00; border-color: #f2e39b; }
-.o-ungradable { background: #eaeef2; color: #424a53; border-color: #d1d9e0; }
-.row-passed td { color: var(--muted); }
-.details > :first-child { margin-top: 0; }
-.details p { margin: 6px 0 0; }
-pre.message, .output pre { margin: 0; white-space: pre-wrap; word-break: break-word; background: #f6f8fa;
-  border: 1px solid #e6eaef; border-radius: 6px; padding: 8px 10px; font-size: 12.5px; line-height: 1.45; }
-.tag { display: inline-block; background: #8250df; color: #fff; border-radius: 4px; padding: 0 6px;
-  font-size: 11.5px; font-weight: 600; margin-right: 6px; }
-.hint { color: #24292f; }
-details > summary { cursor: pointer; color: var(--muted); }
-details.passed { margin-top: 10px; }
-details.passed[open] > summary { margin-bottom: 6px; }
-.figures { margin: 4px 0 16px; display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr)); gap: 18px; }
-figure.plot { margin: 0; border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px 10px;
-  background: #fff; }
-figure.plot.wide { grid-column: 1 / -1; }
-figure.plot svg { display: block; width: 100%; height: auto; }
-figcaption { font-size: 13.5px; color: var(--ink); margin-top: 6px; }
-figcaption p { margin: 4px 0 0; }
-.fig-summary { color: #24292f; }
-.fig-problem { background: #fff8c5; border-left: 3px solid #d4a72c; padding: 4px 8px; border-radius: 4px;
-  white-space: pre-wrap; }
-.fig-explains { color: var(--muted); font-size: 12.5px; }
-.lead { margin: 0 0 14px; color: var(--muted); }
-.todo { margin: 0; }
-.note { background: #ddf4ff; border: 1px solid #b6e3ff; border-radius: 10px; padding: 10px 16px; margin-bottom: 20px; }
-.note p { margin: 0; }
-footer { color: var(--muted); font-size: 12.5px; padding-bottom: 32px; }
-footer p { margin: 4px 0; }
-@media (max-width: 900px) { .banner-grid { grid-template-columns: 1fr; } .figures { grid-template-columns: 1fr; } }
-@media print { body { background: #fff; } .banner { color: #000; background: none; } .card { box-shadow: none; } }
-"""
