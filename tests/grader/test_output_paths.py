@@ -3,7 +3,9 @@ cannot be written is one line and exit 2 -- never a traceback, never exit 1 (whi
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,21 @@ def test_autograde_output_folder_in_the_way_is_one_line(tmp_path, blocker):
 def test_gradebook_merge_into_a_file_in_the_way_is_one_line(blocker):
     result = run("gradebook", "merge", blocker / "merged")
     assert_one_line_usage_error(result, str(blocker))
+
+
+def test_gradescope_run_with_a_file_where_results_go_is_one_line(tmp_path):
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "results").write_text("in the way\n")
+    result = run("gradescope", "run", "--root", tmp_path)
+    assert_one_line_usage_error(result, str(tmp_path / "results"), "is a file")
+
+
+# --- the reasons, as the user reads them ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("number", "words"), [(errno.EACCES, "permission denied"), (errno.ENOSPC, "disk is full"),
+                                               (errno.EROFS, "read-only")])
+def test_a_refused_write_says_why_in_words(tmp_path, number, words):
+    from grader.output import reason
+
+    assert words in reason(tmp_path / "x.json", OSError(number, os.strerror(number)))
