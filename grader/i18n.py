@@ -61,10 +61,6 @@ def language(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
-def current_language() -> str:
-    return _current.get()
-
-
 def tr(key: str, /, **params: object) -> str:
     """The message ``key`` in the current language, filled with ``params``."""
     template = catalogue(_current.get()).get(key) or catalogue(DEFAULT_LANGUAGE)[key]

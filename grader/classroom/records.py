@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 RECORD_SCHEMA = "nn-grader/student-record/v1"
-STATUSES = ("graded", "no_code", "invalid", "timeout", "crashed", "error")
 STUDENTS_DIR = "students"
 FINGERPRINT_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".zip")
 MAX_FINGERPRINT_FILES = 5000

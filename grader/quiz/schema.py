@@ -161,7 +161,7 @@ class _Reader:
             options, keys = self.computed_options(data, path, table)
         else:
             options, keys = self.static_options(data, path, table)
-        return _replace(base, options=options, scoring=scoring, key=QuestionKey(explanation, keys))
+        return replace(base, options=options, scoring=scoring, key=QuestionKey(explanation, keys))
 
     def static_options(self, data: Mapping[str, Any], path: FieldPath,
                        table: Mapping[str, Text]) -> tuple[tuple[Option, ...], dict[str, OptionKey]]:
@@ -222,7 +222,7 @@ class _Reader:
             self.report(path + ("tolerance",), f"mode `{mode}` needs a positive `tolerance`")
         distractors = tuple((e, k) for e, k, _ in self.distractors(data, path, table, required=False))
         numeric = None if answer is None else NumericKey(answer, mode, float(tolerance or 0.0), distractors)
-        return _replace(base, key=QuestionKey(explanation, numeric=numeric))
+        return replace(base, key=QuestionKey(explanation, numeric=numeric))
 
     def true_false(self, data: Mapping[str, Any], path: FieldPath, base: Question, explanation: Text) -> Question:
         answer = data.get("answer")
@@ -234,7 +234,7 @@ class _Reader:
         options = (Option("true", text={"en": "True", "ko": "참"}), Option("false", text={"en": "False", "ko": "거짓"}))
         keys = {"true": OptionKey(answer is True), "false": OptionKey(answer is False)}
         keys[str(not answer).lower()] = OptionKey(False, feedback, tag)
-        return _replace(base, options=options, shuffle=False, key=QuestionKey(explanation, keys))
+        return replace(base, options=options, shuffle=False, key=QuestionKey(explanation, keys))
 
     # -- parts shared by several question types ----------------------------------------------------------------
     def params(self, data: Mapping[str, Any], path: FieldPath) -> tuple[Param, ...]:
@@ -442,10 +442,6 @@ class _Reader:
             self.report(path + (name,), f"expected {kind}{bounds}; got {value!r}")
             return float(default or 0.0)
         return value
-
-
-def _replace(question: Question, **changes: Any) -> Question:
-    return replace(question, **changes)
 
 
 def _types_with(name: str) -> str:

@@ -38,10 +38,6 @@ def pick(text: Text | None, lang: str, fallback: Sequence[str] = ()) -> str:
     return next(iter(text.values()))
 
 
-def has_language(text: Text, lang: str) -> bool:
-    return ANY in text or lang in text
-
-
 def map_text(text: Text, change: Callable[[str], str]) -> dict[str, str]:
     """Apply `change` (str -> str) to every language of `text`."""
     return {lang: change(value) for lang, value in text.items()}

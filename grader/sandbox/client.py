@@ -56,7 +56,6 @@ class Reply:
     value: Any
     warnings: list[str] = field(default_factory=list)
     args_after: list[Any] | None = None
-    kwargs_after: dict[str, Any] | None = None
 
 
 class OutputCapture:
@@ -349,7 +348,6 @@ def _parse_reply(target: str, raw: dict, blobs: list[bytes], limits: Limits) -> 
             reply = Reply(protocol.decode(raw.get("value"), blobs), warnings)
             if "args_after" in raw:
                 reply.args_after = protocol.decode(raw["args_after"], blobs)
-                reply.kwargs_after = protocol.decode(raw["kwargs_after"], blobs)
             return reply
         error = raw["error"]
     except (protocol.ProtocolError, KeyError, TypeError, AttributeError, RecursionError) as exc:

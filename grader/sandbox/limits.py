@@ -13,9 +13,8 @@ Standard library only: the worker imports this module.
 
 from __future__ import annotations
 
-import json
 import resource
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 MiB = 1024 * 1024
 
@@ -35,13 +34,6 @@ class Limits:
     disk_bytes: int = 64 * MiB  # size of the worker's writable home (a tmpfs) where the isolation allows one
     isolation: str = "auto"  # "auto", "jail", "user" or "process"
     worker_user: str = "nobody"  # the unprivileged account the worker runs as when the grader is root
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> Limits:
-        return cls(**json.loads(text))
 
 
 def apply(limits: Limits, running: int) -> None:

@@ -134,7 +134,6 @@ class Server:
                      "warnings": self.describe_warnings(caught)}
             if header.get("echo_args"):
                 reply["args_after"] = self.encode(list(args), reply_blobs)
-                reply["kwargs_after"] = self.encode(kwargs, reply_blobs)
         except BaseException as exc:  # noqa: BLE001 -- a value that cannot be sent is the answer's fault, not fatal
             return {"ok": False, "seq": seq, "error": {"kind": "bad_value", "type": type(exc).__name__,
                                                       "message": safe_str(exc)}}, []

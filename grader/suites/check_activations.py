@@ -15,7 +15,6 @@ ORDER = 1
 
 ACTIVATIONS = ["step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"]
 DERIVATIVES = ["sigmoid_grad", "tanh_grad", "relu_grad", "leaky_relu_grad", "elu_grad", "softplus_grad"]
-KINKED = {"relu_grad", "leaky_relu_grad", "elu_grad"}  # derivative undefined at 0: checked by value there
 
 
 def with_special_values(x: np.ndarray) -> np.ndarray:
