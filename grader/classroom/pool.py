@@ -11,10 +11,16 @@ record is written for them and a fresh process takes the slot. A grading process
 record the same way. When quizzes are graded too, such a student is queued once more for their quizzes alone (no
 code runs then), so code that hangs does not also cost them their quiz points. A pipe per process, rather than one shared queue, means a killed process can never leave a
 lock held that the others need.
+
+Everything grading writes goes under one scratch folder per run, ``<temp>/nn-grader-class-XXXX``, removed when the
+run ends. A run killed outright (``kill -9``, a lost machine) cannot remove it, so each run holds a lock on its folder's
+``run.lock`` while it lives (the system drops the lock when the process dies, however it dies), and the next run
+removes every such folder of the same user whose lock nobody holds (``remove_stale_scratch``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import shutil
@@ -33,6 +39,9 @@ from grader.classroom.roster import Student
 from grader.classroom.student import ClassSettings, failed_record, grade_student, say
 
 POLL_SECONDS = 0.2
+SCRATCH_PREFIX = "nn-grader-class-"
+SCRATCH_LOCK = "run.lock"
+UNLOCKED_GRACE_SECONDS = 600  # a folder without its lock file yet: only a run killed that long ago left it
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,9 @@ class GradingPool:
         self.workers = max(1, workers)
         self.budget = budget
         self.context = multiprocessing.get_context("spawn")
-        self.scratch = Path(tempfile.mkdtemp(prefix="nn-grader-class-"))
+        remove_stale_scratch(Path(tempfile.gettempdir()))
+        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+        self._lock = hold_lock(self.scratch / SCRATCH_LOCK)
         self.started_count = 0
 
     def grade_all(self, students: list[Student], on_record: Callable[[dict[str, Any]], None]) -> None:
@@ -94,6 +105,7 @@ class GradingPool:
             for slot in slots:
                 self._stop(slot)
             shutil.rmtree(self.scratch, ignore_errors=True)
+            self._lock.close()
 
     # -- one slot -------------------------------------------------------------------------------------------------
 
@@ -151,6 +163,44 @@ class GradingPool:
         slot.process.join(timeout=5)
         slot.conn.close()
         shutil.rmtree(slot.scratch, ignore_errors=True)
+
+
+def hold_lock(path: Path) -> Any:
+    """Create ``path`` and hold an exclusive lock on it for as long as the returned file stays open."""
+    handle = open(path, "wb")  # not inherited by the processes we start: the lock dies with this process
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
+def remove_stale_scratch(temp: Path) -> list[Path]:
+    """Remove the scratch folders in ``temp`` left by runs of this user that were killed; return them.
+
+    A folder is stale when nobody holds the lock on its ``run.lock`` (see the module docstring), or, having no
+    lock file, when it is older than ``UNLOCKED_GRACE_SECONDS``. Folders of other users are left alone.
+    """
+    removed = []
+    for folder in sorted(Path(temp).glob(f"{SCRATCH_PREFIX}*")):
+        try:
+            if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
+                continue
+            if _is_stale(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        except OSError:
+            continue  # gone meanwhile, or not ours to read: not ours to remove either
+    return removed
+
+
+def _is_stale(folder: Path) -> bool:
+    lock = folder / SCRATCH_LOCK
+    if not lock.exists():
+        return time.time() - folder.stat().st_mtime > UNLOCKED_GRACE_SECONDS
+    with open(lock, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # a live run holds it
+        return True  # closing the file releases the lock we just took
 
 
 def serve(conn: Connection, settings: ClassSettings, scratch: str) -> None:
