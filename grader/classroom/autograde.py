@@ -4,7 +4,8 @@ Order of work: find the students (grader.classroom.roster), keep this shard's sh
 record is current (same submission bytes, same settings; ``force`` regrades), grade the rest in parallel
 (grader.classroom.pool), and as each student finishes write their record and feedback atomically. The gradebook and
 summary are rebuilt from all records at the end -- also after Ctrl-C or an error, so nothing finished is lost and a
-re-run picks up where this one stopped.
+re-run picks up where this one stopped. An output file that cannot be written (a full disk) stops the run with an
+``OutputError`` naming the file; every record written before it stays whole.
 
 Output folder::
 
@@ -26,7 +27,8 @@ from grader import parts as course
 from grader.classroom.feedback import render_feedback
 from grader.classroom.gradebook import write_gradebook
 from grader.classroom.pool import GradingPool
-from grader.classroom.records import fingerprint, is_current, load_record, record_path, save_record, write_atomic
+from grader.classroom.records import (OutputError, fingerprint, is_current, load_record, record_path, save_record,
+                                      write_atomic)
 from grader.classroom.roster import Student, find_students
 from grader.classroom.student import ClassSettings, load_key
 from grader.runner import list_checks
@@ -102,13 +104,30 @@ def autograde(submissions: Path, output: Path, settings: ClassSettings | None = 
         if on_record:
             on_record(record)
 
-    output.mkdir(parents=True, exist_ok=True)
     try:
+        output.mkdir(parents=True, exist_ok=True)
         if todo:
             GradingPool(settings, workers=workers or os.cpu_count() or 1, budget=budget).grade_all(todo, keep)
-    finally:
+    except OSError as exc:
+        rebuild_gradebook_quietly(output)
+        raise OutputError.of(exc, output) from None
+    except BaseException:
+        rebuild_gradebook_quietly(output)
+        raise
+    try:
         run.summary = write_gradebook(output)
+    except OSError as exc:
+        raise OutputError.of(exc, output) from None
     return run
+
+
+def rebuild_gradebook_quietly(output: Path) -> None:
+    """Rebuild the gradebook after a run that stopped, so it shows everyone finished; if that fails too (the disk
+    is still full), the error that stopped the run is the one to report, and the next run rebuilds it."""
+    try:
+        write_gradebook(output)
+    except (OSError, OutputError):
+        pass
 
 
 def with_maxima(settings: ClassSettings) -> ClassSettings:

@@ -3,9 +3,14 @@
 Both are always rebuilt from ``<output>/students/*.json``, so they can be regenerated at any time, a partial run
 gives a partial gradebook, and merging shards is copying records into one folder and rebuilding.
 
-``gradebook.csv``: one row per student: ``student, status, <part>..., quiz:<id>..., code, quizzes, total,
-max_total, message``. ``summary.json`` / ``summary.md``: the count per status, mean and median total, and every
-check's pass rate over the students whose code was graded, lowest first: the checks the class fails most.
+``gradebook.csv``: one row per student: ``student, source, status, <part>..., quiz:<id>..., code, quizzes, total,
+max_total, flags, message``. ``source`` is the submission's name in the class folder (students whose names map to
+one id are told apart by it, grader.classroom.roster), ``flags`` what the instructor should look at (an answers file
+naming another student). The CSV is safe to open in a spreadsheet: a text cell that a spreadsheet would run as a
+formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) starts with ``'`` instead, as OWASP
+advises against CSV injection; the number columns are written as numbers. ``summary.json`` / ``summary.md``: the
+count per status, mean and median total, and every check's pass rate over the students whose code was graded, lowest
+first: the checks the class fails most.
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from grader.classroom.records import STUDENTS_DIR, load_records, write_atomic
+from grader.classroom.records import STUDENTS_DIR, OutputError, load_records, write_atomic
 
 GRADEBOOK = "gradebook.csv"
 SUMMARY_JSON = "summary.json"
 SUMMARY_MD = "summary.md"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
 
 
 def write_gradebook(output: Path) -> dict[str, Any]:
@@ -37,18 +43,28 @@ def write_gradebook(output: Path) -> dict[str, Any]:
 
 
 def gradebook_csv(records: list[dict[str, Any]]) -> str:
+    """The gradebook of ``records`` (see the module docstring); every text cell made safe with ``text_cell``."""
     parts = _union(r["parts"] for r in records)
     quizzes = _union(r["quizzes"] for r in records)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "status", *parts, *(f"quiz:{q}" for q in quizzes), "code", "quizzes", "total",
-                     "max_total", "message"])
+    writer.writerow([text_cell(c) for c in ["student", "source", "status", *parts, *(f"quiz:{q}" for q in quizzes),
+                                            "code", "quizzes", "total", "max_total", "flags", "message"]])
     for r in records:
-        writer.writerow([r["student"], r["status"], *(_pts(r["parts"].get(p, {}).get("points", 0)) for p in parts),
+        writer.writerow([text_cell(r["student"]), text_cell(r.get("source", "")), text_cell(r["status"]),
+                         *(_pts(r["parts"].get(p, {}).get("points", 0)) for p in parts),
                          *(_pts(r["quizzes"].get(q, {}).get("points", 0)) for q in quizzes),
                          _pts(r["code_points"]), _pts(r["quiz_points"]), _pts(r["points"]), _pts(r["max_points"]),
-                         _last_line(r.get("message", ""))])
+                         text_cell("; ".join(r.get("flags", []))), text_cell(_last_line(r.get("message", "")))])
     return out.getvalue()
+
+
+def text_cell(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet runs: a line break or other control character in it (a folder's name
+    may hold one) is written escaped, ``\\r``, so it cannot split the row, and a cell that starts like a formula
+    gets a leading ``'``."""
+    text = "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in text)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -103,8 +119,16 @@ def summary_markdown(summary: dict[str, Any]) -> str:
 def merge(output: Path, shards: list[Path]) -> dict[str, Any]:
     """Join the records of ``shards`` (autograde output folders) into ``output`` and rebuild the gradebook.
 
-    A student graded in two shards keeps the record graded last.
+    A student graded in two shards keeps the record graded last. A file that cannot be written is an
+    ``OutputError``; the records already copied stay whole.
     """
+    try:
+        return _merge(Path(output), shards)
+    except OSError as exc:
+        raise OutputError.of(exc, output) from None
+
+
+def _merge(output: Path, shards: list[Path]) -> dict[str, Any]:
     target = Path(output) / STUDENTS_DIR
     target.mkdir(parents=True, exist_ok=True)
     kept = {r["student"]: r.get("graded_at", "") for r in load_records(output)}
@@ -117,9 +141,19 @@ def merge(output: Path, shards: list[Path]) -> dict[str, Any]:
             for suffix in (".json", ".md"):
                 source = Path(shard) / STUDENTS_DIR / f"{sid}{suffix}"
                 if source.is_file():
-                    shutil.copyfile(source, target / f".{sid}{suffix}.merging")
-                    (target / f".{sid}{suffix}.merging").replace(target / f"{sid}{suffix}")
+                    _copy_atomic(source, target / f"{sid}{suffix}")
     return write_gradebook(output)
+
+
+def _copy_atomic(source: Path, dest: Path) -> None:
+    """Copy ``source`` to ``dest`` through a hidden file and a rename, removing the hidden file if the copy fails."""
+    partial = dest.with_name(f".{dest.name}.merging")
+    try:
+        shutil.copyfile(source, partial)
+        partial.replace(dest)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _last_line(text: str) -> str:

@@ -3,7 +3,8 @@
 A record is ``<output>/students/<id>.json``. It is written to a temporary file in the same folder and renamed into
 place, so a crash or Ctrl-C leaves either the old record or the new one, never half of one. A record is *current*
 -- and a re-run skips the student -- when it was made from the same submission bytes (``fingerprint``) under the
-same grading settings (``settings``: seed, parts, suite hash, quizzes).
+same grading settings (``settings``: seed, parts, suite hash, quizzes). A file that cannot be written (a full disk,
+no permission) is an ``OutputError``, one line for the instructor, and leaves the file as it was.
 
 Statuses: ``graded`` (the code was graded; individual checks may have failed, hung or crashed), ``no_code`` (no
 exercise module was found), ``invalid`` (the submission could not be opened, e.g. a broken zip), ``timeout`` (the
@@ -13,12 +14,17 @@ itself failed on this student; the message says how).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+import click
+
+from grader.i18n import tr
 
 RECORD_SCHEMA = "nn-grader/student-record/v1"
 STUDENTS_DIR = "students"
@@ -27,16 +33,34 @@ MAX_FINGERPRINT_FILES = 5000
 MAX_HASHED_BYTES = 4 * 1024 * 1024
 
 
+class OutputError(click.ClickException):
+    """A file of the class's output cannot be written. Every file written before is whole (``write_atomic``), so
+    the command says why in one line (``Error: ...``, exit 2, like every usage or input error) and a re-run of the
+    same command goes on from there."""
+
+    exit_code = 2
+
+    @classmethod
+    def of(cls, error: OSError, path: Path | str | None = None) -> "OutputError":
+        """The error for ``error``, raised while writing ``path`` (its own file name when it has one)."""
+        where = error.filename or path or "?"
+        why = (tr("classroom.run.disk_full") if error.errno in (errno.ENOSPC, errno.EDQUOT)
+               else error.strerror or type(error).__name__)
+        return cls(tr("classroom.run.cannot_write", path=where, reason=why))
+
+
 def record_path(output: Path, student_id: str, suffix: str = ".json") -> Path:
     return Path(output) / STUDENTS_DIR / f"{student_id}{suffix}"
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    """Write ``text`` to ``path`` through a temporary file and a rename: ``path`` is the old file or the new one,
+    never a part of one, even when the disk fills. Characters UTF-8 cannot hold (the lone surrogates of a name that
+    was not UTF-8) are written as ``\\udcNN``, so no name can stop a record being written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())

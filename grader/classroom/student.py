@@ -2,6 +2,16 @@
 
 This runs inside a grading process of the pool (grader.classroom.pool), so it never raises for anything a student
 did: a broken zip, a missing module, an unreadable answers file all become a record with a status and a message.
+A submission whose name is not valid UTF-8 is ``invalid`` without being opened (its name is shown escaped). Code and
+quizzes are graded independently: whatever reading or grading one answers file does (even raise), it costs that
+quiz alone, with a message saying so.
+
+An answers file that names another student (``student: alice`` in ann's submission) is still graded, under the
+name it gives, since that name drew its letters; it is flagged, so the instructor sees it: the quiz's entry has a
+``flag`` and the student named (``answers_student``), the record lists its ``flags``, the feedback shows it under the
+quiz and the gradebook in its ``flags`` column. ``nn-grader quiz grade --student`` refuses such a file instead:
+there one file is graded on request, here a whole class is graded unattended, and many students take quizzes under
+their computer's login, not their class id, so refusing would silently cost them their points.
 
 Where things are looked for inside a submission (a folder, or a zip unpacked by grader.classroom.archive):
 - the code: the shallowest folder holding an exercise module (``activations.py`` ...); on a tie, the one holding
@@ -17,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,13 +37,16 @@ from typing import Any
 from grader import parts as course
 from grader.classroom.archive import ArchiveError, unpack
 from grader.classroom.records import RECORD_SCHEMA, record_path, write_atomic
-from grader.classroom.roster import IGNORED, Student
+from grader.classroom.roster import IGNORED, Student, is_utf8, quoted_name, safe_id
 from grader.grading import DEFAULT_SEED, grade, versions
 from grader.i18n import language, tr
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits
 
 MAX_DEPTH = 4
+MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few lines; a bigger one could exhaust a grading process
+SHOWN_CHARS = 200  # of an error or a name given by a student, in a message
+FOLDERS = re.compile(r"(?:/[^/\s'\":]+)+/")  # the folders of an absolute path: /tmp/x/ in /tmp/x/a.yaml
 
 
 @dataclass(frozen=True)
@@ -71,20 +85,23 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path, *,
     """
     started = time.monotonic() - (unfinished[2] if unfinished else 0.0)
     record = _blank_record(student, settings)
+    name = quoted_name(student.source.name)
+    if not is_utf8(student.source.name):
+        return _finish(record, "invalid", say(settings.lang, "classroom.record.name_not_utf8", name=name), started)
     root = student.source
     if student.is_zip:
         try:
             unpack(student.source, scratch / "unpacked")
         except ArchiveError as exc:
-            return _finish(record, "invalid", f"{student.source.name}: {say(settings.lang, exc.key, **exc.params)}",
-                           started)
+            return _finish(record, "invalid", say(settings.lang, "classroom.record.zip_unusable", name=name,
+                                                  problem=say(settings.lang, exc.key, **exc.params)), started)
         root = scratch / "unpacked"
     if not root.is_dir():
-        return _finish(record, "invalid", say(settings.lang, "classroom.record.not_folder_or_zip",
-                                              name=student.source.name), started)
+        return _finish(record, "invalid", say(settings.lang, "classroom.record.not_folder_or_zip", name=name),
+                       started)
 
     for quiz_path in settings.quizzes:
-        quiz_id, entry = grade_quiz(root, Path(quiz_path), student.id, settings)
+        quiz_id, entry = grade_quiz(root, Path(quiz_path), student.id, settings, names=student.names)
         record["quizzes"][quiz_id] = entry
     if unfinished is not None:
         return _finish(record, unfinished[0], unfinished[1], started)
@@ -121,12 +138,13 @@ def write_report_page(output: Path, student_id: str, result: GradeResult, code_d
     return ""
 
 
-def grade_quiz(root: Path, quiz_path: Path, student_id: str, settings: ClassSettings) -> tuple[str, dict[str, Any]]:
-    """(quiz id, the quiz's entry in the record) for the answers to the open quiz at ``quiz_path`` in ``root``."""
-    from grader.quiz.answers import read_answers
-    from grader.quiz.grading import grade_answers
-    from grader.quiz.results import result_to_dict
+def grade_quiz(root: Path, quiz_path: Path, student_id: str, settings: ClassSettings, *,
+               names: tuple[str, ...] | None = None) -> tuple[str, dict[str, Any]]:
+    """(quiz id, the quiz's entry in the record) for the answers to the open quiz at ``quiz_path`` in ``root``.
 
+    ``names`` are the names the student is known by besides ``student_id``; when given, an answers file naming
+    someone else is flagged (see the module docstring). Nothing the answers file does raises from here.
+    """
     quiz = load_key(quiz_path)
     entry: dict[str, Any] = {"points": 0.0, "max_points": quiz.max_points, "submitted": False, "message": "",
                              "result": None}
@@ -134,21 +152,64 @@ def grade_quiz(root: Path, quiz_path: Path, student_id: str, settings: ClassSett
     if found is None:
         entry["message"] = say(settings.lang, "classroom.record.no_answers", quiz=quiz.id)
         return quiz.id, entry
+    entry["submitted"] = True
+    shown = found.relative_to(root).as_posix()
+    try:
+        entry.update(_grade_answers_file(found, quiz, student_id, names, settings, root))
+    except Exception as exc:  # noqa: BLE001 -- whatever one answers file does to the reader costs that quiz only
+        entry.update(points=0.0, result=None, message=say(settings.lang, "classroom.record.answers_failed",
+                                                          file=shown, error=_error_line(exc, root)))
+    return quiz.id, entry
+
+
+def _grade_answers_file(found: Path, quiz: Any, student_id: str, names: tuple[str, ...] | None,
+                        settings: ClassSettings, root: Path) -> dict[str, Any]:
+    """What the answers file ``found`` adds to its quiz's entry: points and result, or the message why not."""
+    from grader.quiz.answers import read_answers
+    from grader.quiz.grading import grade_answers
+    from grader.quiz.results import result_to_dict
+
+    if found.stat().st_size > MAX_ANSWERS_BYTES:
+        return {"message": say(settings.lang, "classroom.record.answers_too_large", file=found.relative_to(root)
+                               .as_posix(), kib=MAX_ANSWERS_BYTES // 1024)}
     with language(settings.lang):  # the problems read_answers finds are sentences for the student
         answers, problems = read_answers(found)
-    entry["submitted"] = True
     if answers is None:
-        entry["message"] = ("; ".join(str(p) for p in problems)
-                            or say(settings.lang, "classroom.record.answers_unreadable"))
-        return quiz.id, entry
+        return {"message": _within(root, "; ".join(str(p) for p in problems)[:4 * SHOWN_CHARS])
+                or say(settings.lang, "classroom.record.answers_unreadable")}
     if answers.quiz not in (None, quiz.id):
-        entry["message"] = say(settings.lang, "classroom.record.answers_other_quiz", found=answers.quiz,
-                               expected=quiz.id)
-        return quiz.id, entry
+        return {"message": say(settings.lang, "classroom.record.answers_other_quiz", found=answers.quiz[:SHOWN_CHARS],
+                               expected=quiz.id)}
     result = grade_answers(quiz, answers.answers, answers.student or student_id, lang=settings.lang,
                            secret=settings.quiz_secret)
-    entry.update(points=result.points, result=result_to_dict(result))
-    return quiz.id, entry
+    added: dict[str, Any] = {"points": result.points, "result": result_to_dict(result)}
+    if names is not None and answers.student and not names_student(answers.student, student_id, names):
+        flag = say(settings.lang, "classroom.record.answers_other_student",
+                   found=repr(answers.student[:SHOWN_CHARS]), expected=repr(student_id))
+        added.update(message=flag, flag=flag, answers_student=answers.student[:SHOWN_CHARS])
+    return added
+
+
+def names_student(named: str, student_id: str, names: tuple[str, ...]) -> bool:
+    """Whether ``named`` (an answers file's ``student:``) is the student ``student_id``, known also as ``names``:
+    the same text, ignoring case and surrounding spaces, or the same id once made safe."""
+    wanted = named.strip().casefold()
+    return (any(wanted == n.strip().casefold() for n in (student_id, *names))
+            or safe_id(named) == student_id)
+
+
+def _within(root: Path, text: str) -> str:
+    """``text`` with ``root`` left out of the paths in it: the student sees their own file names, never the
+    grader's scratch folders."""
+    return text.replace(f"{root}{os.sep}", "").replace(str(root), ".")
+
+
+def _error_line(exc: BaseException, root: Path) -> str:
+    """The exception's type and the first line of its message, short, with the folders of any path in it left out:
+    the student's own paths are relative to their submission, and the grader's are none of their business."""
+    text = str(exc).strip().splitlines()
+    line = _within(root, f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__)
+    return FOLDERS.sub("", line)[:SHOWN_CHARS]
 
 
 _KEYS: dict[str, Any] = {}
@@ -204,7 +265,7 @@ def _blank_record(student: Student, settings: ClassSettings) -> dict[str, Any]:
     return {
         "schema": RECORD_SCHEMA,
         "student": student.id,
-        "source": student.source.name,
+        "source": student.source_name,  # the name on disk; not UTF-8 bytes are written \xNN
         "status": "",
         "message": "",
         "points": 0.0,
@@ -225,7 +286,8 @@ def _finish(record: dict[str, Any], status: str, message: str, started: float) -
     code_max = sum(p["max_points"] for p in record["parts"].values())
     quiz_points = sum(q["points"] for q in record["quizzes"].values())
     quiz_max = sum(q["max_points"] for q in record["quizzes"].values())
-    record.update(status=status, message=message, code_points=code_points, code_max=code_max,
+    flags = [f"{quiz_id}: {entry['flag']}" for quiz_id, entry in record["quizzes"].items() if entry.get("flag")]
+    record.update(status=status, message=message, flags=flags, code_points=code_points, code_max=code_max,
                   quiz_points=quiz_points, quiz_max=quiz_max, points=code_points + quiz_points,
                   max_points=code_max + quiz_max, duration=round(time.monotonic() - started, 3),
                   graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
