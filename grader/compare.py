@@ -19,6 +19,9 @@ from grader import mistakes, reference
 from grader.i18n import tr
 from grader.sandbox.protocol import Handle, Unsupported
 
+LARGEST_WHOLE_NUMBER = 2 ** 63  # beyond int64, numpy cannot hold an integer: no exercise answers with one
+DESCRIBED_CHARACTERS = 200  # a described value is cut here: a message names a value, it does not print it
+
 TOLERANCES = {  # (rtol, atol) by the dtype of the expected value
     np.dtype(np.float64): (1e-6, 1e-9),
     np.dtype(np.float32): (2e-4, 1e-6),
@@ -157,7 +160,11 @@ def expect_scalar(got: Any, expected: Any, *, call: Call, what: str = "", rtol: 
         fail(tr("compare.not_scalar", got=describe_value(got), **context()), **mistake_hint(call, got))
     rtol = 1e-6 if rtol is None else rtol
     atol = 1e-9 if atol is None else atol
-    got, expected = float(got), float(expected)
+    expected = float(expected)
+    try:
+        got = float(got)
+    except OverflowError:  # a Python int beyond float64's range (10**4000): wrong, not a fault of the check
+        fail(tr("compare.wrong_scalar", expected=format_number(expected), got=format_number(got), **context()))
     if not np.isfinite(got) and np.isfinite(expected):
         fail(tr("compare.scalar_not_finite", got=format_number(got), **context()),
              **{"hint": tr("hint.not_finite"), **mistake_hint(call, got)})
@@ -191,7 +198,10 @@ def fail(message: str, hint: str = "", mistake: str = "") -> None:
 def mistake_hint(call: Call, got: Any, *, warned: bool = False) -> dict[str, str]:
     """Name the catalogued mistake the student's output matches, if any: ``hint`` and ``mistake`` for ``fail``.
     ``warned``: the call made numpy warn, and only a mistake that warns on the same inputs may be named."""
-    found = mistakes.identify(call, got, warned=warned)
+    try:
+        found = mistakes.identify(call, got, warned=warned)
+    except (ArithmeticError, ValueError, TypeError, MemoryError, RecursionError):
+        found = None  # a value no catalogued mistake can produce (10**4000, say) matches none of them
     if found is None:
         return {}
     return {"hint": found.describe(), "mistake": found.id}
@@ -199,19 +209,28 @@ def mistake_hint(call: Call, got: Any, *, warned: bool = False) -> dict[str, str
 
 def describe_value(value: Any) -> str:
     """A short description, in the student's language: ``float32[4, 3]``, ``0.25``, ``(0.5, float64[3, 2])``,
-    ``a list of 3``, ``an object of type Foo``."""
+    ``a list of 3``, ``an object of type Foo``; never longer than about ``DESCRIBED_CHARACTERS``."""
+    text = _describe(value)
+    return text if len(text) <= DESCRIBED_CHARACTERS else text[:DESCRIBED_CHARACTERS - 3] + "..."
+
+
+def _describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
         if value.size <= 4:
             return np.array2string(value, precision=4, separator=", ")
         return f"{value.dtype}[{', '.join(map(str, value.shape))}]"
-    if isinstance(value, (bool, int, float, str, np.generic)) or value is None:
-        return format_number(value) if isinstance(value, (float, np.floating)) else repr(value)
+    if isinstance(value, (bool, int, float, np.generic)) or value is None:
+        plain = isinstance(value, (float, np.floating)) or type(value) is int
+        return format_number(value) if plain else repr(value)
+    if isinstance(value, str):
+        return repr(value[:DESCRIBED_CHARACTERS])
     if isinstance(value, tuple):
-        return f"({', '.join(describe_value(v) for v in value)})"
+        return f"({', '.join(describe_value(v) for v in value[:10])}{', ...' if len(value) > 10 else ''})"
     if isinstance(value, list):
         return tr("compare.list", n=len(value))
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {describe_value(v)}" for k, v in value.items()) + "}"
+        shown = ", ".join(f"{describe_value(k)}: {describe_value(v)}" for k, v in list(value.items())[:10])
+        return "{" + shown + (", ..." if len(value) > 10 else "") + "}"
     if isinstance(value, Unsupported):
         return tr("compare.object", type=value.type_name)
     if isinstance(value, Handle):
@@ -226,7 +245,34 @@ def describe_keys(value: Any) -> str:
 def format_number(x: Any) -> str:
     if isinstance(x, (float, np.floating)):
         return f"{float(x):.6g}"
-    return repr(x.item() if isinstance(x, np.generic) else x)
+    x = x.item() if isinstance(x, np.generic) else x
+    if type(x) is int and abs(x) >= LARGEST_WHOLE_NUMBER:
+        return tr("compare.huge_number", digits=count_digits(x))
+    return repr(x)
+
+
+def count_digits(n: int) -> int:
+    """How many decimal digits ``n`` has, without printing it (Python refuses to print one of 4,300 or more)."""
+    estimate = max(1, int((abs(n).bit_length() - 1) * 0.30102999566398120) + 1)  # log10(2)
+    return estimate + (abs(n) >= 10 ** estimate)
+
+
+def unusable_part(value: Any, depth: int = 0) -> str | None:
+    """A description of the first part of ``value`` that no exercise answers with and that ordinary numeric code
+    cannot take (an integer beyond int64, an object that stayed in the worker), or None.
+
+    A check that fails unexpectedly on a value holding one failed because of the student's answer, not its own.
+    """
+    if type(value) is int and abs(value) >= LARGEST_WHOLE_NUMBER:
+        return format_number(value)
+    if isinstance(value, Unsupported):
+        return tr("compare.object", type=value.type_name)
+    if depth < 20 and isinstance(value, (list, tuple, dict)):
+        for item in (value.values() if isinstance(value, dict) else value):
+            found = unusable_part(item, depth + 1)
+            if found:
+                return found
+    return None
 
 
 def _first(mask: np.ndarray) -> tuple:

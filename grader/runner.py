@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from grader.compare import CheckFailure
+from grader.compare import CheckFailure, describe_value, unusable_part
 from grader.i18n import tr, tr_or
 from grader.inputs import Inputs
 from grader.parts import SUITE_PREFIX, SUITES_DIR, Part
@@ -125,6 +125,8 @@ class GraderPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
         part = self.part_of(item)
+        if self.submission is not None:
+            self.submission.begin_check()
         self.check_import(part)
         if part in self.diagnostics:
             self.results.append(self.result(item, "ungradable", tr("runner.ungradable", part=part)))
@@ -155,6 +157,9 @@ class GraderPlugin:
             self.submission.import_module(part)
         except SubmissionFault as fault:
             self.diagnostics[part] = tr("runner.import_failed", file=f"{part}.py", reason=fault.student_message())
+        except Exception as exc:  # noqa: BLE001 -- raised out of this hook, it would end pytest and every part's grade
+            reason = tr("runner.check_error", detail=f"{type(exc).__name__}: {exc}")
+            self.diagnostics[part] = tr("runner.import_failed", file=f"{part}.py", reason=reason)
 
     def result_of_call(self, item: pytest.Item, call: pytest.CallInfo) -> CheckResult:
         started = time.monotonic()
@@ -168,11 +173,22 @@ class GraderPlugin:
             result = self.result(item, excinfo.value.outcome, excinfo.value.student_message())
         elif isinstance(excinfo.value, AssertionError):
             result = self.result(item, "failed", str(excinfo.value) or tr("runner.assertion"))
-        else:  # the check itself broke: count it as failed, and say so rather than blame the student
-            detail = f"{type(excinfo.value).__name__}: {excinfo.value}"
-            result = self.result(item, "error", tr("runner.check_error", detail=detail))
+        else:
+            result = self.result_of_breakdown(item, excinfo.value)
         result.duration = call.duration + (time.monotonic() - started)
         return result
+
+    def result_of_breakdown(self, item: pytest.Item, exc: BaseException) -> CheckResult:
+        """A check that raised something other than a verdict. If the student's code answered it with a value no
+        exercise answers with (an integer beyond int64, an object that cannot leave the worker), that value is why:
+        the check fails as the student's. Otherwise the check itself broke: it counts as failed, and says so rather
+        than blame the student."""
+        for target, value in self.submission.received if self.submission is not None else []:
+            unusable = unusable_part(value)
+            if unusable is not None:
+                shown = unusable if unusable == describe_value(value) else f"{describe_value(value)} ({unusable})"
+                return self.result(item, "failed", tr("runner.unusable_value", target=target, value=shown))
+        return self.result(item, "error", tr("runner.check_error", detail=f"{type(exc).__name__}: {exc}"))
 
     def result(self, item: pytest.Item, outcome: str, message: str = "", hint: str = "",
                mistake: str = "") -> CheckResult:

@@ -17,6 +17,7 @@ so the worker needs nothing from the grader's installation, which the jail can t
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -45,7 +46,6 @@ from grader.sandbox.limits import Limits, MiB, clean_environment
 
 SANDBOX_DIR = Path(__file__).parent
 WORKER_FILES = ("worker.py", "jail.py", "limits.py", "protocol.py")
-CRASHES_REMEMBERED = 2  # a function that ended the worker this often is not run again
 STARTUP_SECONDS = 30.0  # starting Python and importing numpy; a worker that takes longer is broken, not slow
 
 
@@ -109,6 +109,8 @@ class Worker:
         self.output: OutputCapture | None = None
         self.isolation = ""
         self.seq = 0
+        self.leftover_threads = 0  # threads the student's code left running, as the latest reply counted them
+        self.holds_objects = False  # whether a later call of the current check may need an object living in it
         self._printed: list[str] = []
         self.scratch = Path(tempfile.mkdtemp(prefix="nn-grader-worker-"))
         try:
@@ -168,6 +170,7 @@ class Worker:
             raise SandboxError(f"the worker could not start: {ready.get('error', 'no reason given')}"
                                + (f"\n{printed}" if printed else ""))
         self.isolation = str(ready.get("isolation"))
+        self.leftover_threads, self.holds_objects = 0, False
         self._printed.clear()
 
     @property
@@ -175,7 +178,11 @@ class Worker:
         return self.process is not None and self.process.poll() is None
 
     def request(self, header: dict, args: list, kwargs: dict, timeout: float) -> tuple[dict, list[bytes]]:
-        """Send one request and wait for its reply; kills the worker on time-out, crash or garbage."""
+        """Send one request and wait for its reply; kills the worker on time-out, crash or garbage.
+
+        A time-out always ends the worker, and with it every thread the student's code started: the next call,
+        whatever function it is for, runs in a fresh worker with the whole CPU to itself.
+        """
         if not self.alive:
             self.restart()
         target = header.get("target") or header.get("module") or header.get("name", "?")
@@ -185,7 +192,7 @@ class Worker:
                       kwargs=protocol.encode(kwargs, blobs))
         deadline = time.monotonic() + timeout
         try:
-            protocol.write_message(self.requests, header, blobs)
+            self._write_request(header, blobs, deadline)
             reply = self._read_reply(deadline)
         except TimeoutError:
             self.kill()
@@ -200,7 +207,41 @@ class Worker:
         if reply[0].get("seq") != self.seq:
             self.kill()
             raise BadReply(target, tr("fault.out_of_step"))
+        threads = reply[0].get("threads")
+        self.leftover_threads = threads if type(threads) is int and threads > 0 else 0
         return reply
+
+    def _write_request(self, header: dict, blobs: list[bytes], deadline: float) -> None:
+        """Write one request within the call's time. A worker still busy with an earlier request (its code wrote a
+        reply of its own to the channel, then kept running) does not read, and must not make the grader wait for
+        ever once the pipe is full."""
+        data = protocol.pack_message(header, blobs)
+        fd = self.requests.fileno()
+        os.set_blocking(fd, False)
+        view = memoryview(data)
+        while view:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            if not select.select([], [fd], [], min(remaining, 0.2))[1]:
+                if not self.alive:
+                    raise protocol.ProtocolError("the worker ended")
+                continue
+            try:
+                view = view[os.write(fd, view[:1 << 16]):]
+            except BlockingIOError:
+                continue
+
+    def retire_if_left_busy(self) -> bool:
+        """End the worker if the student's code left threads running in it; True if it was ended.
+
+        Such threads (spinning, say) would slow down every later call, which would then time out and be charged to
+        a function that did nothing wrong. The next request starts a fresh worker, as after a crash.
+        """
+        if not (self.alive and self.leftover_threads):
+            return False
+        self.kill()
+        return True
 
     def _read_reply(self, deadline: float) -> tuple[dict, list[bytes]]:
         """The reply to the latest request. Replies to earlier ones (the real one, after the student's code wrote a
@@ -257,16 +298,29 @@ class Submission:
     """The student's package as the checks see it: ``student.losses.mean_squared_error(y, p)``.
 
     Calls that time out are remembered: the same function is not given a second chance to hang, so a submission
-    whose code never returns costs one time limit per function, not one per check. A function that ended the worker
-    twice is not run again either (each crash costs a worker restart); once is not enough, since an earlier call may
-    have left the worker short of memory or processes.
+    whose code never returns costs one time limit per function, not one per check. Crashes are remembered the same
+    way: a function that ended the worker is reported as such in its later checks without being run again, since
+    each crash costs a worker restart. A time-out or crash is only ever charged to a function that ran in a worker
+    no earlier check left threads running in (see ``begin_check``).
+
+    The values received during the current check are kept in ``received`` (target, value), so that a check that
+    cannot use one of them can say whose value it was.
     """
+
+    RECEIVED_KEPT = 50  # values kept per check; a check makes a handful of calls
 
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
         self.timed_out: dict[str, float] = {}
-        self.crashes: dict[str, int] = {}
         self.crash_codes: dict[str, int | None] = {}
+        self.received: list[tuple[str, Any]] = []
+
+    def begin_check(self) -> None:
+        """Called before each check: forget the last check's values, and retire a worker left busy by it (no check
+        uses an object an earlier check created)."""
+        self.received.clear()
+        self.worker.holds_objects = False
+        self.worker.retire_if_left_busy()
 
     def __getattr__(self, module: str) -> ModuleProxy:
         if module.startswith("_"):
@@ -296,18 +350,24 @@ class Submission:
             raise CallTimedOut(target, self.timed_out[target], earlier=True)
         args = [_as_handle(a) for a in args]  # an MLP created earlier can be passed to fit(...)
         kwargs = {k: _as_handle(v) for k, v in kwargs.items()}
-        if self.crashes.get(target, 0) >= CRASHES_REMEMBERED:
+        if target in self.crash_codes:
             raise WorkerCrashed(target, self.crash_codes[target], earlier=True)
+        if not self.worker.holds_objects:  # within a check too: the next call may be another function's
+            self.worker.retire_if_left_busy()
         try:
             raw, blobs = self.worker.request(header, args, kwargs, timeout)
         except CallTimedOut:
             self.timed_out[target] = timeout
             raise
         except WorkerCrashed as crash:
-            self.crashes[target] = self.crashes.get(target, 0) + 1
             self.crash_codes[target] = crash.returncode
             raise
-        return _parse_reply(target, raw, blobs, self.worker.limits)
+        reply = _parse_reply(target, raw, blobs, self.worker.limits)
+        if _holds_handle(reply.value):
+            self.worker.holds_objects = True
+        if len(self.received) < self.RECEIVED_KEPT:
+            self.received.append((target, reply.value))
+        return reply
 
 
 class ModuleProxy:
@@ -342,6 +402,8 @@ class RemoteObject:
 
 
 def _parse_reply(target: str, raw: dict, blobs: list[bytes], limits: Limits) -> Reply:
+    """The reply's value, or the fault it reports. Whatever the worker sent was made by the student's code, so any
+    way it fails to decode is a ``BadReply`` of that call, never an error of the grader's."""
     try:
         warnings = [printable(str(w)[:500]) for w in raw.get("warnings", [])[:20]]
         if raw.get("ok") is True:
@@ -350,8 +412,10 @@ def _parse_reply(target: str, raw: dict, blobs: list[bytes], limits: Limits) -> 
                 reply.args_after = protocol.decode(raw["args_after"], blobs)
             return reply
         error = raw["error"]
-    except (protocol.ProtocolError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise BadReply(target, f"malformed reply ({exc})") from None
+    except protocol.ProtocolError as exc:
+        raise BadReply(target, str(exc)) from None
+    except (LookupError, TypeError, ValueError, ArithmeticError, AttributeError, RecursionError, MemoryError) as exc:
+        raise BadReply(target, f"malformed reply ({type(exc).__name__}: {str(exc)[:200]})") from None
     raise _fault_from(target, error, limits)
 
 
@@ -368,7 +432,7 @@ def _fault_from(target: str, error: dict, limits: Limits) -> SubmissionFault:
         try:
             frames.append(Frame(printable(str(f["file"])[:200]), int(f["line"]), printable(str(f["function"])[:100]),
                                 printable(str(f["code"])[:200])))
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):  # a line number of inf, say
             continue
     if kind == "not_implemented":
         return NotImplementedByStudent(target, frames[-1] if frames else None)
@@ -396,6 +460,15 @@ def _describe(value: Any) -> str:
     if isinstance(value, protocol.Unsupported):
         return f"an object of type {value.type_name}"
     return f"a {type(value).__name__}"
+
+
+def _holds_handle(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is, or holds, an object living in the worker."""
+    if isinstance(value, protocol.Handle):
+        return True
+    if depth < 20 and isinstance(value, (list, tuple, dict)):
+        return any(_holds_handle(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 def _as_handle(value: Any) -> Any:

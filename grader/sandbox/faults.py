@@ -51,13 +51,19 @@ class NotImplementedByStudent(SubmissionFault):
                   line=self.raised_in.line)
 
     def inner_target(self) -> str | None:
-        """The unfinished function the call ran into (``network.MLP.forward`` when ``training.fit`` calls it), or
-        None when it is the called function itself or no student frame is known."""
-        if self.raised_in is None or self.raised_in.function.startswith("<"):
+        """The unfinished function the call ran into, named from the innermost student frame (the one that raised):
+        ``network.MLP.forward`` when ``training.fit`` calls it; None when it is the called function itself (or, for
+        a class, its ``__init__``) or no student frame is known.
+
+        A lambda or comprehension is named by the function it is written in (``MLP.forward.<locals>.<listcomp>``
+        is ``MLP.forward``), and code at a module's top level by the module.
+        """
+        if self.raised_in is None:
             return None
-        module = self.raised_in.file.removesuffix(".py").replace("/", ".")
-        inner = f"{module}.{self.raised_in.function}"
-        return None if inner == self.target else inner
+        module = self.raised_in.file.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+        function = self.raised_in.function.split(".<locals>.")[0]
+        inner = module if function.startswith("<") else f"{module}.{function}"
+        return None if inner in (self.target, f"{self.target}.__init__") else inner
 
 
 @dataclass

@@ -137,10 +137,15 @@ _SCALAR_TYPES = frozenset(t for t in np.sctypeDict.values() if np.dtype(t).kind 
 
 def write_message(stream: BinaryIO, header: dict, blobs: list[bytes]) -> None:
     """Send a header and its binary frames, then flush."""
+    stream.write(pack_message(header, blobs))
+    stream.flush()
+
+
+def pack_message(header: dict, blobs: list[bytes]) -> bytes:
+    """A header and its binary frames as the bytes of one message."""
     header = dict(header, frames=len(blobs))
     frames = [json.dumps(header).encode()] + blobs
-    stream.write(b"".join(struct.pack(">I", len(f)) + f for f in frames))
-    stream.flush()
+    return b"".join(struct.pack(">I", len(f)) + f for f in frames)
 
 
 def read_message(fd: int, deadline: float | None = None,
@@ -241,10 +246,23 @@ def _load_array(blobs: list[bytes], spec: Any) -> np.ndarray:
     if not (isinstance(shape, list) and len(shape) <= MAX_DIMENSIONS
             and all(type(n) is int and n >= 0 for n in shape)):
         raise ProtocolError(f"bad array shape {str(shape)[:80]!r}")
+    # An empty array's bytes say nothing of its other dimensions: (0, 2**62, 2**62) fills 0 bytes, yet numpy
+    # refuses it (ValueError), so the nominal size -- zeros left out -- is bounded by what one frame may carry.
+    if math.prod(n for n in shape if n) * dtype.itemsize > MAX_FRAME_BYTES:
+        raise ProtocolError(f"an array of shape {_shape_text(shape)} exceeds the {_mib(MAX_FRAME_BYTES)} limit")
     data = blobs[index]
     if math.prod(shape) * dtype.itemsize != len(data):
-        raise ProtocolError(f"array data of {len(data)} bytes does not fill shape {tuple(shape)} of {descr}")
-    return np.frombuffer(bytearray(data), dtype=dtype).reshape(shape)
+        raise ProtocolError(f"array data of {len(data)} bytes does not fill shape {_shape_text(shape)} of {descr}")
+    try:
+        return np.frombuffer(bytearray(data), dtype=dtype).reshape(shape)
+    except (ValueError, MemoryError) as exc:  # whatever numpy still refuses is a bad value, never the grader's fault
+        raise ProtocolError(f"array of shape {_shape_text(shape)} cannot be built: {exc}") from None
+
+
+def _shape_text(shape: list) -> str:
+    """A shape as the student would write it, cut short: a forged one can be 32 dimensions of 19 digits."""
+    text = str(tuple(shape))
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _dict_key(pair: Any) -> str:

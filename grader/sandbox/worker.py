@@ -13,6 +13,7 @@ treats those as the student's answers to compare, never as verdicts.
 This file must not import the grader package: it runs with the student's code and only needs the wire format.
 """
 
+import _thread
 import errno
 import importlib
 import json
@@ -73,6 +74,7 @@ def main() -> None:
         if os.getpid() != owner:  # a process the student's code forked has come back here: only the worker answers
             os._exit(0)
         _flush(sys.stdout, sys.stderr)
+        reply["threads"] = _threads_left_running()
         protocol.write_message(channel, reply, reply_blobs)
 
 
@@ -95,6 +97,15 @@ def _send_setup_failure(channel, text: str) -> None:
     """Tell the grader why the worker cannot run (the wire format may be what failed to import)."""
     header = json.dumps({"ready": False, "error": text[:2000], "frames": 0}).encode()
     channel.write(struct.pack(">I", len(header)) + header)
+
+
+def _threads_left_running() -> int:
+    """Threads the student's code started that are still running besides this one. The grader replaces a worker
+    left with any, so that they cannot slow down the calls of later checks."""
+    try:
+        return int(_thread._count())
+    except BaseException:  # noqa: BLE001 -- the student's code may have replaced it
+        return 0
 
 
 def _flush(*streams) -> None:

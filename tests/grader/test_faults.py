@@ -1,5 +1,5 @@
 """How faults in the student's code are attributed: to the function that is really unfinished, and a function that
-keeps ending the worker is not restarted for every check."""
+ended the worker is not restarted for every later check."""
 
 from submissions import make_submission
 from grader.grading import grade
@@ -12,7 +12,9 @@ def test_an_unfinished_method_is_named_where_a_finished_function_calls_it(tmp_pa
     fit_checks = [c for c in result.checks if c.name == "test_fit_returns_one_loss_per_epoch"]
     assert fit_checks and fit_checks[0].outcome == "not_implemented"
     message = fit_checks[0].message
-    assert "training.fit could not finish: it calls network.MLP.forward (network.py, line" in message
+    assert message.startswith("network.MLP.forward is not implemented yet (it raises NotImplementedError in "
+                              "network.py, line ")
+    assert message.endswith("; called by training.fit).")
     assert "training.fit is not implemented yet" not in message
 
 
@@ -21,7 +23,7 @@ def test_an_unfinished_function_itself_keeps_the_short_message(stub_result):
     assert sigmoid.message == "activations.sigmoid is not implemented yet (it raises NotImplementedError)."
 
 
-def test_a_function_that_ends_the_worker_twice_is_not_run_again(tmp_path):
+def test_a_function_that_ended_the_worker_is_not_run_again(tmp_path):
     folder = make_submission(tmp_path, "activations", "import numpy as np\n", "import os\nimport numpy as np\n")
     path = folder / "activations.py"
     source = path.read_text()
@@ -34,6 +36,6 @@ def test_a_function_that_ends_the_worker_twice_is_not_run_again(tmp_path):
     crashed = [c.message for c in relu_checks]
     assert len(crashed) >= 3, crashed
     assert all("ended the Python process" in m and "exited with code 3" in m for m in crashed)
-    assert sum("was not run again" in m for m in crashed) == len(crashed) - 2
+    assert sum("was not run again" in m for m in crashed) == len(crashed) - 1  # only the first crash ran it
     others = [c for c in result.checks if c.name == "test_activation_matches_reference[sigmoid]"]
     assert others[0].passed  # the rest of the part is still graded in a fresh worker
