@@ -50,8 +50,11 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     Formula: (TP + TN) / N for binary labels; in general mean(y_pred == y_true), so it also works for integer
     class labels of a multi-class problem. 0.0 for empty input.
     Shapes: y_true and y_pred of the same shape; returns a Python float in [0, 1].
-    Notes: the most used classification measure, and a misleading one when the classes are imbalanced.
     Hint: the mean of a boolean array is the fraction of True values.
+    Why it matters: the most used classification measure, and a misleading one when the classes are imbalanced.
+
+    >>> accuracy(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]))
+    0.75
     """
     y_true, y_pred = _labels(y_true, y_pred, binary=False)
     raise NotImplementedError("metrics.accuracy is not implemented yet: see its docstring")
@@ -60,10 +63,13 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 def precision(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """Precision (정밀도): TP / (TP + FP), the fraction of predicted positives that are truly positive.
 
-    0.0 when nothing is predicted positive (TP + FP = 0).
+    Formula: TP / (TP + FP); 0.0 when nothing is predicted positive (TP + FP = 0).
     Shapes: y_true and y_pred of the same shape, labels 0/1; returns a Python float in [0, 1].
-    Notes: "when the model says defective, how often is it right".
     Hint: TP = np.count_nonzero((y_pred == 1) & (y_true == 1)).
+    Why it matters: "when the model says defective, how often is it right".
+
+    >>> round(precision(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1])), 4)
+    0.6667
     """
     y_true, y_pred = _labels(y_true, y_pred)
     raise NotImplementedError("metrics.precision is not implemented yet: see its docstring")
@@ -72,10 +78,13 @@ def precision(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 def recall(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """Recall (재현율, sensitivity): TP / (TP + FN), the fraction of true positives that were found.
 
-    0.0 when there is no true positive in y_true (TP + FN = 0).
+    Formula: TP / (TP + FN); 0.0 when there is no true positive in y_true (TP + FN = 0).
     Shapes: y_true and y_pred of the same shape, labels 0/1; returns a Python float in [0, 1].
-    Notes: "of the truly defective items, how many did the model catch".
     Hint: FN counts y_pred == 0 where y_true == 1.
+    Why it matters: "of the truly defective items, how many did the model catch".
+
+    >>> recall(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]))
+    1.0
     """
     y_true, y_pred = _labels(y_true, y_pred)
     raise NotImplementedError("metrics.recall is not implemented yet: see its docstring")
@@ -84,10 +93,13 @@ def recall(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 def specificity(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """Specificity (특이도): TN / (TN + FP), the fraction of true negatives that were recognised as negative.
 
-    0.0 when there is no true negative in y_true (TN + FP = 0).
+    Formula: TN / (TN + FP); 0.0 when there is no true negative in y_true (TN + FP = 0).
     Shapes: y_true and y_pred of the same shape, labels 0/1; returns a Python float in [0, 1].
-    Notes: recall's mirror image, for the negative class; the notes list it with precision and recall.
     Hint: TN counts y_pred == 0 where y_true == 0.
+    Why it matters: recall's mirror image, for the negative class; the notes list it with precision and recall.
+
+    >>> specificity(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]))
+    0.5
     """
     y_true, y_pred = _labels(y_true, y_pred)
     raise NotImplementedError("metrics.specificity is not implemented yet: see its docstring")
@@ -96,10 +108,14 @@ def specificity(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 def f1_score(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """F1 score: the harmonic mean of precision and recall, 2PR / (P + R) = 2TP / (2TP + FP + FN).
 
-    0.0 when 2TP + FP + FN = 0 (no positive anywhere), and also whenever TP = 0.
+    Formula: 2TP / (2TP + FP + FN), which equals 2PR / (P + R); 0.0 when 2TP + FP + FN = 0 (no positive anywhere),
+    and also whenever TP = 0.
     Shapes: y_true and y_pred of the same shape, labels 0/1; returns a Python float in [0, 1].
-    Notes: the notes' measure for class imbalance: it is high only when precision AND recall are both high.
     Hint: the count form 2TP / (2TP + FP + FN) avoids dividing by P + R = 0.
+    Why it matters: the notes' measure for class imbalance: it is high only when precision AND recall are both high.
+
+    >>> f1_score(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]))
+    0.8
     """
     y_true, y_pred = _labels(y_true, y_pred)
     raise NotImplementedError("metrics.f1_score is not implemented yet: see its docstring")

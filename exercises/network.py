@@ -100,9 +100,12 @@ class MLP:
         a_i = activate(self.activation_of(i), z_i). Return a_{n_layers}.
         Store the list [(a_0, z_1), (a_1, z_2), ...] in self.cache (replacing any previous one).
         Shapes: x (N, layer_sizes[0]) -> (N, layer_sizes[-1]).
-        Notes: 순전파 (feed forward): input -> weights -> hidden layers -> output.
         Hint: read W_i and b_i from self.params at call time (they change during training). The dtype follows
         numpy's rules: float32 x with float32 params gives float32 outputs.
+        Why it matters: 순전파 (feed forward): input -> weights -> hidden layers -> output.
+
+        >>> MLP([2, 3, 1], output_activation="sigmoid", seed=0).forward(np.zeros((4, 2))).shape
+        (4, 1)
         """
         raise NotImplementedError("network.MLP.forward is not implemented yet: see its docstring")
 
@@ -115,9 +118,14 @@ class MLP:
             g = activation_backward(self.activation_of(i), z_i, g)        # dL/dz_i
             g, grads["W<i>"], grads["b<i>"] = dense_backward(g, a_{i-1}, W_i)   # g becomes dL/da_{i-1}
         Shapes: grad_out like forward's output; returns a dict with the same keys and shapes as self.params.
-        Notes: 오차 역전파: the error is sent back from the output layer towards the input, one layer at a time.
         Hint: use self.cache from the last forward (raise RuntimeError if there is none). Build a new dict each
         call and never change the cache: calling backward twice must give the same gradients.
+        Why it matters: 오차 역전파: the error is sent back from the output layer towards the input, one layer at a time.
+
+        >>> model = MLP([2, 3, 1], seed=0)
+        >>> _ = model.forward(np.ones((4, 2)))
+        >>> {name: grad.shape for name, grad in model.backward(np.ones((4, 1))).items()}
+        {'W1': (2, 3), 'b1': (3,), 'W2': (3, 1), 'b2': (1,)}
         """
         raise NotImplementedError("network.MLP.backward is not implemented yet: see its docstring")
 
@@ -126,7 +134,10 @@ class MLP:
 
         Formula: the sum over layers of dense_param_count(n_in, n_out).
         Shapes: returns an int; MLP([100, 10]).param_count() == 1010.
-        Notes: the notes' quiz on counting parameters, for a whole network.
         Hint: pair consecutive layer sizes with zip(sizes[:-1], sizes[1:]).
+        Why it matters: the notes' quiz on counting parameters, for a whole network.
+
+        >>> MLP([100, 10]).param_count()
+        1010
         """
         raise NotImplementedError("network.MLP.param_count is not implemented yet: see its docstring")

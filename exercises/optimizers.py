@@ -36,11 +36,15 @@ def _float_array(x: ArrayLike) -> np.ndarray:
 def sgd_step(param: ArrayLike, grad: ArrayLike, learning_rate: float) -> np.ndarray:
     """One plain gradient-descent step: param - learning_rate * grad.
 
+    Formula: new_param = param - learning_rate * grad.
     Shapes: param and grad of the same shape; returns a new array of that shape, in param's
     float dtype.
-    Notes: the notes' "가중치 - 기울기 = 가중치": move against the gradient, since the gradient points uphill.
-    The learning rate (학습률) sets the step size: too large overshoots, too small crawls.
     Hint: return a new array; do not update param in place (the caller may still need the old value).
+    Why it matters: the notes' "가중치 - 기울기 = 가중치": move against the gradient, since the gradient points uphill.
+    The learning rate (학습률) sets the step size: too large overshoots, too small crawls.
+
+    >>> sgd_step(np.array([1.0, 2.0]), np.array([0.5, -1.0]), learning_rate=0.1)
+    array([0.95, 2.1 ])
     """
     param, grad = _float_array(param), np.asarray(grad)
     raise NotImplementedError("optimizers.sgd_step is not implemented yet: see its docstring")
@@ -61,10 +65,13 @@ def momentum_step(
         new_param    = param + new_velocity                                    if not nesterov
         new_param    = param + momentum * new_velocity - learning_rate * grad  if nesterov
     Shapes: param, grad and velocity of the same shape; returns two new arrays of that shape, in param's dtype.
-    Notes: momentum (모멘텀) "adds inertia to gradient descent": the velocity remembers the previous steps, so
+    Hint: compute the new velocity first; the Nesterov update uses the new one, not the old one.
+    Why it matters: momentum (모멘텀) "adds inertia to gradient descent": the velocity remembers the previous steps, so
     with momentum = 0.9 a constant gradient ends up moving the parameter about ten times further per step.
     Nesterov's variant looks one step ahead along the velocity.
-    Hint: compute the new velocity first; the Nesterov update uses the new one, not the old one.
+
+    >>> momentum_step(np.array([1.0]), np.array([1.0]), np.array([0.0]), learning_rate=0.1, momentum=0.9)
+    (array([0.9]), array([-0.1]))
     """
     param, grad, velocity = _float_array(param), np.asarray(grad), np.asarray(velocity)
     raise NotImplementedError("optimizers.momentum_step is not implemented yet: see its docstring")
@@ -93,9 +100,17 @@ class SGD:
         With momentum == 0 each key takes a plain sgd_step (no velocity is kept, as in Keras). Otherwise each
         key takes a momentum_step with its own velocity, self.velocities[key], which starts as zeros of the
         parameter's shape and dtype the first time the key is seen and is stored back after every step.
+        Formula: for every key of grads, params[key] = sgd_step(params[key], grads[key], learning_rate) when
+        momentum == 0, else params[key], velocities[key] = momentum_step(params[key], grads[key], velocities[key],
+        learning_rate, momentum, nesterov).
         Shapes: grads[key] has params[key]'s shape. Returns None.
-        Notes: how keras.optimizers.SGD(learning_rate=..., momentum=...) applies one batch's gradients.
         Hint: rebind each key to the new array (params[key] = new_param), as Keras assigns its variables; the
         old arrays and the grads are not modified. Keys of params that are missing from grads stay unchanged.
+        Why it matters: how keras.optimizers.SGD(learning_rate=..., momentum=...) applies one batch's gradients.
+
+        >>> params = {"W": np.array([1.0, 2.0])}
+        >>> SGD(learning_rate=0.1).apply(params, {"W": np.array([1.0, 1.0])})
+        >>> params["W"]
+        array([0.9, 1.9])
         """
         raise NotImplementedError("optimizers.SGD.apply is not implemented yet: see its docstring")

@@ -35,6 +35,7 @@ def fit(
 ) -> list[float]:
     """Train `model` on (x, y) with shuffled mini-batches; return the mean training loss of every epoch.
 
+    Formula: history[epoch] = sum over the epoch's batches of len(batch) * loss(batch) / N.
     Algorithm: rng = np.random.default_rng(seed), created once. For each epoch: order = rng.permutation(N);
     for each batch of consecutive indices order[start:start + batch_size]:
         y_pred = model.forward(x_batch)
@@ -48,8 +49,14 @@ def fit(
     `params` dict; `optimizer` has apply(params, grads).
     Shapes: x (N, n_features); y whatever the loss expects for N samples (one-hot (N, C), labels (N,), ...);
     returns a list of `epochs` Python floats.
-    Notes: epoch, mini-batch and batch size as the notes define them; the backpropagation loop repeated.
     Hint: x[idx] with an index array picks a batch; float(...) turns a numpy scalar into a Python float.
+    Why it matters: epoch, mini-batch and batch size as the notes define them; the backpropagation loop repeated.
+
+    >>> x, y = make_xor_blobs(4, seed=0)
+    >>> model = network.MLP([2, 4, 2], output_activation="softmax", seed=0)
+    >>> history = fit(model, x, y, "sparse_categorical_crossentropy", optimizers.SGD(0.1), 3, 8, seed=0)
+    >>> len(history), all(isinstance(loss, float) for loss in history)
+    (3, True)
     """
     raise NotImplementedError("training.fit is not implemented yet: see its docstring")
 

@@ -87,10 +87,14 @@ def _n_samples(y_pred: np.ndarray) -> int:
 def mean_squared_error(y_true: ArrayLike, y_pred: ArrayLike) -> np.floating:
     """Mean squared error (MSE, 평균 제곱 오차): mean((y_pred - y_true)**2).
 
+    Formula: mean((y_pred - y_true)**2), over every element.
     Shapes: y_true and y_pred of the same shape, (N,) or (N, D); returns a scalar.
-    Notes: the loss of the regression row of the task table (linear output), and the usual performance measure
-    of a regression model: lower is better.
     Hint: per-sample means over the last axis, then the mean over the batch, is the mean over every element.
+    Why it matters: the loss of the regression row of the task table (linear output), and the usual performance
+    measure of a regression model: lower is better.
+
+    >>> float(mean_squared_error(np.array([1.0, 2.0]), np.array([1.0, 4.0])))
+    2.0
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -101,9 +105,13 @@ def mean_squared_error(y_true: ArrayLike, y_pred: ArrayLike) -> np.floating:
 def mean_squared_error_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     """Gradient of mean_squared_error with respect to y_pred: 2 * (y_pred - y_true) / y_pred.size.
 
+    Formula: 2 * (y_pred - y_true) / y_pred.size.
     Shapes: y_pred's shape and dtype.
-    Why it matters: the error itself, scaled; big mistakes get big corrections.
     Hint: the loss averages y_pred.size squared errors, so each one carries a factor 1 / y_pred.size.
+    Why it matters: the error itself, scaled; big mistakes get big corrections.
+
+    >>> mean_squared_error_grad(np.array([1.0, 2.0]), np.array([1.0, 4.0]))
+    array([0., 2.])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -114,9 +122,13 @@ def mean_squared_error_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
 def mean_absolute_error(y_true: ArrayLike, y_pred: ArrayLike) -> np.floating:
     """Mean absolute error (MAE, 평균 절대 오차): mean(|y_pred - y_true|).
 
+    Formula: mean(|y_pred - y_true|), over every element.
     Shapes: y_true and y_pred of the same shape, (N,) or (N, D); returns a scalar.
-    Notes: less sensitive than MSE to a few large errors (outliers), since errors are not squared.
     Hint: np.abs, then np.mean.
+    Why it matters: less sensitive than MSE to a few large errors (outliers), since errors are not squared.
+
+    >>> float(mean_absolute_error(np.array([1.0, 2.0]), np.array([1.0, 4.0])))
+    1.0
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -128,9 +140,13 @@ def mean_absolute_error_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray
     """Gradient of mean_absolute_error with respect to y_pred: sign(y_pred - y_true) / y_pred.size.
 
     At y_pred == y_true, where |.| has a kink, the gradient is 0 (np.sign(0) = 0, as in Keras and PyTorch).
+    Formula: sign(y_pred - y_true) / y_pred.size.
     Shapes: y_pred's shape and dtype.
-    Why it matters: every error gets the same size of correction, however large it is.
     Hint: np.sign.
+    Why it matters: every error gets the same size of correction, however large it is.
+
+    >>> mean_absolute_error_grad(np.array([1.0, 2.0]), np.array([1.0, 4.0]))
+    array([0. , 0.5])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -143,10 +159,13 @@ def mean_absolute_percentage_error(y_true: ArrayLike, y_pred: ArrayLike) -> np.f
 
     Formula: 100 * mean(|y_true - y_pred| / max(|y_true|, EPSILON)).
     Shapes: y_true and y_pred of the same shape, (N,) or (N, D); returns a scalar.
-    Notes: "how many percent off, relative to the true value" -- the notes list it next to MSE as a performance
-    measure that does not depend on the scale of the data. EPSILON keeps a zero target from dividing by 0
-    (the error is then divided by 1e-7 and the loss becomes huge).
     Hint: np.maximum(np.abs(y_true), EPSILON) is the denominator; do not forget the 100.
+    Why it matters: "how many percent off, relative to the true value" -- the notes list it next to MSE as a
+    performance measure that does not depend on the scale of the data. EPSILON keeps a zero target from dividing by
+    0 (the error is then divided by 1e-7 and the loss becomes huge).
+
+    >>> round(float(mean_absolute_percentage_error(np.array([100.0, 200.0]), np.array([110.0, 180.0]))), 4)
+    10.0
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -159,8 +178,11 @@ def mean_absolute_percentage_error_grad(y_true: ArrayLike, y_pred: ArrayLike) ->
 
     Formula: 100 * sign(y_pred - y_true) / max(|y_true|, EPSILON) / y_pred.size (0 where y_pred == y_true).
     Shapes: y_pred's shape and dtype.
-    Why it matters: an error on a small target is pushed much harder than the same error on a large one.
     Hint: only y_pred varies; the denominator is a constant.
+    Why it matters: an error on a small target is pushed much harder than the same error on a large one.
+
+    >>> mean_absolute_percentage_error_grad(np.array([100.0, 200.0]), np.array([110.0, 180.0]))
+    array([ 0.5 , -0.25])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -173,10 +195,13 @@ def mean_squared_logarithmic_error(y_true: ArrayLike, y_pred: ArrayLike) -> np.f
 
     Formula: mean((log(max(y_pred, EPSILON) + 1) - log(max(y_true, EPSILON) + 1))**2).
     Shapes: y_true and y_pred of the same shape, (N,) or (N, D); returns a scalar.
-    Notes: the squared error of the logarithms, so it measures ratios rather than differences: predicting 110
-    for 100 costs about as much as 11 for 10. Keras replaces values below EPSILON (including negative ones) by
-    EPSILON, so the log is always defined.
     Hint: np.log1p(v) is log(1 + v).
+    Why it matters: the squared error of the logarithms, so it measures ratios rather than differences: predicting
+    110 for 100 costs about as much as 11 for 10. Keras replaces values below EPSILON (including negative ones) by
+    EPSILON, so the log is always defined.
+
+    >>> round(float(mean_squared_logarithmic_error(np.array([0.0, 1.0]), np.array([0.0, 3.0]))), 4)
+    0.2402
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -192,8 +217,11 @@ def mean_squared_logarithmic_error_grad(y_true: ArrayLike, y_pred: ArrayLike) ->
         dLoss/dy_pred = 2 * d / (p + 1) / y_pred.size where y_pred >= EPSILON, and 0 where y_pred < EPSILON
     (there max(y_pred, EPSILON) is the constant EPSILON, so the loss does not change with y_pred).
     Shapes: y_pred's shape and dtype.
-    Why it matters: the chain rule through a log, and a first example of a clip that blocks the gradient.
     Hint: np.where(y_pred >= EPSILON, ..., 0).
+    Why it matters: the chain rule through a log, and a first example of a clip that blocks the gradient.
+
+    >>> mean_squared_logarithmic_error_grad(np.array([0.0, 1.0]), np.array([0.0, 3.0])).round(4)
+    array([0.    , 0.1733])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -216,9 +244,12 @@ def binary_crossentropy(y_true: ArrayLike, y_pred: ArrayLike, from_logits: bool 
     which is the same quantity written so that nothing overflows and no log(0) can happen.
     Shapes: y_true (0 or 1, or a probability) and y_pred of the same shape, (N,) or (N, 1) or (N, D);
     returns a scalar.
-    Notes: the loss of the binary row of the task table (sigmoid output); the notes use it "when the prediction
-    is one of two values, true or false".
     Hint: np.clip; np.log1p for log(1 + ...).
+    Why it matters: the loss of the binary row of the task table (sigmoid output); the notes use it "when the
+    prediction is one of two values, true or false".
+
+    >>> round(float(binary_crossentropy(np.array([1.0, 0.0]), np.array([0.9, 0.2]))), 4)
+    0.1643
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -238,9 +269,12 @@ def binary_crossentropy_grad(y_true: ArrayLike, y_pred: ArrayLike, from_logits: 
       clip is active (the loss is flat there);
     - logits: (sigmoid(z) - y_true) / n.
     Shapes: y_pred's shape and dtype.
+    Hint: reuse sigmoid from the activations module for the logits case.
     Why it matters: the sigmoid's derivative p * (1 - p) cancels against the loss's denominator, leaving the
     plain error sigmoid(z) - y: the gradient does not vanish when the sigmoid saturates.
-    Hint: reuse sigmoid from the activations module for the logits case.
+
+    >>> binary_crossentropy_grad(np.array([1.0, 0.0]), np.array([0.0, 0.0]), from_logits=True)
+    array([-0.25,  0.25])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -260,11 +294,14 @@ def categorical_crossentropy(y_true: ArrayLike, y_pred: ArrayLike, from_logits: 
     over the samples. With from_logits=True, y_pred holds logits z and log(p) is log_softmax(z) (no clip).
     Shapes: y_true and y_pred (N, C), each row of y_true one-hot (or a probability distribution); (C,) is one
     sample; returns a scalar.
-    Notes: the loss of the multi-class row of the task table (softmax output). With a one-hot target only the
-    true class's term survives: the loss is -log(probability given to the right answer).
-    Keras also rescales each row of y_pred to sum to 1 before clipping; for softmax outputs that changes
-    nothing, so this exercise leaves it out and y_pred rows are expected to be probability distributions.
     Hint: sum over the last axis, mean over the rest; reuse log_softmax for the logits case.
+    Why it matters: the loss of the multi-class row of the task table (softmax output). With a one-hot target only
+    the true class's term survives: the loss is -log(probability given to the right answer). Keras also rescales
+    each row of y_pred to sum to 1 before clipping; for softmax outputs that changes nothing, so this exercise
+    leaves it out and y_pred rows are expected to be probability distributions.
+
+    >>> round(float(categorical_crossentropy(np.array([[0.0, 1.0]]), np.array([[0.2, 0.8]]))), 4)
+    0.2231
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -284,9 +321,12 @@ def categorical_crossentropy_grad(y_true: ArrayLike, y_pred: ArrayLike, from_log
     - logits: (softmax(z) * sum_c y_true[c] - y_true) / N, which for one-hot rows (summing to 1) is the famous
       (softmax(z) - y_true) / N.
     Shapes: y_pred's shape and dtype.
+    Hint: the logits case is two lines with your softmax.
     Why it matters: chain the probability gradient through softmax_backward and you get the logits gradient:
     softmax plus cross-entropy backpropagates as "prediction minus target".
-    Hint: the logits case is two lines with your softmax.
+
+    >>> categorical_crossentropy_grad(np.array([[0.0, 1.0]]), np.array([[0.0, 0.0]]), from_logits=True)
+    array([[ 0.5, -0.5]])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -306,8 +346,12 @@ def sparse_categorical_crossentropy(y_true: ArrayLike, y_pred: ArrayLike, from_l
     log_softmax(z) in place of log(p) when from_logits=True. The same number as categorical_crossentropy on
     one-hot targets, without building them.
     Shapes: y_true (N,) integer labels in [0, C) (an (N, 1) column is accepted); y_pred (N, C); returns a scalar.
-    Notes: the answer to the notes' quiz: with integer targets, compile(loss="sparse_categorical_crossentropy").
     Hint: np.take_along_axis(log_p, y_true[..., None], axis=-1) picks each sample's true-class entry.
+    Why it matters: the answer to the notes' quiz: with integer targets,
+    compile(loss="sparse_categorical_crossentropy").
+
+    >>> round(float(sparse_categorical_crossentropy(np.array([1]), np.array([[0.2, 0.8]]))), 4)
+    0.2231
     """
     y_true, y_pred = _sparse_pair(y_true, y_pred)
     # BEGIN SOLUTION
@@ -329,8 +373,11 @@ def sparse_categorical_crossentropy_grad(
       [EPSILON, 1 - EPSILON]), 0 everywhere else;
     - logits: (softmax(z) - onehot) / N.
     Shapes: y_pred's shape and dtype.
-    Why it matters: the same gradient as the categorical case, so the two losses train identically.
     Hint: onehot = (np.arange(C) == y_true[..., None]) builds the mask without a loop.
+    Why it matters: the same gradient as the categorical case, so the two losses train identically.
+
+    >>> sparse_categorical_crossentropy_grad(np.array([1]), np.array([[0.0, 0.0]]), from_logits=True)
+    array([[ 0.5, -0.5]])
     """
     y_true, y_pred = _sparse_pair(y_true, y_pred)
     # BEGIN SOLUTION
