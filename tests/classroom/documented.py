@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import README, ROOT
+from tests.conftest import README, ROOT, TRACEBACK
 
 CLASSROOM_DOC = ROOT / "docs" / "classroom.md"
 
@@ -35,5 +35,7 @@ def run_nn_grader(command: str, cwd: Path, **kwargs) -> subprocess.CompletedProc
     words = shlex.split(command)
     assert words[0] == "nn-grader", command
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    return subprocess.run([sys.executable, "-m", "grader", *words[1:]], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=600, **kwargs)
+    run = subprocess.run([sys.executable, "-m", "grader", *words[1:]], cwd=cwd, env=env, capture_output=True,
+                         text=True, timeout=600, **kwargs)
+    assert TRACEBACK not in run.stdout + run.stderr, run.stderr
+    return run
