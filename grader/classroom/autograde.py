@@ -27,8 +27,15 @@ from grader import parts as course
 from grader.classroom.feedback import render_feedback
 from grader.classroom.gradebook import write_gradebook
 from grader.classroom.pool import GradingPool
-from grader.classroom.records import (OutputError, fingerprint, is_current, load_record, record_path, save_record,
-                                      write_atomic)
+from grader.classroom.records import (
+    OutputError,
+    fingerprint,
+    is_current,
+    load_record,
+    record_path,
+    save_record,
+    write_atomic,
+)
 from grader.classroom.roster import Student, find_students
 from grader.classroom.student import ClassSettings, load_key
 from grader.runner import list_checks

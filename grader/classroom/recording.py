@@ -14,8 +14,16 @@ import os
 from typing import Any
 
 from grader.parts import SUITE_PREFIX
-from grader.reference import (STATE, LiveReference, RecordedValues, UnrecordableValue, advance_arguments, digest,
-                              encode, encode_signature)
+from grader.reference import (
+    STATE,
+    LiveReference,
+    RecordedValues,
+    UnrecordableValue,
+    advance_arguments,
+    digest,
+    encode,
+    encode_signature,
+)
 
 
 class RecordingError(RuntimeError):

@@ -27,7 +27,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import parts as course, reference
+from grader import parts as course
+from grader import reference
 from grader.classroom.checkout import RELEASE_TEMPLATES, ReleaseError, checkout
 from grader.classroom.release_commands import drop_absent_commands
 from grader.classroom.release_package import copy_grader, filter_catalogues, write_public_suites

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from grader import parts as course, reference
+from grader import parts as course
+from grader import reference
 from grader.classroom.checkout import RELEASE_TEMPLATES
 from grader.classroom.public_suites import public_suite
 from grader.grading import RELEASE_MANIFEST

@@ -30,7 +30,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -290,7 +290,7 @@ def _finish(record: dict[str, Any], status: str, message: str, started: float) -
     record.update(status=status, message=message, flags=flags, code_points=code_points, code_max=code_max,
                   quiz_points=quiz_points, quiz_max=quiz_max, points=code_points + quiz_points,
                   max_points=code_max + quiz_max, duration=round(time.monotonic() - started, 3),
-                  graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                  graded_at=datetime.now(UTC).isoformat(timespec="seconds"))
     return record
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from grader import reference
 from grader.compare import describe_value, format_number
 from grader.figures.asking import Asker, Unusable, as_array, student_side
-from grader.figures.model import DEPTH, WIDTH, REFERENCE, STUDENT, Figure, Line, Panel
+from grader.figures.model import DEPTH, REFERENCE, STUDENT, WIDTH, Figure, Line, Panel
 from grader.figures.plan import Request
 from grader.i18n import tr
 

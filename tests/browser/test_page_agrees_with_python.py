@@ -18,7 +18,6 @@ from grader.quiz import Quiz, require_quiz
 from grader.quiz.html_export import export_html, sealed_copy
 from grader.quiz.locks import LockParams, open_lock
 from grader.quiz.variants import format_number, show_quiz, student_seed
-
 from tests.conftest import ROOT
 
 from .quiz_page import QuizPage, right_answer, wrong_answer

@@ -15,7 +15,6 @@ from grader.cli import main
 from grader.quiz import Quiz, require_quiz
 from grader.quiz.text import pick
 from grader.quiz.variants import ShownQuestion, render, show_quiz
-
 from tests.conftest import ROOT
 
 from .quiz_page import QuizPage, option, right_answer, wrong_answer

@@ -16,7 +16,6 @@ import pytest
 from grader.classroom.autograde import autograde
 from grader.classroom.student import ClassSettings
 from grader.sandbox.limits import Limits
-
 from tests.conftest import SOLUTIONS
 
 QUIZ = Path(__file__).with_name("data") / "class-quiz.yaml"

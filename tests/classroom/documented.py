@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import README, ROOT, TRACEBACK
+from tests.conftest import ROOT, TRACEBACK
 
 CLASSROOM_DOC = ROOT / "docs" / "classroom.md"
 

@@ -9,7 +9,6 @@ import shutil
 from grader.classroom.autograde import autograde
 from grader.classroom.gradebook import merge
 from grader.classroom.records import load_record
-
 from tests.classroom.conftest import BUDGET, SETTINGS
 
 

@@ -7,7 +7,6 @@ import csv
 from click.testing import CliRunner
 
 from grader.cli import main
-
 from tests.classroom.conftest import QUIZ, RIGHT, answer, copy_reference
 
 

@@ -17,7 +17,6 @@ from grader.classroom.roster import Student
 from grader.classroom.student import ClassSettings, failed_record, grade_student, say
 from grader.cli import main
 from grader.i18n import language, tr
-
 from tests.classroom.conftest import BUGS, HALF, HANG, LIMITS, QUIZ, RIGHT, answer, copy_reference
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from grader.cli import main
 from grader.grading import grade
 from grader.report import RENDERERS
-
 from tests.classroom.conftest import BUGS, LIMITS, copy_reference
 
 VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}

@@ -19,9 +19,9 @@ import yaml
 from grader import parts as course
 from grader.quiz.loader import require_quiz
 from grader.runner import list_checks
-
 from tests.classroom.conftest import BUGS, copy_reference
-from tests.classroom.documented import CLASSROOM_DOC, README, ROOT, documented, run_nn_grader
+from tests.classroom.documented import CLASSROOM_DOC, ROOT, documented, run_nn_grader
+from tests.conftest import README
 from tests.venvs import OFFLINE_PIP, offline_venv
 
 pytestmark = pytest.mark.slow

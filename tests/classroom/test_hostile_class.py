@@ -28,7 +28,6 @@ from grader.classroom.records import load_record
 from grader.classroom.roster import find_students
 from grader.classroom.student import ClassSettings, grade_student
 from grader.cli import main
-
 from tests.classroom.conftest import LIMITS, QUIZ, RIGHT, answer, copy_reference
 
 DEEP_ANSWERS = "answers: " + "[" * 100_000 + "]" * 100_000 + "\n"  # RecursionError in a YAML reader

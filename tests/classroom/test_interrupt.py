@@ -9,7 +9,6 @@ import sys
 import time
 
 from grader.classroom.pool import descendants
-
 from tests.classroom.conftest import copy_reference
 
 

@@ -11,7 +11,6 @@ from grader import reference
 from grader.classroom.recording import Recorder, RecordingError, RecordingFunction
 from grader.reference import MissingReferenceValue, RecordedValues, ReplayedReference
 
-
 # Requests made by these tests count as made outside any check (as while the suites load), so they are recorded.
 
 
@@ -82,7 +81,7 @@ def test_a_replayed_object_answers_in_the_states_it_was_recorded_in():
     replayed = ReplayedReference(recorder.values)
     again, count_again, model = use(replayed)
     assert np.array_equal(again, out) and count_again == count == 4 * 6 + 6 + 6 * 3 + 3
-    parameters = inspect.signature(getattr(type(model), "forward")).parameters
+    parameters = inspect.signature(type(model).forward).parameters
     assert list(parameters) == ["self", "x"]
     with pytest.raises(MissingReferenceValue, match="network.MLP.forward called in this state"):
         use(replayed, set_biases=False)  # forward before the params were set: a state never recorded

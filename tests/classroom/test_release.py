@@ -10,7 +10,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -21,8 +20,8 @@ from grader import parts as course
 from grader.classroom.release_commands import lazy_commands
 from grader.runner import list_checks
 from grader.stubgen import BEGIN_MARKER, END_MARKER
-
-from tests.classroom.documented import CLASSROOM_DOC, README, ROOT, bash_blocks, documented, run_nn_grader
+from tests.classroom.documented import CLASSROOM_DOC, ROOT, bash_blocks, documented, run_nn_grader
+from tests.conftest import README
 from tests.venvs import OFFLINE_PIP, offline_venv
 
 pytestmark = pytest.mark.slow

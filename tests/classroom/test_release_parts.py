@@ -16,7 +16,6 @@ from grader.classroom.release_package import filter_catalogues
 from grader.classroom.release_pyproject import write_pyproject
 from grader.classroom.release_readme import student_readme
 from grader.results import HiddenChecks
-
 from tests.conftest import ROOT
 
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from tests.conftest import EXERCISES as EXERCISES_DIR, SOLUTIONS as SOLUTIONS_DIR
-
+from tests.conftest import EXERCISES as EXERCISES_DIR
+from tests.conftest import SOLUTIONS as SOLUTIONS_DIR
 
 # The exercise modules in teaching order; every one exists in both folders.
 MODULES = ("activations", "losses", "layers", "network", "optimizers", "metrics", "training")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 FIXTURES = ROOT / "tests" / "fixtures" / "reference"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _document(module: str) -> dict:
     return json.loads((FIXTURES / f"{module}.json").read_text(encoding="utf-8"))
 

@@ -8,7 +8,8 @@ import contextlib
 import inspect
 import textwrap
 import warnings
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pytest

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-
 from submissions import SOLUTIONS
+
 from grader.cli import main
 
 

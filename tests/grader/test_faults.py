@@ -2,6 +2,7 @@
 ended the worker is not restarted for every later check."""
 
 from submissions import make_submission
+
 from grader.grading import grade
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader import i18n, parts as course
-
+from grader import i18n
+from grader import parts as course
 from tests.conftest import SOLUTIONS
 
 LOCALE = Path(i18n.__file__).parent / "locale"

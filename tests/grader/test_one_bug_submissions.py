@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-
 from submissions import make_submission
+
 from grader.grading import grade
 
 

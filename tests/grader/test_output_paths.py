@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from submissions import SOLUTIONS
 
 from grader.cli import main
-from submissions import SOLUTIONS
 from tests.conftest import ROOT
 
 FIRST_NETWORK = ROOT / "quizzes" / "first-network.yaml"

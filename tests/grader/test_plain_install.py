@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.venvs import OFFLINE_PIP, offline_venv, pip_install
 from tests.conftest import ROOT
+from tests.venvs import OFFLINE_PIP, offline_venv, pip_install
 
 SHIPPED = sorted(p.name for p in (ROOT / "quizzes").glob("*.yaml"))
 # What a source tree of the project holds besides the package: none of it belongs in the copy the wheel is built from.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from submissions import copy_reference
+
 from grader.compare import Call, CheckFailure, describe_value, expect_scalar, unusable_part
 from grader.grading import grade
 from grader.sandbox import protocol

@@ -1,6 +1,7 @@
 """A module that cannot be imported is one diagnostic for its part; the other parts are still graded."""
 
 from submissions import copy_reference, make_submission
+
 from grader.grading import grade
 
 

@@ -16,7 +16,6 @@ from grader.grading import grade
 from grader.report.html import render_html
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits
-
 from tests.conftest import SOLUTIONS
 
 FAST = Limits(call_seconds=1, import_seconds=5)  # a hanging function costs one second

@@ -8,9 +8,8 @@ import shutil
 
 from click.testing import CliRunner
 
-from grader.cli import main
 from grader.classroom.records import load_record
-
+from grader.cli import main
 from tests.report.conftest import SOLUTIONS, Page, copy_reference
 
 

@@ -13,7 +13,6 @@ from grader.figures.gather import gather_figures
 from grader.figures.model import REFERENCE, STUDENT
 from grader.gradcheck import GRADIENT_TOLERANCE
 from grader.results import CheckResult, GradeResult, PartResult
-
 from tests.report.conftest import FAST, SOLUTIONS, copy_reference
 
 

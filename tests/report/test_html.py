@@ -12,7 +12,6 @@ from grader import mistakes
 from grader.figures import report_figures
 from grader.i18n import language, tr
 from grader.report.html import render_html
-
 from tests.report.conftest import Report, make_report
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -23,7 +23,6 @@ from grader.sandbox.faults import StudentException, WorkerCrashed
 from grader.sandbox.isolation import SandboxError
 from grader.sandbox.limits import Limits, MiB
 from grader.submission import stage
-
 from tests.conftest import ROOT
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="the jail needs a grader running as root")
