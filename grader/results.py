@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+# What a check may ask to be drawn when it fails (``@pytest.mark.figure(kind, target)``; grader.figures.plan).
+FIGURE_KINDS = ("activation", "derivative", "loss", "gradient")
+
 
 class Outcome(StrEnum):
     """How one check ended, declared in the order reports list them. Each member is its own string ("passed", ...),
@@ -67,6 +70,8 @@ class CheckResult:
     mistake: str = ""  # id of the catalogued mistake the student's output matched, if any
     output: str = ""  # what the student's code printed during the check (head and tail)
     duration: float = 0.0
+    # The figures a failure asks for, from the check's figure markers: [{"kind", "target", "options"}]
+    figures: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.outcome = Outcome(self.outcome)  # an unknown outcome fails here, not in whichever report meets it

@@ -4,18 +4,25 @@ The suites are plain pytest files (``grader/suites/check_<part>.py``). Each chec
 (the submission, reached through the worker), ``inputs`` (seeded input builders) and ``rng``, and declares its
 points with ``@pytest.mark.points(n)``. pytest runs with the grader's own ini file and rootdir, no cache, and no
 plugins but this one, so nothing in the student's folder or the project's configuration can change how it runs.
+
+An instructor's authoring mistake never grades silently: the ini file runs with ``--strict-markers`` (a misspelled
+``@pytest.mark.point(3)`` or ``publc`` is an unknown marker), and a check without ``points``, or with a malformed
+``points`` or ``figure`` marker, stops the run with :class:`SuiteAuthoringError`, naming the file and the check.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import click
 import numpy as np
 import pytest
 
@@ -23,11 +30,27 @@ from grader.compare import CheckFailure, describe_value, unusable_part
 from grader.i18n import tr, tr_or
 from grader.inputs import Inputs
 from grader.parts import SUITE_PREFIX, SUITES_DIR, Part
-from grader.results import CheckResult
+from grader.results import FIGURE_KINDS, CheckResult
 from grader.sandbox.client import Submission
 from grader.sandbox.faults import SubmissionFault
 
 PYTEST_INI = SUITES_DIR / "pytest.ini"
+UNKNOWN_MARKER = re.compile(r"'(\w+)' not found in `markers` configuration option")  # --strict-markers' words
+CHECK_DEFINITION = re.compile(r"\s*def (\w+)\(")
+
+
+class SuiteAuthoringError(click.ClickException):
+    """A hidden suite is written wrong (unknown marker, no points, a malformed figure): no grade is given with it.
+
+    A ClickException, so that every command that runs the suites (check, list, autograde, audit, release) stops with
+    the message on one line and exit code 2 (a configuration error), not with a traceback or a wrong grade.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(tr("runner.authoring_error", count=len(problems), problems="\n  ".join(problems)))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -64,6 +87,8 @@ def run_suites(submission: Submission | None, parts: list[Part], *, seed: int,
         args.append("--collect-only")
     with _plugin_autoload_disabled():
         code = pytest.main(args, plugins=[plugin])
+    if plugin.authoring:  # first: pytest reports a suite that does not collect as "interrupted"
+        raise SuiteAuthoringError(plugin.authoring)
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
@@ -90,6 +115,7 @@ class GraderPlugin:
         self.imported: set[str] = set()
         self.results: list[CheckResult] = []
         self.collected: list[pytest.Item] = []
+        self.authoring: list[str] = []  # the suites' own mistakes: "file::check: what is wrong"
 
     # -- fixtures ---------------------------------------------------------------------------------------------
 
@@ -109,18 +135,30 @@ class GraderPlugin:
 
     # -- hooks ------------------------------------------------------------------------------------------------
 
-    def pytest_configure(self, config: pytest.Config) -> None:
-        config.addinivalue_line("markers", "points(n): what the check is worth")
-        config.addinivalue_line("markers", "public: the check ships in the student copy; all others stay hidden")
+    def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
+                                      items: list[pytest.Item]) -> None:
+        """Refuse the whole run when any check is written wrong: no check runs, and no grade is given."""
+        for item in items:
+            self.authoring += [f"{self.location_of(item)}: {problem}" for problem in marker_problems(item)]
+        if self.authoring:
+            items.clear()
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.collected = list(session.items)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:  # a broken hidden suite is never dropped silently: it fails as one check
-            part = self.part_of_path(report.nodeid)
-            self.results.append(CheckResult(part, "collection", tr("runner.collection_title"), 1.0, "error",
-                                            tr("runner.collection_error", detail=str(report.longrepr)[-2000:])))
+        """A suite that cannot be collected (a syntax error, an unknown marker under --strict-markers) is the
+        instructor's mistake, never the student's: it stops the run rather than become one red check."""
+        if not report.failed:
+            return
+        detail = collection_detail(report)
+        unknown = UNKNOWN_MARKER.search(detail)
+        uses = marker_uses([Path(p) for p in self.parts], unknown[1]) if unknown else []
+        if uses:  # pytest names no file for an unknown marker: find where the suites use it
+            self.authoring += [tr("runner.unknown_marker", where=where, marker=unknown[1]) for where in uses]
+        else:
+            self.authoring.append(tr("runner.collection_error", file=report.nodeid or Path(report.fspath).name,
+                                     detail=detail))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
@@ -195,21 +233,81 @@ class GraderPlugin:
         points = points_of(item)
         output = self.submission.worker.take_output() if self.submission is not None else ""
         return CheckResult(self.part_of(item), item.name, check_title(item), points, outcome, message, hint,
-                           mistake, output)
+                           mistake, output, figures=figures_of(item))
 
     def part_of(self, item: pytest.Item) -> str:
         return self.parts[str(item.path)].name
 
-    def part_of_path(self, nodeid: str) -> str:
-        for path, part in self.parts.items():
-            if path.endswith(nodeid.split("::")[0]):
-                return part.name
-        return nodeid
+    def location_of(self, item: pytest.Item) -> str:
+        """``check_layers.py::test_odd_shapes``: where an instructor finds the check."""
+        return f"{item.path.name}::{item.name}"
 
 
 def points_of(item: pytest.Item) -> float:
-    marker = item.get_closest_marker("points")
-    return float(marker.args[0]) if marker and marker.args else 1.0
+    """The check's points (``marker_problems`` has made sure there is exactly one positive number)."""
+    return float(item.get_closest_marker("points").args[0])
+
+
+def marker_problems(item: pytest.Item) -> list[str]:
+    """What is wrong with a check's markers, each as a sentence; [] for a well-written check."""
+    problems = []
+    points = list(item.iter_markers("points"))
+    if not points:
+        problems.append(tr("runner.no_points"))
+    elif len(points) > 1 or len(points[0].args) != 1 or points[0].kwargs or not _is_positive_number(points[0].args[0]):
+        problems.append(tr("runner.bad_points", marker=_show_markers(points)))
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for marker in item.iter_markers("figure"):
+        kind, target = (marker.args + (None, None))[:2]
+        if len(marker.args) != 2 or kind not in FIGURE_KINDS or not isinstance(target, str):
+            problems.append(tr("runner.bad_figure", marker=_show_markers([marker]), kinds=", ".join(FIGURE_KINDS)))
+            continue
+        try:
+            target.format(**params)
+        except (KeyError, IndexError, ValueError) as exc:
+            problems.append(tr("runner.bad_figure_target", target=target, detail=f"{type(exc).__name__}: {exc}",
+                               params=", ".join(params) or "-"))
+    return problems
+
+
+def figures_of(item: pytest.Item) -> list[dict]:
+    """The figures a failure of the check asks for, from its ``@pytest.mark.figure(kind, target, **options)``
+    markers; ``{name}`` in a target is the check's parameter ``name``."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return [{"kind": m.args[0], "target": m.args[1].format(**params), "options": dict(m.kwargs)}
+            for m in reversed(list(item.iter_markers("figure")))]  # in the order they are written, top first
+
+
+def _is_positive_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def _show_markers(markers: list[pytest.Mark]) -> str:
+    def shown(mark: pytest.Mark) -> str:
+        arguments = [*map(repr, mark.args), *(f"{k}={v!r}" for k, v in mark.kwargs.items())]
+        return f"@pytest.mark.{mark.name}({', '.join(arguments)})"
+
+    return " ".join(map(shown, markers))
+
+
+def marker_uses(paths: list[Path], name: str) -> list[str]:
+    """Where the suites in ``paths`` use ``@pytest.mark.<name>``: ``check_x.py, line 8 (test_y)``."""
+    use = re.compile(rf"\bmark\.{re.escape(name)}\b")
+    found = []
+    for path in paths:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for number, line in enumerate(lines, start=1):
+            if use.search(line):
+                check = next((m[1] for m in map(CHECK_DEFINITION.match, lines[number:]) if m), "?")
+                found.append(f"{path.name}, line {number} ({check})")
+    return found
+
+
+def collection_detail(report: pytest.CollectReport) -> str:
+    """The last line of a collection failure: pytest's own sentence ("'point' not found in `markers` ..."), not its
+    traceback."""
+    lines = [line.strip() for line in str(report.longrepr).splitlines() if line.strip()]
+    return lines[-1][:500] if lines else "?"
 
 
 def is_public(item: pytest.Item) -> bool:

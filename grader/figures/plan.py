@@ -1,47 +1,27 @@
 """Which figures a grade calls for: one per function whose checks failed, plus the two training pictures.
 
-Only checks whose failure a picture explains ask for one: a wrong value of an activation, of its derivative or of a
-loss asks for the student's curve over the reference's; a failed gradient check for the per-element error against
-central differences. A check that covers many functions at once asks for the figure of the function whose catalogued
-mistake it named, if any. A check that is only "not implemented" asks for nothing (a stub has nothing to draw). The
-capstone's loss curves and the vanishing-gradient picture are always asked for when their parts were graded and
-import.
+Only checks whose failure a picture explains ask for one, and a check asks on itself, with a marker the runner
+records in its result (``CheckResult.figures``), so renaming a check keeps its figure::
+
+    @pytest.mark.figure("activation", "activations.{name}")   # {name}: the check's parameter
+    @pytest.mark.figure("gradient", "losses.{name}_grad", from_logits=True)
+
+A wrong value of an activation, of its derivative or of a loss asks for the student's curve over the reference's; a
+failed gradient check for the per-element error against central differences. A check with no figure marker that
+covers many functions at once asks for the figure of the function whose catalogued mistake it named, if any. A
+check that is only "not implemented" asks for nothing (a stub has nothing to draw). The capstone's
+loss curves and the vanishing-gradient picture are always asked for when their parts were graded and import.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader import mistakes
 from grader.results import CheckResult, GradeResult, Outcome
 
-# What a failed check of (part, check name) asks for, given its parameter: [(kind, target, options)].
+# What a failed check asks for: [(kind, target, options)].
 Wants = list[tuple[str, str, tuple]]
-RULES: dict[tuple[str, str], Callable[[str], Wants]] = {
-    ("activations", "test_activation_matches_reference"): lambda p: [("activation", f"activations.{p}", ())],
-    ("activations", "test_derivative_matches_reference"): lambda p: [("derivative", f"activations.{p}", ())],
-    ("activations", "test_derivative_matches_central_difference"): lambda p: [
-        ("derivative", f"activations.{p}", ()), ("gradient", f"activations.{p}", ())],
-    **{("activations", name): (lambda p: [("activation", "activations.softmax", ())])
-       for name in ("test_softmax_rows_match_reference", "test_softmax_along_given_axis",
-                    "test_softmax_of_large_scores")},
-    ("activations", "test_maxout_keeps_each_groups_maximum"): lambda p: [("activation", "activations.maxout", ())],
-    ("losses", "test_regression_loss_matches_reference"): lambda p: [("loss", f"losses.{p}", ())],
-    ("losses", "test_binary_crossentropy_matches_reference"): lambda p: [("loss", "losses.binary_crossentropy", ())],
-    ("losses", "test_categorical_crossentropy_matches_reference"): lambda p: [
-        ("loss", "losses.categorical_crossentropy", ())],
-    ("losses", "test_sparse_categorical_crossentropy_matches_reference"): lambda p: [
-        ("loss", "losses.sparse_categorical_crossentropy", ())],
-    ("losses", "test_regression_grad_matches_central_difference"): lambda p: [("gradient", f"losses.{p}_grad", ())],
-    ("losses", "test_crossentropy_grad_matches_central_difference"): lambda p: [
-        ("gradient", f"losses.{p}_grad", ())],
-    ("losses", "test_crossentropy_grad_from_logits_matches_central_difference"): lambda p: [
-        ("gradient", f"losses.{p}_grad", (("from_logits", True),))],
-    **{("layers", f"test_grad_{g}_matches_central_difference"): (lambda p: [("gradient", "layers.dense_backward", ())])
-       for g in ("x", "W", "b")},
-}
 ELEMENTWISE = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear")
 LOSSES = ("mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
           "mean_squared_logarithmic_error", "binary_crossentropy", "categorical_crossentropy",
@@ -58,7 +38,6 @@ NAMED: dict[str, tuple[str, tuple]] = {
 DRAWN_FOR = frozenset(o for o in Outcome if o.asks_for_figure)  # not "not_implemented": a stub has no curve
 TRAINING_PARTS = ("training",)  # the capstone: the student's fit (training their own MLP with their own SGD)
 DEPTH_PARTS = ("activations", "layers")  # the deep stack is built from dense layers and activation derivatives
-_NAME = re.compile(r"^(?P<base>\w+?)(?:\[(?P<param>[^\]]*)\])?$")
 
 
 @dataclass
@@ -97,11 +76,10 @@ def plan(result: GradeResult) -> list[Request]:
 
 
 def wants(check: CheckResult) -> Wants:
-    """What a failed ``check`` asks to be drawn (nothing for a check no picture explains)."""
-    match = _NAME.match(check.name)
-    rule = RULES.get((check.part, match["base"])) if match else None
-    if rule:
-        return rule(match["param"] or "")
+    """What a failed ``check`` asks to be drawn: its figure markers' figures, else the figure of the function whose
+    catalogued mistake it named, else nothing."""
+    if check.figures:
+        return [(f["kind"], f["target"], tuple(sorted(f.get("options", {}).items()))) for f in check.figures]
     target = named_target(check.mistake)
     return [(NAMED[target][0], target, NAMED[target][1])] if target in NAMED else []
 

@@ -28,6 +28,7 @@ def with_special_values(x: np.ndarray) -> np.ndarray:
 @pytest.mark.public
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("name", ACTIVATIONS)
+@pytest.mark.figure("activation", "activations.{name}")
 def test_activation_matches_reference(student, inputs, name):
     """value matches the reference, including at 0 and at |x| = 1000"""
     x = with_special_values(inputs.normal(4, 5, scale=3.0))
@@ -37,6 +38,7 @@ def test_activation_matches_reference(student, inputs, name):
 @pytest.mark.public
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("name", DERIVATIVES)
+@pytest.mark.figure("derivative", "activations.{name}")
 def test_derivative_matches_reference(student, inputs, name):
     """derivative matches the reference, including the kink at 0 (relu_grad(0) is 0)"""
     x = with_special_values(inputs.normal(5, 3, scale=3.0))
@@ -45,6 +47,8 @@ def test_derivative_matches_reference(student, inputs, name):
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", DERIVATIVES)
+@pytest.mark.figure("derivative", "activations.{name}")
+@pytest.mark.figure("gradient", "activations.{name}")
 def test_derivative_matches_central_difference(student, inputs, name):
     """derivative agrees with central differences of the activation"""
     x = inputs.away_from(3, 4, kinks=(0.0,))
@@ -90,12 +94,14 @@ def test_leaky_relu_and_elu_use_alpha(student, inputs):
 
 @pytest.mark.public
 @pytest.mark.points(1)
+@pytest.mark.figure("activation", "activations.softmax")
 def test_softmax_rows_match_reference(student, inputs):
     """softmax of a batch (N, C): each row normalised on its own"""
     expect_same_as_reference(student, "activations.softmax", inputs.normal(4, 6, scale=2.0))
 
 
 @pytest.mark.points(1)
+@pytest.mark.figure("activation", "activations.softmax")
 def test_softmax_along_given_axis(student, inputs):
     """softmax(x, axis=0) normalises columns, and works on a 3-d array"""
     expect_same_as_reference(student, "activations.softmax", inputs.normal(4, 6), axis=0)
@@ -103,6 +109,7 @@ def test_softmax_along_given_axis(student, inputs):
 
 
 @pytest.mark.points(1)
+@pytest.mark.figure("activation", "activations.softmax")
 def test_softmax_of_large_scores(student):
     """softmax([1010, 1000, 990]) from the notes: subtract the maximum first, no overflow"""
     x = np.array([[1010.0, 1000.0, 990.0], [-1e4, 0.0, 1e4]])
@@ -128,6 +135,7 @@ def test_softmax_backward_along_axis_0(student, inputs):
 
 
 @pytest.mark.points(0.5)
+@pytest.mark.figure("activation", "activations.maxout")
 def test_maxout_keeps_each_groups_maximum(student, inputs):
     """maxout(x, num_units) keeps the maximum of each group of consecutive pieces"""
     expect_same_as_reference(student, "activations.maxout", inputs.normal(4, 6), 2)

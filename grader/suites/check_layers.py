@@ -76,18 +76,21 @@ def test_odd_shapes(student, inputs):
 
 
 @pytest.mark.points(2)
+@pytest.mark.figure("gradient", "layers.dense_backward")
 def test_grad_x_matches_central_difference(student, inputs):
     """grad_x = dL/dx agrees with central differences, shape (N, n_in), for a random grad_out"""
     check_backward_gradient(student, inputs, 0)
 
 
 @pytest.mark.points(2)
+@pytest.mark.figure("gradient", "layers.dense_backward")
 def test_grad_W_matches_central_difference(student, inputs):
     """grad_W = dL/dW agrees with central differences and has W's shape (n_in, n_units), not its transpose"""
     check_backward_gradient(student, inputs, 1)
 
 
 @pytest.mark.points(2)
+@pytest.mark.figure("gradient", "layers.dense_backward")
 def test_grad_b_matches_central_difference(student, inputs):
     """grad_b = dL/db agrees with central differences: summed over the batch of N = 5, shape (n_units,)"""
     check_backward_gradient(student, inputs, 2)

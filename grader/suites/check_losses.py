@@ -95,6 +95,7 @@ def expect_gradient_of_loss(student, name: str, y_true: np.ndarray, y_pred: np.n
 @pytest.mark.public
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", REGRESSION)
+@pytest.mark.figure("loss", "losses.{name}")
 def test_regression_loss_matches_reference(student, inputs, name):
     """a single number equal to the reference: (N, D) and 1-d batches, zeros, exact hits, |y| = 1000"""
     expect_same_as_reference(student, f"losses.{name}", *regression_batch(inputs, name, 5, 3))
@@ -104,6 +105,7 @@ def test_regression_loss_matches_reference(student, inputs, name):
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", REGRESSION)
+@pytest.mark.figure("gradient", "losses.{name}_grad")
 def test_regression_grad_matches_central_difference(student, inputs, name):
     """the gradient agrees with central differences of the loss (an (N, D) batch: 1/N is 1/y_pred.size)"""
     expect_gradient_of_loss(student, name, *smooth_regression_batch(inputs, name))
@@ -114,6 +116,7 @@ def test_regression_grad_matches_central_difference(student, inputs, name):
 
 @pytest.mark.public
 @pytest.mark.points(1)
+@pytest.mark.figure("loss", "losses.binary_crossentropy")
 def test_binary_crossentropy_matches_reference(student, inputs):
     """binary_crossentropy matches the reference on an (N, D) and a 1-d batch"""
     expect_same_as_reference(student, "losses.binary_crossentropy", *crossentropy_batch(inputs, "binary_crossentropy"))
@@ -122,6 +125,7 @@ def test_binary_crossentropy_matches_reference(student, inputs):
 
 @pytest.mark.public
 @pytest.mark.points(1)
+@pytest.mark.figure("loss", "losses.categorical_crossentropy")
 def test_categorical_crossentropy_matches_reference(student, inputs):
     """categorical_crossentropy of one-hot rows (N, C), N != C: sum over the classes, mean over the samples"""
     expect_same_as_reference(student, "losses.categorical_crossentropy",
@@ -129,6 +133,7 @@ def test_categorical_crossentropy_matches_reference(student, inputs):
 
 
 @pytest.mark.points(1)
+@pytest.mark.figure("loss", "losses.sparse_categorical_crossentropy")
 def test_sparse_categorical_crossentropy_matches_reference(student, inputs):
     """sparse_categorical_crossentropy of integer labels of shape (N,), not one-hot rows, N != C"""
     expect_same_as_reference(student, "losses.sparse_categorical_crossentropy",
@@ -137,6 +142,7 @@ def test_sparse_categorical_crossentropy_matches_reference(student, inputs):
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", CROSSENTROPY)
+@pytest.mark.figure("gradient", "losses.{name}_grad")
 def test_crossentropy_grad_matches_central_difference(student, inputs, name):
     """the gradient agrees with central differences of the loss, for probabilities in (0.05, 0.95)"""
     y_true = crossentropy_targets(inputs, name, 5, 4)
@@ -145,6 +151,7 @@ def test_crossentropy_grad_matches_central_difference(student, inputs, name):
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", CROSSENTROPY)
+@pytest.mark.figure("gradient", "losses.{name}_grad", from_logits=True)
 def test_crossentropy_grad_from_logits_matches_central_difference(student, inputs, name):
     """from_logits=True: the gradient with respect to the logits agrees with central differences"""
     y_true = crossentropy_targets(inputs, name, 5, 4)

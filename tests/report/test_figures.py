@@ -128,7 +128,8 @@ def test_a_function_that_hung_or_crashed_in_its_check_is_not_run_again(broken_re
 
 def test_code_that_hangs_or_crashes_while_the_figures_are_gathered_still_gives_figures(broken):
     def failed(name: str) -> CheckResult:
-        return CheckResult("activations", f"test_activation_matches_reference[{name}]", name, 0.5, "failed")
+        return CheckResult("activations", f"test_activation_matches_reference[{name}]", name, 0.5, "failed",
+                           figures=[{"kind": "activation", "target": f"activations.{name}", "options": {}}])
 
     result = GradeResult(str(broken), [PartResult("activations", "Activations", [failed("elu"), failed("softplus"),
                                                                                   failed("relu")])],
