@@ -7,6 +7,11 @@ when the quiz is validated, with the offending piece named.
 
 Functions: ``abs round min max floor ceil sqrt exp log tanh sigmoid``.
 Draws (only in ``params``): ``randint(a, b)`` -- an integer from a to b inclusive -- and ``choice(x, y, ...)``.
+
+A quiz file is untrusted, and its expressions are evaluated over a thousand seeds by `validate`, `autograde --quiz`
+and `gradescope build`, so evaluation is bounded: every constant, parameter value and intermediate result is at
+most MAX_MAGNITUDE, a power's exponent at most MAX_EXPONENT, round's digits at most MAX_ROUND_DIGITS either way
+(``round(5, -10**9)`` would build a billion-digit power of ten), and one evaluation stops after DEADLINE_SECONDS.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -23,6 +29,10 @@ Number = int | float
 MAX_SOURCE = 500
 MAX_EXPONENT = 100  # keeps `9 ** 9 ** 9` from hanging validation
 MAX_MAGNITUDE = 1e300
+MAX_ROUND_DIGITS = 30  # far past a double's 17 significant digits; quizzes round to a handful
+# Whitelisted steps on bounded numbers take microseconds; this only backs the bounds up (an expression has at most a
+# few hundred nodes).
+DEADLINE_SECONDS = 1.0
 
 FUNCTIONS: dict[str, Callable[..., Number]] = {
     "abs": abs,
@@ -98,6 +108,8 @@ def _check(node: ast.expr, names: set[str], allow_draws: bool) -> bool:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise ExpressionError(f"only numbers are allowed as constants, not {node.value!r}")
+        if not _in_range(node.value):
+            raise ExpressionError(f"the number `{ast.unparse(node)}` is out of range (at most {MAX_MAGNITUDE:g})")
         return False
     if isinstance(node, ast.Name):
         if node.id in FUNCTIONS or node.id in DRAWS:
@@ -133,52 +145,100 @@ def _check_call(node: ast.Call, names: set[str], allow_draws: bool) -> bool:
 
 
 def evaluate(expression: Expression, values: Mapping[str, Number], draws: Draws | None = None) -> Number:
-    """The value of `expression` for the parameter `values`; raise ExpressionError if it cannot be computed."""
+    """The value of `expression` for the parameter `values`; raise ExpressionError if it cannot be computed (or not
+    within the bounds above)."""
     missing = sorted(expression.names - set(values))
     if missing:
         raise ExpressionError(f"parameter `{missing[0]}` is used but not defined")
     try:
-        result = _evaluate(expression.tree, values, draws)
+        result = _Evaluation(values, draws, time.monotonic() + DEADLINE_SECONDS).value(expression.tree)
     except ExpressionError:
         raise
     except ZeroDivisionError:
         raise ExpressionError(f"`{expression.source}` divides by zero for {_describe(values)}") from None
     except (ArithmeticError, ValueError, TypeError) as error:
         raise ExpressionError(f"`{expression.source}` fails for {_describe(values)}: {error}") from None
+    except _Timeout:
+        raise ExpressionError(f"`{expression.source}` takes longer than {DEADLINE_SECONDS:g} s to evaluate for "
+                              f"{_describe(values)}") from None
     if isinstance(result, float) and not math.isfinite(result):
         raise ExpressionError(f"`{expression.source}` is not finite for {_describe(values)}")
     return result
 
 
-def _evaluate(node: ast.expr, values: Mapping[str, Number], draws: Draws | None) -> Number:
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        return values[node.id]
-    if isinstance(node, ast.UnaryOp):
-        return _UNARY[type(node.op)](_evaluate(node.operand, values, draws))
-    if isinstance(node, ast.BinOp):
-        left, right = _evaluate(node.left, values, draws), _evaluate(node.right, values, draws)
-        if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
-            raise ExpressionError(f"exponent {right} is larger than {MAX_EXPONENT}")
-        result = _BINARY[type(node.op)](left, right)
-        if isinstance(result, complex) or abs(result) > MAX_MAGNITUDE:
-            raise ExpressionError(f"`{ast.unparse(node)}` is out of range ({left}, {right})")
+class _Timeout(Exception):
+    pass
+
+
+def _in_range(value: object) -> bool:
+    """Whether `value` is a real number no larger than MAX_MAGNITUDE (so the next step on it is cheap)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    # Python compares an int with a float exactly (math.isfinite would overflow on a 400-digit int), and a NaN
+    # compares false, so this one test bounds every kind of number.
+    return abs(value) <= MAX_MAGNITUDE
+
+
+@dataclass
+class _Evaluation:
+    """One evaluation: the values it reads, its draws, and when it must stop."""
+
+    values: Mapping[str, Number]
+    draws: Draws | None
+    deadline: float
+
+    def value(self, node: ast.expr) -> Number:
+        """The value of `node`, checked to be in range, as is every value it is computed from."""
+        if time.monotonic() > self.deadline:
+            raise _Timeout
+        result = self._compute(node)
+        if not _in_range(result):
+            raise ExpressionError(f"`{ast.unparse(node)}` is {_what_is_wrong(result)} for {_describe(self.values)}")
         return result
-    assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-    args = [_evaluate(arg, values, draws) for arg in node.args]
-    if node.func.id == "randint":
-        if draws is None:
-            raise ExpressionError("randint needs a student seed")
+
+    def _compute(self, node: ast.expr) -> Number:
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            return self.values[node.id]
+        if isinstance(node, ast.UnaryOp):
+            return _UNARY[type(node.op)](self.value(node.operand))
+        if isinstance(node, ast.BinOp):
+            left, right = self.value(node.left), self.value(node.right)
+            if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
+                raise ExpressionError(f"exponent {right} is larger than {MAX_EXPONENT}")
+            return _BINARY[type(node.op)](left, right)
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        args = [self.value(arg) for arg in node.args]
+        if node.func.id in DRAWS:
+            return self._draw(node.func.id, args)
+        if node.func.id == "round" and len(args) == 2:
+            _check_round_digits(args[1])
+        return FUNCTIONS[node.func.id](*args)
+
+    def _draw(self, name: str, args: list[Number]) -> Number:
+        if self.draws is None:
+            raise ExpressionError(f"{name} needs a student seed")
+        if name == "choice":
+            return self.draws.choice(args)
         low, high = args
         if low != int(low) or high != int(high) or low > high:
             raise ExpressionError(f"randint({low}, {high}) needs whole numbers with low <= high")
-        return draws.randint(int(low), int(high))
-    if node.func.id == "choice":
-        if draws is None:
-            raise ExpressionError("choice needs a student seed")
-        return draws.choice(args)
-    return FUNCTIONS[node.func.id](*args)
+        return self.draws.randint(int(low), int(high))
+
+
+def _what_is_wrong(value: object) -> str:
+    if isinstance(value, complex):
+        return "not a real number"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not finite"
+    return f"out of range (at most {MAX_MAGNITUDE:g})"
+
+
+def _check_round_digits(digits: Number) -> None:
+    """round(x, digits) computes 10 ** |digits|: keep it small (Python itself needs a whole number here)."""
+    if isinstance(digits, int) and abs(digits) > MAX_ROUND_DIGITS:
+        raise ExpressionError(f"round to {digits} digits: expected at most {MAX_ROUND_DIGITS} either way")
 
 
 def _describe(values: Mapping[str, Number]) -> str:

@@ -10,8 +10,11 @@
 // Numbers are JavaScript doubles: exact for the whole numbers a quiz draws (below 2^53), where Python's integers
 // would be exact at any size.
 
+// The bounds of grader/quiz/expressions.py: every number at most MAX_MAGNITUDE, round's digits at most
+// MAX_ROUND_DIGITS either way (a sealed copy's expressions reach the page without Python evaluating them first).
 const MAX_EXPONENT = 100;
 const MAX_MAGNITUDE = 1e300;
+const MAX_ROUND_DIGITS = 30;
 const DRAWS = ["randint", "choice"];
 
 class ExpressionError extends Error {}
@@ -141,7 +144,12 @@ function atLeastTwo(name, values) {
 
 const FUNCTIONS = {
   abs: (x) => Math.abs(x),
-  round: (x, digits) => roundHalfEven(x, digits === undefined ? 0 : digits),
+  round: (x, digits) => {
+    if (digits !== undefined && !(Math.abs(digits) <= MAX_ROUND_DIGITS)) {
+      throw new ExpressionError(`round to ${digits} digits: expected at most ${MAX_ROUND_DIGITS} either way`);
+    }
+    return roundHalfEven(x, digits === undefined ? 0 : digits);
+  },
   min: (...xs) => Math.min(...atLeastTwo("min", xs)),
   max: (...xs) => Math.max(...atLeastTwo("max", xs)),
   floor: (x) => Math.floor(x),
@@ -159,7 +167,10 @@ const FUNCTIONS = {
 function evaluate(node, values, draws = null) {
   // The value of the tree `node` for parameter `values`; `draws` ({randint, choice}) only for parameters.
   let result;
-  if (node.kind === "number") return node.value;
+  if (node.kind === "number") {
+    if (!(Math.abs(node.value) <= MAX_MAGNITUDE)) throw new ExpressionError(`the number ${node.value} is out of range`);
+    return node.value;
+  }
   if (node.kind === "name") {
     if (!(node.name in values)) throw new ExpressionError(`parameter \`${node.name}\` is used but not defined`);
     return values[node.name];
@@ -191,7 +202,7 @@ function evaluate(node, values, draws = null) {
   }
   if (!(node.name in FUNCTIONS)) throw new ExpressionError(`unknown function \`${node.name}\``);
   result = FUNCTIONS[node.name](...args);
-  if (!Number.isFinite(result)) throw new ExpressionError(`${node.name}(${args}) is not finite`);
+  if (!(Math.abs(result) <= MAX_MAGNITUDE)) throw new ExpressionError(`${node.name}(${args}) is out of range`);
   return result;
 }
 
