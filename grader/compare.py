@@ -10,6 +10,8 @@ mistake, names that mistake.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,12 +126,11 @@ def expect_array(got: Any, expected: np.ndarray, *, call: Call, what: str = "", 
     if type(got) is not np.ndarray:
         fail(tr("compare.not_array", got=describe_value(got), shape=tuple(expected.shape), **context()))
     if got.shape != expected.shape:
-        hint = tr("hint.transposed") if got.shape == expected.shape[::-1] and got.ndim == 2 else ""
         fail(tr("compare.shape", got=got.shape, expected=expected.shape, **context()),
-             **{"hint": hint, **mistake_hint(call, got)})
+             **{"hint": shape_hint(got.shape, expected.shape), **mistake_hint(call, got)})
     if check_dtype and got.dtype != expected.dtype:
         fail(tr("compare.dtype", got=got.dtype, expected=expected.dtype, **context()), hint=tr("hint.dtype"))
-    rtol_default, atol_default = TOLERANCES.get(expected.dtype, TOLERANCES[np.dtype(np.float64)])
+    rtol_default, atol_default = tolerances_for(expected)
     rtol = rtol_default if rtol is None else rtol
     atol = atol_default if atol is None else atol
     got64, expected64 = got.astype(np.float64), expected.astype(np.float64)
@@ -158,8 +159,9 @@ def expect_scalar(got: Any, expected: Any, *, call: Call, what: str = "", rtol: 
         got = got[()]
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
         fail(tr("compare.not_scalar", got=describe_value(got), **context()), **mistake_hint(call, got))
-    rtol = 1e-6 if rtol is None else rtol
-    atol = 1e-9 if atol is None else atol
+    rtol_default, atol_default = tolerances_for(expected)
+    rtol = rtol_default if rtol is None else rtol
+    atol = atol_default if atol is None else atol
     expected = float(expected)
     try:
         got = float(got)
@@ -171,6 +173,67 @@ def expect_scalar(got: Any, expected: Any, *, call: Call, what: str = "", rtol: 
     if abs(got - expected) > atol + rtol * abs(expected):
         fail(tr("compare.wrong_scalar", expected=format_number(expected), got=format_number(got), **context()),
              **mistake_hint(call, got))
+
+
+def tolerances_for(expected: Any) -> tuple[float, float]:
+    """(rtol, atol) for comparing with ``expected``, by its dtype (``TOLERANCES``): a float32 array or numpy scalar
+    gets float32's, anything else float64's."""
+    dtype = getattr(expected, "dtype", None)
+    return TOLERANCES.get(dtype, TOLERANCES[np.dtype(np.float64)])
+
+
+def shape_hint(got: tuple, expected: tuple) -> str:
+    """The hint for a wrong shape: "transposed" when ``got`` is ``expected`` the other way round, else nothing."""
+    return tr("hint.transposed") if len(got) == 2 and got != expected and got == expected[::-1] else ""
+
+
+def expect_arrays(got: Any, shapes: Mapping[Any, tuple | None], *, call: Call, keyed: bool = False,
+                  name: Callable[[Any], str] = str, finite: bool = False) -> Any:
+    """A reply made of arrays: a tuple of ``len(shapes)`` arrays in the order of ``shapes``, or with ``keyed`` a dict
+    with exactly ``shapes``' keys. Each array must have its shape (``None``: any shape, for an array another check
+    grades) and, with ``finite``, no NaN or Inf. ``name(key)`` is how a failure names the array (``grad_W``,
+    ``grads['W1']``). Returns ``got``; its values are left to the value checks.
+
+        grad_x, grad_W, grad_b = expect_arrays(reply, {"grad_x": x.shape, "grad_W": W.shape, "grad_b": None},
+                                               call=call)
+    """
+    if keyed and (not isinstance(got, dict) or set(got) != set(shapes)):
+        fail(tr("compare.not_dict", call=call.describe(), keys=sorted(shapes), got=describe_keys(got)))
+    if not keyed and (not isinstance(got, tuple) or len(got) != len(shapes)):
+        fail(tr("compare.not_tuple", call=call.describe(), n=len(shapes), got=describe_value(got)))
+    values = [got[key] for key in shapes] if keyed else list(got)
+    for (key, shape), value in zip(shapes.items(), values):
+        context = dict(call=call.describe(), what=name(key))
+        if type(value) is not np.ndarray:
+            fail(tr("compare.not_array", got=describe_value(value), shape=shape, **context) if shape is not None
+                 else tr("compare.not_array_any", got=describe_value(value), **context))
+        if shape is not None and value.shape != tuple(shape):
+            fail(tr("compare.shape", got=value.shape, expected=tuple(shape), **context),
+                 **{"hint": shape_hint(value.shape, tuple(shape)), **mistake_hint(call, got)})
+        if finite and value.dtype.kind in "fc" and not np.isfinite(value).all():
+            index = _first(~np.isfinite(value))
+            fail(tr("compare.not_finite", got=format_number(value[index]), index=format_index(index), input="",
+                    **context), hint=tr("hint.not_finite"))
+    return got
+
+
+@contextmanager
+def hint(text: str, *, message: Callable[[str], str] | None = None) -> Iterator[None]:
+    """Give every failure inside the block the hint ``text`` (and, with ``message``, a message rewritten from the
+    failure's own): the block's checks say what they test; the hint says what it means here.
+
+        with hint(tr("check.training.test_x_and_y_are_not_modified.hint")):
+            expect_unchanged(list(call.args), reply.args_after, call=call)
+
+    A failure that named a catalogued mistake keeps that mistake's own hint: it explains the failure best. An empty
+    ``text`` keeps every failure's own hint.
+    """
+    try:
+        yield
+    except CheckFailure as failure:
+        rewritten = message(failure.message) if message else failure.message
+        kept = failure.mistake or not text
+        raise CheckFailure(rewritten, failure.hint if kept else text, failure.mistake) from None
 
 
 def expect_unchanged(before: list, after: list, *, call: Call) -> None:

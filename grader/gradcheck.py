@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import Call, describe_value, fail, format_index, format_number, mistake_hint
+from grader.compare import Call, describe_value, fail, format_index, format_number, mistake_hint, shape_hint
 from grader.i18n import tr
 
 STEP = 1e-6
@@ -78,7 +78,8 @@ def expect_gradient(got: Any, numeric: np.ndarray, *, call: Call, wrt: str,
     if type(got) is not np.ndarray:
         fail(tr("gradcheck.not_array", got=describe_value(got), shape=numeric.shape, **context()))
     if got.shape != numeric.shape:
-        fail(tr("gradcheck.shape", got=got.shape, expected=numeric.shape, **context()), **mistake_hint(call, got))
+        fail(tr("gradcheck.shape", got=got.shape, expected=numeric.shape, **context()),
+             **{"hint": shape_hint(got.shape, numeric.shape), **mistake_hint(call, got)})
     error = relative_error(got, numeric)
     floor = GRADIENT_ATOL * float(np.max(np.abs(numeric), initial=0.0))
     error[np.abs(got.astype(np.float64) - numeric) <= floor] = 0.0  # within rounding noise of the largest element

@@ -52,7 +52,7 @@ class Inputs:
         return labels
 
     def one_hot(self, n: int, classes: int, dtype: type = np.float64) -> np.ndarray:
-        return np.eye(classes, dtype=dtype)[self.labels(n, classes)]
+        return one_hot(self.labels(n, classes), classes, dtype)
 
     def binary(self, *shape: int, dtype: type = np.float64) -> np.ndarray:
         """0/1 targets with both values present."""
@@ -63,3 +63,8 @@ class Inputs:
     def upstream(self, *shape: int) -> np.ndarray:
         """A random upstream gradient dL/dy: never all ones, so a backward that ignores it is caught."""
         return self.rng.uniform(-1.5, 1.5, size=shape)
+
+
+def one_hot(labels: np.ndarray, classes: int, dtype: type = np.float64) -> np.ndarray:
+    """One-hot rows (N, classes) of integer labels (N,): the targets of categorical_crossentropy."""
+    return np.eye(classes, dtype=dtype)[labels]

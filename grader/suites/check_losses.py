@@ -13,6 +13,7 @@ from grader import reference
 from grader.compare import TOLERANCES, Call, expect_contract, expect_same_as_reference, expect_scalar
 from grader.gradcheck import expect_gradient, numeric_gradient
 from grader.i18n import tr
+from grader.inputs import one_hot
 
 ORDER = 2
 
@@ -38,10 +39,6 @@ LARGE_BINARY_LOGITS = np.array([[1000.0, -1000.0, 0.0, 3.0], [-1000.0, 1000.0, -
 LARGE_BINARY_TRUE = np.array([[0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
 
 FLOAT32 = dict(zip(("rtol", "atol"), TOLERANCES[np.dtype(np.float32)]))
-
-
-def one_hot(labels: np.ndarray, classes: int) -> np.ndarray:
-    return np.eye(classes)[labels]
 
 
 def regression_batch(inputs, name: str, *shape: int, dtype: type = np.float64) -> tuple[np.ndarray, np.ndarray]:

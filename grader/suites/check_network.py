@@ -10,8 +10,18 @@ import numpy as np
 import pytest
 
 from grader import reference
-from grader.compare import (Call, MethodCall, describe_keys, describe_value, expect_array, expect_scalar,
-                            expect_unchanged, expect_value, fail)
+from grader.compare import (
+    Call,
+    MethodCall,
+    describe_keys,
+    describe_value,
+    expect_array,
+    expect_arrays,
+    expect_scalar,
+    expect_unchanged,
+    expect_value,
+    fail,
+)
 from grader.gradcheck import expect_gradient, numeric_gradient
 from grader.i18n import tr
 
@@ -52,18 +62,8 @@ def batch_away_from_kinks(inputs, ref, n: int = N) -> np.ndarray:
 
 def expect_gradient_dict(got, params: dict, *, call: Call) -> dict:
     """backward's reply must be a dict with the params' keys, each an array of its parameter's shape."""
-    if not isinstance(got, dict) or set(got) != set(params):
-        fail(tr("compare.not_dict", call=call.describe(), keys=sorted(params), got=describe_keys(got)))
-    for key, param in params.items():
-        what = f"grads[{key!r}]"
-        if type(got[key]) is not np.ndarray:
-            fail(tr("compare.not_array", call=call.describe(), what=what, got=describe_value(got[key]),
-                    shape=param.shape))
-        if got[key].shape != param.shape:
-            transposed = got[key].ndim == 2 and got[key].shape == param.shape[::-1]
-            fail(tr("compare.shape", call=call.describe(), what=what, got=got[key].shape, expected=param.shape),
-                 hint=tr("hint.transposed") if transposed else "")
-    return got
+    shapes = {key: value.shape for key, value in params.items()}
+    return expect_arrays(got, shapes, call=call, keyed=True, name=lambda key: f"grads[{key!r}]")
 
 
 # -- forward -----------------------------------------------------------------------------------------------------

@@ -10,8 +10,16 @@ import numpy as np
 import pytest
 
 from grader import reference
-from grader.compare import (Call, MethodCall, describe_value, expect_contract, expect_same_as_reference, expect_value,
-                            fail, format_index, format_number)
+from grader.compare import (
+    Call,
+    MethodCall,
+    expect_arrays,
+    expect_contract,
+    expect_same_as_reference,
+    expect_value,
+    fail,
+    format_number,
+)
 from grader.i18n import tr
 
 ORDER = 5
@@ -22,18 +30,6 @@ LEARNING_RATE, MOMENTUM = 0.1, 0.9
 def quadratic_loss(param: np.ndarray, curvature: np.ndarray) -> float:
     """L(p) = 0.5 * sum(c * p**2): a bowl whose gradient is c * p."""
     return float(0.5 * np.sum(curvature * param**2))
-
-
-def expect_pair(got, shape: tuple, *, call: Call) -> tuple[np.ndarray, np.ndarray]:
-    """momentum_step's reply must be a (new_param, new_velocity) tuple of arrays of the parameter's shape."""
-    if not isinstance(got, tuple) or len(got) != 2:
-        fail(tr("compare.not_tuple", call=call.describe(), n=2, got=describe_value(got)))
-    for what, value in zip(("new_param", "new_velocity"), got):
-        if type(value) is not np.ndarray:
-            fail(tr("compare.not_array", call=call.describe(), what=what, got=describe_value(value), shape=shape))
-        if value.shape != shape:
-            fail(tr("compare.shape", call=call.describe(), what=what, got=value.shape, expected=shape))
-    return got
 
 
 def sgd_settings(**settings) -> Call:
@@ -86,19 +82,8 @@ def expect_params(got: dict, expected: dict, *, call: Call, when: str) -> None:
 
 def param_after(params, key: str, shape: tuple, *, call: Call, when: str) -> np.ndarray:
     """params[key] read back after an apply, once it is known to be a finite array of the parameter's shape."""
-    if not isinstance(params, dict) or key not in params:
-        fail(tr("compare.not_dict", call=call.describe(), keys=[key], got=describe_value(params)))
-    value, what = params[key], tr("suite.optimizers.param_after", when=when, key=repr(key))
-    if type(value) is not np.ndarray:
-        fail(tr("compare.not_array", call=call.describe(), what=what, got=describe_value(value), shape=shape))
-    if value.shape != shape:
-        fail(tr("compare.shape", call=call.describe(), what=what, got=value.shape, expected=shape))
-    bad = np.argwhere(~np.isfinite(value))
-    if bad.size:
-        index = tuple(int(i) for i in bad[0])
-        fail(tr("compare.not_finite", call=call.describe(), what=what, got=format_number(value[index]),
-                index=format_index(index), input=""), hint=tr("hint.not_finite"))
-    return value
+    name = lambda k: tr("suite.optimizers.param_after", when=when, key=repr(k))  # noqa: E731
+    return expect_arrays(params, {key: shape}, call=call, keyed=True, name=name, finite=True)[key]
 
 
 # -- sgd_step and momentum_step --------------------------------------------------------------------------------------
@@ -120,7 +105,8 @@ def test_momentum_step_from_rest_goes_downhill(student, inputs):
     grad = curvature * param
     args = (param, grad, np.zeros_like(param), LEARNING_RATE, MOMENTUM)
     call = Call("optimizers.momentum_step", args)
-    new_param, _ = expect_pair(student.call(call.target, *args), param.shape, call=call)
+    new_param, _ = expect_arrays(student.call(call.target, *args), {"new_param": param.shape,
+                                                                     "new_velocity": param.shape}, call=call)
     uphill = np.sign(new_param - param) != -np.sign(grad)
     if uphill.any():
         index = tuple(int(i) for i in np.argwhere(uphill)[0])
