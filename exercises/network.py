@@ -77,7 +77,7 @@ class MLP:
         self.output_activation = output_activation
         rng = np.random.default_rng(seed)
         self.params: dict[str, np.ndarray] = {}
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
             limit = np.sqrt(6.0 / (n_in + n_out))
             self.params[f"W{i}"] = rng.uniform(-limit, limit, size=(n_in, n_out))
             self.params[f"b{i}"] = np.zeros(n_out)
@@ -120,7 +120,8 @@ class MLP:
         Shapes: grad_out like forward's output; returns a dict with the same keys and shapes as self.params.
         Hint: use self.cache from the last forward (raise RuntimeError if there is none). Build a new dict each
         call and never change the cache: calling backward twice must give the same gradients.
-        Why it matters: 오차 역전파: the error is sent back from the output layer towards the input, one layer at a time.
+        Why it matters: 오차 역전파: the error is sent back from the output layer towards the input, one layer at a
+        time.
 
         >>> model = MLP([2, 3, 1], seed=0)
         >>> _ = model.forward(np.ones((4, 2)))

@@ -26,7 +26,10 @@ from numpy.typing import ArrayLike
 
 
 def _float_array(x: ArrayLike) -> np.ndarray:
-    """x as a numpy array of floats: a float array keeps its dtype (and is not copied), anything else becomes float64."""
+    """x as a numpy array of floats.
+
+    A float array keeps its dtype (and is not copied); anything else becomes float64.
+    """
     x = np.asarray(x)
     if x.dtype.kind != "f":  # ints, bools (and anything else) compute in float64
         x = x.astype(np.float64)

@@ -267,7 +267,8 @@ def _first_difference(expected: str, found: str) -> str:
     """Where two texts first differ, as "line N: expected ..., found ..."."""
     expected_lines = expected.splitlines(keepends=True) + ["<end of file>"]
     found_lines = found.splitlines(keepends=True) + ["<end of file>"]
-    for number, (want, got) in enumerate(zip(expected_lines, found_lines), start=1):
+    # The texts may have different numbers of lines; the sentinel makes them differ by the shorter one's end.
+    for number, (want, got) in enumerate(zip(expected_lines, found_lines, strict=False), start=1):
         if want == got:
             continue
         if _without_eol(want) == _without_eol(got):

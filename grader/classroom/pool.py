@@ -9,8 +9,8 @@ A student whose whole grade runs past ``budget`` seconds costs only themselves: 
 it and every process it started (the sandbox worker sits in a process group of its own) are killed, a ``timeout``
 record is written for them and a fresh process takes the slot. A grading process that dies gives a ``crashed``
 record the same way. When quizzes are graded too, such a student is queued once more for their quizzes alone (no
-code runs then), so code that hangs does not also cost them their quiz points. A pipe per process, rather than one shared queue, means a killed process can never leave a
-lock held that the others need.
+code runs then), so code that hangs does not also cost them their quiz points. A pipe per process, rather than one
+shared queue, means a killed process can never leave a lock held that the others need.
 
 Everything grading writes goes under one scratch folder per run, ``<temp>/nn-grader-class-XXXX``, removed when the
 run ends. A run killed outright (``kill -9``, a lost machine) cannot remove it, so each run holds a lock on its folder's

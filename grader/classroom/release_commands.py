@@ -55,7 +55,7 @@ def drop_absent_commands(cli: Path, root: Path) -> None:
     """
     source = cli.read_text(encoding="utf-8")
     table = lazy_table(source, cli)
-    entries = list(zip(table.value.keys, table.value.values))
+    entries = list(zip(table.value.keys, table.value.values, strict=True))
     absent, dropped_lines, kept_lines = [], set(), {table.lineno, table.end_lineno}
     for key, value in entries:
         lines = set(range(key.lineno, value.end_lineno + 1))

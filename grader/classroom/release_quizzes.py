@@ -25,7 +25,8 @@ def write_quizzes(source: Path, dest: Path, tier: str, cost: int) -> dict[str, i
     paths = sorted(source.glob("*.yaml"))
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # the threads only wait for their process
         runs = list(pool.map(lambda path: seal_file(path, dest / path.name, tier, cost), paths))
-    problems = [f"{path}:\n{run.stdout}{run.stderr}" for path, run in zip(paths, runs) if run.returncode != 0]
+    problems = [f"{path}:\n{run.stdout}{run.stderr}"
+                for path, run in zip(paths, runs, strict=True) if run.returncode != 0]
     if problems:
         raise ReleaseError("a quiz cannot be sealed:\n" + "\n".join(problems))
     written = {}

@@ -133,7 +133,7 @@ def write_report_page(output: Path, student_id: str, result: GradeResult, code_d
     try:
         write_atomic(record_path(output, student_id, ".html"),
                      render_html(result, report_figures(result, code_dir, limits)))
-    except Exception as exc:  # noqa: BLE001 -- the page is an extra: its failure must not cost the student a grade
+    except Exception as exc:  # the page is an extra: its failure must not cost the student a grade
         return f"{type(exc).__name__}: {exc}"
     return ""
 
@@ -156,7 +156,7 @@ def grade_quiz(root: Path, quiz_path: Path, student_id: str, settings: ClassSett
     shown = found.relative_to(root).as_posix()
     try:
         entry.update(_grade_answers_file(found, quiz, student_id, names, settings, root))
-    except Exception as exc:  # noqa: BLE001 -- whatever one answers file does to the reader costs that quiz only
+    except Exception as exc:  # whatever one answers file does to the reader costs that quiz only
         entry.update(points=0.0, result=None, message=say(settings.lang, "classroom.record.answers_failed",
                                                           file=shown, error=_error_line(exc, root)))
     return quiz.id, entry

@@ -52,7 +52,7 @@ STYLE = {
 def plotting_available() -> bool:
     """Whether matplotlib can be imported (the extra ``nn-grader[plots]`` is installed)."""
     try:
-        import matplotlib  # noqa: F401
+        import matplotlib  # noqa: F401 -- importing it is the test
     except ImportError:
         return False
     return True
@@ -71,7 +71,7 @@ def svg_of(figure: Figure, *, title: str, salt: str) -> str:
         FigureCanvasSVG(canvas)
         share = len({p.yscale for p in figure.panels}) == 1 and figure.panels[0].yscale == "log"
         axes = canvas.subplots(1, len(figure.panels), sharey=share, squeeze=False)[0]
-        for i, (ax, panel) in enumerate(zip(axes, figure.panels)):
+        for i, (ax, panel) in enumerate(zip(axes, figure.panels, strict=True)):
             draw_panel(ax, panel, first=i == 0 or not share)
         # Fixed margins in inches rather than a layout engine, which would draw every figure twice to measure it.
         rotated = any(len(p.ticks) > ROTATE_TICKS for p in figure.panels)

@@ -70,7 +70,7 @@ def _dense_backward(figure: Figure, ask: Asker, inputs: Inputs) -> None:
         got = ask.call(figure.target, grad_out, x, W)
         if not isinstance(got, tuple) or len(got) != 3:
             raise Unusable(tr("report.problem.not_tuple", target=figure.target, n=3))
-        for panel, value, numeric, name in zip(panels, got, numerics, DENSE):
+        for panel, value, numeric, name in zip(panels, got, numerics, DENSE, strict=True):
             _add_elements(panel, errors_of(as_array(value, f"{figure.target}: grad_{name}", numeric.shape), numeric))
 
 

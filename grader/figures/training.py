@@ -124,7 +124,7 @@ def layer_gradient_norms(call: Callable[..., Any], activation: str, weights: lis
         cache.append((a, z))
         a = ask(f"activations.{activation}", z)
     g, norms = upstream, []
-    for (a_prev, z), W in reversed(list(zip(cache, weights))):
+    for (a_prev, z), W in reversed(list(zip(cache, weights, strict=True))):
         g = ask(f"activations.{activation}_grad", z) * g
         grads = call("layers.dense_backward", g, a_prev, W)
         if not isinstance(grads, tuple) or len(grads) != 3:

@@ -65,13 +65,13 @@ def mlp_backward_derivative_at_the_output(self, grad_out):
 @mistake("network.MLP.param_count", id="mlp-param-count-weights-only", concept="model-parameters")
 def mlp_param_count_weights_only(self):
     sizes = self.layer_sizes
-    return sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    return sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
 
 
 @mistake("network.MLP.param_count", id="mlp-param-count-keeps-the-last-layer", concept="model-parameters")
 def mlp_param_count_keeps_the_last_layer(self):
     sizes = self.layer_sizes
     total = 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         total = dense_param_count(n_in, n_out)
     return total

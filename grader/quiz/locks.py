@@ -63,7 +63,7 @@ def make_lock(params: LockParams, quiz_id: str, question_id: str, slot: str, pay
     key = _key(params, quiz_id, question_id, slot)
     plain = _encode(payload)
     plain += b" " * max(0, pad_to - len(plain))  # JSON ignores trailing whitespace
-    cipher = bytes(a ^ b for a, b in zip(plain, _keystream(key, len(plain))))
+    cipher = bytes(a ^ b for a, b in zip(plain, _keystream(key, len(plain)), strict=True))
     tag = hmac.new(key, cipher, hashlib.sha256).digest()[:TAG_BYTES]
     return base64.b64encode(tag + cipher).decode()
 
@@ -78,5 +78,5 @@ def open_lock(params: LockParams, quiz_id: str, question_id: str, slot: str, loc
     tag, cipher = raw[:TAG_BYTES], raw[TAG_BYTES:]
     if not hmac.compare_digest(tag, hmac.new(key, cipher, hashlib.sha256).digest()[:TAG_BYTES]):
         raise LockError("the lock does not open: the file was edited after sealing, or belongs to another quiz")
-    plain = bytes(a ^ b for a, b in zip(cipher, _keystream(key, len(cipher))))
+    plain = bytes(a ^ b for a, b in zip(cipher, _keystream(key, len(cipher)), strict=True))
     return json.loads(plain.decode())

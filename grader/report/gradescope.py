@@ -39,7 +39,10 @@ def render_gradescope(result: GradeResult, **_: object) -> str:
 
 
 def _test(check: CheckResult, part: PartResult, number: str) -> dict:
-    """One check as a Gradescope test. ``status`` and ``tags`` are read by Gradescope, so they stay as it spells them."""
+    """One check as a Gradescope test.
+
+    ``status`` and ``tags`` are read by Gradescope, so they stay as it spells them.
+    """
     return {
         "score": check.points,
         "max_score": check.max_points,

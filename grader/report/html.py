@@ -186,7 +186,7 @@ def _figure(figure: Figure, index: int) -> str:
     if figure.panels and plotting_available():
         try:
             picture = svg_of(figure, title=title, salt=f"nn-grader-figure-{index}")
-        except Exception as exc:  # noqa: BLE001 -- one figure that cannot be drawn must not cost the whole page
+        except Exception as exc:  # one figure that cannot be drawn must not cost the whole page
             problems.append(tr("report.problem.figure_error", detail=f"{type(exc).__name__}: {exc}"))
     caption = tr(f"report.caption.{figure.kind}", tolerance=f"{GRADIENT_TOLERANCE:g}", layers=DEPTH, width=WIDTH)
     lines = [f'<p class="fig-caption"><strong>{escape(title)}</strong>. {escape(caption)}</p>']

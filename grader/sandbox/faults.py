@@ -24,7 +24,8 @@ class Frame:
     code: str
 
     def __str__(self) -> str:
-        return f'  File "{self.file}", line {self.line}, in {self.function}' + (f"\n    {self.code}" if self.code else "")
+        where = f'  File "{self.file}", line {self.line}, in {self.function}'
+        return where + (f"\n    {self.code}" if self.code else "")
 
 
 class SubmissionFault(Exception):

@@ -222,13 +222,19 @@ def _check(result: int, what: str) -> None:
         raise OSError(number, f"{what}: {os.strerror(number)}")
 
 
+def _c_string(text: str | None) -> bytes | None:
+    """``text`` as the bytes libc expects, or None (a NULL pointer) for None."""
+    return None if text is None else text.encode()
+
+
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    encode = lambda text: None if text is None else text.encode()  # noqa: E731
     try:
-        _check(_libc.mount(encode(source), encode(target), encode(fstype), flags, encode(data)), f"mount {target}")
+        _check(_libc.mount(_c_string(source), _c_string(target), _c_string(fstype), flags, _c_string(data)),
+               f"mount {target}")
     except OSError as exc:
-        raise SetupError(f"{exc} (a container may forbid mounts: allow them, for example with docker's --cap-add "
-                         f"SYS_ADMIN --security-opt apparmor=unconfined, or choose the isolation level 'user')") from None
+        hint = ("a container may forbid mounts: allow them, for example with docker's --cap-add SYS_ADMIN "
+                "--security-opt apparmor=unconfined, or choose the isolation level 'user'")
+        raise SetupError(f"{exc} ({hint})") from None
 
 
 def _unshare(flags: int) -> None:

@@ -82,7 +82,8 @@ def encode(value: Any, blobs: list[bytes], handles: dict[int, Any] | None = None
         return {"__array__": _array_frame(value, blobs)}
     if type(value) in _SCALAR_TYPES:
         return {"__scalar__": _array_frame(np.asarray(value), blobs)}
-    if isinstance(value, (np.ndarray, np.generic)):  # a subclass: it could redefine comparison, so only its name crosses
+    # A subclass could redefine comparison, so only its name crosses.
+    if isinstance(value, (np.ndarray, np.generic)):
         return {"__object__": describe_type(value)}
     if isinstance(value, Handle):
         return {"__handle__": [value.id, value.type_name]}

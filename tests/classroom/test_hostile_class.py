@@ -300,7 +300,7 @@ def test_numbers_stay_numbers_and_text_cells_are_neutralised_and_cannot_split_a_
               "quizzes": {}, "code_points": -1.5, "quiz_points": 0, "points": -1.5, "max_points": 3,
               "flags": ["-flag"], "message": "=1+1"}
     header, row = list(csv.reader(io.StringIO(gradebook_csv([record]), newline="")))
-    assert dict(zip(header, row)) == {"student": "'\tx", "source": "\\rx", "status": "graded", "p": "-1.5",
+    assert dict(zip(header, row, strict=True)) == {"student": "'\tx", "source": "\\rx", "status": "graded", "p": "-1.5",
                                       "code": "-1.5", "quizzes": "0", "total": "-1.5", "max_total": "3",
                                       "flags": "'-flag", "message": "'=1+1"}
 

@@ -219,7 +219,7 @@ def test_dense_layer_keeps_dtype_and_inputs(dtype):
     grads = layers.dense_backward(g, x, W)
     assert z.dtype == dtype and [a.dtype for a in grads] == [dtype] * 3
     assert [a.shape for a in grads] == [x.shape, W.shape, b.shape]
-    assert all(np.array_equal(a, s) for a, s in zip((x, W, b, g), saved))
+    assert all(np.array_equal(a, s) for a, s in zip((x, W, b, g), saved, strict=True))
 
 
 def test_mlp_in_float32_stays_float32_and_leaves_its_inputs_alone():
@@ -244,7 +244,7 @@ def test_optimizer_steps_keep_dtype_and_return_new_arrays(dtype):
     assert optimizers.sgd_step(p, g, 0.1).dtype == dtype
     new_p, new_v = optimizers.momentum_step(p, g, v, np.float64(0.1), 0.9, nesterov=True)
     assert new_p.dtype == new_v.dtype == dtype
-    assert all(np.array_equal(a, s) for a, s in zip((p, g, v), saved))
+    assert all(np.array_equal(a, s) for a, s in zip((p, g, v), saved, strict=True))
     assert optimizers.sgd_step([1, 2], [1, 1], 0.5).tolist() == [0.5, 1.5]  # integer params become floats
 
 

@@ -128,10 +128,15 @@ def network_stub_model(ex: Callable[[str], Any], with_cache: bool = False) -> An
     return model
 
 
+def calling(module: str, function: str, *args: Any) -> Callable[[Callable[[str], Any]], Any]:
+    """A sample call of ``module.function(*args)``, on the package whose modules ``ex`` imports."""
+    return lambda ex: getattr(ex(module), function)(*args)
+
+
 # One call per marked function, with valid arguments so that the given code before the stub's raise runs.
 SAMPLE_CALLS: dict[str, Callable[[Callable[[str], Any]], Any]] = {
     **{
-        f"activations.{name}": (lambda name: lambda ex: getattr(ex("activations"), name)(X))(name)
+        f"activations.{name}": calling("activations", name, X)
         for name in "step sigmoid sigmoid_grad tanh tanh_grad relu relu_grad leaky_relu leaky_relu_grad elu elu_grad "
         "softplus softplus_grad linear linear_grad softmax log_softmax".split()
     },
@@ -139,12 +144,12 @@ SAMPLE_CALLS: dict[str, Callable[[Callable[[str], Any]], Any]] = {
     "activations.maxout": lambda ex: ex("activations").maxout(X, 2),
     "activations.maxout_backward": lambda ex: ex("activations").maxout_backward(X, X[:, :2], 2),
     **{
-        f"losses.{name}": (lambda name: lambda ex: getattr(ex("losses"), name)(P, P))(name)
+        f"losses.{name}": calling("losses", name, P, P)
         for name in "mean_squared_error mean_absolute_error mean_absolute_percentage_error "
         "mean_squared_logarithmic_error binary_crossentropy categorical_crossentropy".split()
     },
     **{
-        f"losses.{name}_grad": (lambda name: lambda ex: getattr(ex("losses"), f"{name}_grad")(P, P))(name)
+        f"losses.{name}_grad": calling("losses", f"{name}_grad", P, P)
         for name in "mean_squared_error mean_absolute_error mean_absolute_percentage_error "
         "mean_squared_logarithmic_error binary_crossentropy categorical_crossentropy".split()
     },
@@ -160,7 +165,7 @@ SAMPLE_CALLS: dict[str, Callable[[Callable[[str], Any]], Any]] = {
     "optimizers.momentum_step": lambda ex: ex("optimizers").momentum_step(X, X, X, 0.1, 0.9),
     "optimizers.SGD.apply": lambda ex: ex("optimizers").SGD(0.1).apply({"W": X}, {"W": X}),
     **{
-        f"metrics.{name}": (lambda name: lambda ex: getattr(ex("metrics"), name)([0, 1, 1], [1, 1, 0]))(name)
+        f"metrics.{name}": calling("metrics", name, [0, 1, 1], [1, 1, 0])
         for name in "accuracy precision recall specificity f1_score".split()
     },
     "training.fit": lambda ex: ex("training").fit(

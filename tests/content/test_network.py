@@ -37,7 +37,7 @@ def test_backward_matches_central_difference_for_every_parameter(sizes, hidden, 
     grads = model.backward(g)
     assert list(grads) == list(model.params)
     for key, value in model.params.items():
-        def loss(v, key=key):
+        def loss(v, key=key, value=value):
             model.params = {**model.params, key: v}
             try:
                 return np.sum(g * model.forward(x))

@@ -18,7 +18,7 @@ RTOL32, ATOL32 = 2e-5, 1e-6
 def check_close(actual, expected, rtol: float, atol: float, what: str) -> None:
     if isinstance(expected, list) and expected and isinstance(expected[0], list) and isinstance(actual, tuple):
         assert len(actual) == len(expected), f"{what}: expected {len(expected)} results"
-        for index, (got, want) in enumerate(zip(actual, expected)):
+        for index, (got, want) in enumerate(zip(actual, expected, strict=True)):
             check_close(got, want, rtol, atol, f"{what}[{index}]")
         return
     want = np.asarray(expected, dtype=np.float64)
@@ -31,8 +31,9 @@ def check_close(actual, expected, rtol: float, atol: float, what: str) -> None:
 def test_fixture_files_cover_the_module(module):
     covered = {case["function"] for case in reference.cases(module)}
     wanted = {
-        "activations": "step sigmoid sigmoid_grad tanh tanh_grad relu relu_grad leaky_relu leaky_relu_grad elu elu_grad "
-        "softplus softplus_grad linear linear_grad softmax log_softmax softmax_backward maxout maxout_backward",
+        "activations": "step sigmoid sigmoid_grad tanh tanh_grad relu relu_grad leaky_relu leaky_relu_grad elu "
+        "elu_grad softplus softplus_grad linear linear_grad softmax log_softmax softmax_backward "
+        "maxout maxout_backward",
         "losses": " ".join(
             f"{name} {name}_grad"
             for name in "mean_squared_error mean_absolute_error mean_absolute_percentage_error "

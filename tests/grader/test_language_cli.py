@@ -136,7 +136,7 @@ def test_english_says_the_same(reports, submission):
     english, korean = checks_of(reports[submission]["en"]), checks_of(reports[submission]["ko"])
     same = ("part", "name", "outcome", "points", "max_points", "mistake")
     assert [{k: c[k] for k in same} for c in english] == [{k: c[k] for k in same} for c in korean]
-    for en, ko in zip(english, korean):
+    for en, ko in zip(english, korean, strict=True):
         assert en["title"] == expected_title(en["name"], en["part"], "en"), en["name"]
         assert not HANGUL.search(en["title"] + en["message"] + en["hint"]), en["name"]
         assert sorted(NUMBER.findall(en["message"])) == sorted(NUMBER.findall(ko["message"])), en["name"]

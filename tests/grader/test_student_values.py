@@ -99,7 +99,8 @@ def test_a_forged_reply_during_a_call_fails_that_functions_checks_as_the_student
 # -- comparing: a value no exercise answers with is a wrong answer, not the check's fault ----------------------------
 
 def test_a_loss_of_ten_to_the_4000_is_a_wrong_value(tmp_path):
-    folder = append(copy_reference(tmp_path), "losses", "def mean_squared_error(y_true, y_pred):\n    return 10**4000\n")
+    huge = "def mean_squared_error(y_true, y_pred):\n    return 10**4000\n"
+    folder = append(copy_reference(tmp_path), "losses", huge)
     result = grade(folder, ["losses"])
     mse = [c for c in result.checks if "mean_squared_error(" in c.message]
     assert mse and all(c.outcome == "failed" for c in mse)

@@ -83,7 +83,8 @@ def test_english_stays_the_default(two_mistakes):
 
 
 def test_every_area_has_a_korean_file():
-    assert sorted(p.name for p in (LOCALE / "ko").glob("*.yaml")) == sorted(p.name for p in (LOCALE / "en").glob("*.yaml"))
+    korean, english = ((p.name for p in (LOCALE / language).glob("*.yaml")) for language in ("ko", "en"))
+    assert sorted(korean) == sorted(english)
 
 
 @pytest.mark.parametrize("area", sorted(p.name for p in (LOCALE / "en").glob("*.yaml")))

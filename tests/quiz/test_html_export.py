@@ -66,7 +66,7 @@ def key_texts(quiz: Quiz) -> list[str]:
 def answer_mappings(quiz: Quiz) -> list[str]:
     """Each correct answer as an answers file would hold it, by option id and by letter."""
     found: list[str] = []
-    for question, shown in zip(quiz.questions, show_quiz(quiz, STUDENT)):
+    for question, shown in zip(quiz.questions, show_quiz(quiz, STUDENT), strict=True):
         assert question.key is not None
         for o in shown.options:
             if question.key.options[o.slot].correct:

@@ -52,7 +52,9 @@ questions:
     answer: false
   - id: count
     type: numeric
-    prompt: {en: "Parameters of a dense layer, 100 inputs to 10 units?", ko: "입력 100개, 유닛 10개인 밀집층의 파라미터 수는?"}
+    prompt:
+      en: "Parameters of a dense layer, 100 inputs to 10 units?"
+      ko: "입력 100개, 유닛 10개인 밀집층의 파라미터 수는?"
     explanation: {en: "100 x 10 + 10.", ko: "100 x 10 + 10."}
     answer: 1010
     mode: exact
@@ -130,7 +132,8 @@ def test_an_answer_that_cannot_be_read_says_why_in_the_students_language(quiz, q
 
 
 def test_a_language_the_grader_does_not_speak_falls_back_to_english(quiz) -> None:
-    # a quiz may offer a language the catalogues lack; its prose is picked by the quiz, the grader's sentences in English
+    # a quiz may offer a language the catalogues lack; its prose is picked by the quiz, the grader's sentences in
+    # English
     results = grade(quiz, {"output": "Z"}, "fr")
     assert results["zero"].message == "Not answered."
     assert results["output"].message.startswith("no letter 'Z'")

@@ -64,6 +64,7 @@ def test_malformed_quiz_reports_its_precise_problem(name: str) -> None:
     _, problems = load_quiz(path, seeds=200)
     assert problems, f"{name} was accepted"
     matches = [p for p in problems if p.line == line and p.field == field and fragment in p.message]
-    assert matches, f"{name}: expected line {line}, field {field!r}, {fragment!r}; got:\n" + "\n".join(map(str, problems))
+    assert matches, (f"{name}: expected line {line}, field {field!r}, {fragment!r}; got:\n"
+                     + "\n".join(map(str, problems)))
     assert all(p.file == str(path) for p in problems)
     assert str(matches[0]).startswith(f"{path}:{line}: ")

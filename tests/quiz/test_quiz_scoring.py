@@ -22,7 +22,7 @@ WORKED = [
 
 @pytest.mark.parametrize("selected, expected", WORKED, ids=lambda x: ",".join(sorted(x)) if isinstance(x, set) else "")
 def test_worked_examples(selected: set[str], expected: tuple[float, ...]) -> None:
-    for scheme, score in zip(SCHEMES, expected):
+    for scheme, score in zip(SCHEMES, expected, strict=True):
         assert multiple_select_score(scheme, selected, CORRECT, 5) == pytest.approx(score), scheme
 
 
@@ -71,7 +71,7 @@ questions:
 def test_grading_uses_the_named_scheme(scheme: str) -> None:
     quiz, problems = load_quiz_text(QUIZ.format(scheme=scheme), "scoring.yaml")
     assert quiz is not None and problems == []
-    expected = dict(zip(SCHEMES, (0, 1 / 3, 4 / 9, 0.6)))[scheme]
+    expected = dict(zip(SCHEMES, (0, 1 / 3, 4 / 9, 0.6), strict=True))[scheme]
     result = grade_answers(quiz, {"losses": ["A", "B", "D"]}, "s1")
     losses = result.questions[0]
     assert losses.points == pytest.approx(expected, abs=1e-4)

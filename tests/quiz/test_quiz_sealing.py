@@ -77,7 +77,7 @@ def test_sealed_copy_self_checks_right_and_wrong(shipped: dict[str, Quiz], copie
         assert grade_answers(copy, right, "s1").points == quiz.max_points
         sealed, open_ = grade_answers(copy, wrong, "s1", lang="ko"), grade_answers(quiz, wrong, "s1", lang="ko")
         assert sealed.points == 0
-        for s, o in zip(sealed.questions, open_.questions):
+        for s, o in zip(sealed.questions, open_.questions, strict=True):
             assert s.expected is None  # a sealed copy does not name the right option
             assert [(a.label, a.feedback, a.misconception) for a in s.answers if a.selected] == \
                    [(a.label, a.feedback, a.misconception) for a in o.answers if a.selected]

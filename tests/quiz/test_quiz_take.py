@@ -138,5 +138,6 @@ def test_answers_that_cannot_be_saved_at_the_end_are_kept(tmp_path: Path, shippe
     (spare,) = spare_folder.glob("first-network-*.answers.yaml")
     assert f"They were written to {spare} instead." in output
     saved = yaml.safe_load(spare.read_text(encoding="utf-8"))
-    assert saved["student"] == "s3" and saved["answers"] == {quiz.questions[0].id: answerer(quiz).correct(shown, by="id")}
+    assert saved["student"] == "s3"
+    assert saved["answers"] == {quiz.questions[0].id: answerer(quiz).correct(shown, by="id")}
     assert spare.read_text(encoding="utf-8").replace("\n", "\r\n") in output  # printed too, to copy by hand

@@ -259,7 +259,7 @@ def test_list_and_take_work_beside_hostile_files(hostile_folder: Path) -> None:
 
 def test_grade_reports_hostile_answers_files_and_grades_the_rest(tmp_path: Path) -> None:
     args = []
-    for name, (content, line) in HOSTILE_ANSWERS.items():
+    for name, (content, _line) in HOSTILE_ANSWERS.items():
         path = tmp_path / f"{name}.yaml"
         path.write_bytes(content)
         args += ["--answers", str(path)]

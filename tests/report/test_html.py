@@ -82,7 +82,7 @@ def test_problems_of_the_students_code_are_on_the_page(broken_report, stub_repor
 def test_without_matplotlib_the_page_has_the_table_and_a_note(wrong_elu_report, wrong_elu, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
     with pytest.raises(ImportError):
-        import matplotlib  # noqa: F401
+        import matplotlib  # noqa: F401 -- the import is what must fail
     figures = report_figures(wrong_elu_report.result, wrong_elu)
     assert figures is None  # nothing was run for figures that cannot be drawn
     page = Report(wrong_elu_report.result, None, render_html(wrong_elu_report.result, figures)).page

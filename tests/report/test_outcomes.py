@@ -85,7 +85,8 @@ def test_the_html_tally_counts_every_outcome_in_the_enums_order():
 def test_junit_counts_failures_and_errors_by_the_outcomes_tag():
     root = ET.fromstring(RENDERERS["junit"](one_of_each("en")))
     assert (root.get("failures"), root.get("errors")) == ("3", "3")
-    tags = {case.get("name"): [child.tag for child in case if child.tag != "system-out"] for case in root.iter("testcase")}
+    tags = {case.get("name"): [child.tag for child in case if child.tag != "system-out"]
+            for case in root.iter("testcase")}
     assert tags == {"test_passed": [], "test_failed": ["failure"], "test_error": ["error"], "test_timeout": ["error"],
                     "test_crashed": ["error"], "test_not_implemented": ["failure"], "test_mse": ["failure"]}
 
@@ -101,9 +102,9 @@ def explanations(result: GradeResult) -> dict[str, dict[str, str]]:
     junit = ET.fromstring(RENDERERS["junit"](result))
     names = [c.name for c in result.checks]
     return {
-        "gradescope": dict(zip(names, (t["output"] for t in gradescope))),
-        "github": dict(zip(names, (t["message"] or "" for t in github))),
-        "prairielearn": dict(zip(names, (t["message"] for t in prairielearn))),
+        "gradescope": dict(zip(names, (t["output"] for t in gradescope), strict=True)),
+        "github": dict(zip(names, (t["message"] or "" for t in github), strict=True)),
+        "prairielearn": dict(zip(names, (t["message"] for t in prairielearn), strict=True)),
         "junit": {case.get("name"): "".join(child.text or "" for child in case if child.tag in ("failure", "error"))
                   for case in junit.iter("testcase")},
     }
@@ -130,7 +131,8 @@ def student_texts(result: GradeResult) -> dict[str, str]:
     prairielearn = json.loads(RENDERERS["prairielearn"](result))
     summary = RENDERERS["github-summary"](result).splitlines()
     return {
-        "gradescope": "\n".join([gradescope["output"]] + [t[k] for t in gradescope["tests"] for k in ("name", "output")]),
+        "gradescope": "\n".join([gradescope["output"]]
+                                + [t[k] for t in gradescope["tests"] for k in ("name", "output")]),
         "github": "\n".join(t[k] or "" for t in github["tests"] for k in ("name", "message")),
         # the first line, "Points X/Y", is the line GitHub Classroom's reporter itself posts: it stays as it writes it
         "github-summary": "\n".join(summary[1:]),
