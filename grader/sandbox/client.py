@@ -69,14 +69,17 @@ class OutputCapture:
         self.thread.start()
 
     def _drain(self, stream) -> None:
-        for chunk in iter(lambda: stream.read1(65536), b""):
-            with self.lock:
-                room = self.keep - len(self.head)
-                self.head += chunk[:room]
-                self.tail += chunk[room:] if room > 0 else chunk
-                if len(self.tail) > self.keep:
-                    self.dropped += len(self.tail) - self.keep
-                    del self.tail[: len(self.tail) - self.keep]
+        # The pipe is closed here, by the one thread that reads it, once the worker and its children are gone:
+        # closing it from another thread could pull it from under a read.
+        with stream:
+            for chunk in iter(lambda: stream.read1(65536), b""):
+                with self.lock:
+                    room = self.keep - len(self.head)
+                    self.head += chunk[:room]
+                    self.tail += chunk[room:] if room > 0 else chunk
+                    if len(self.tail) > self.keep:
+                        self.dropped += len(self.tail) - self.keep
+                        del self.tail[: len(self.tail) - self.keep]
 
     def take(self) -> str:
         """Everything printed since the last call, with the middle cut out past ``keep`` bytes at each end.
@@ -424,7 +427,11 @@ def _fault_from(target: str, error: dict, limits: Limits) -> SubmissionFault:
     if not isinstance(error, dict):
         return BadReply(target, "malformed error")
     kind = str(error.get("kind", "exception"))
-    text = lambda key, size: printable(str(error.get(key, ""))[:size])  # noqa: E731
+
+    def text(key: str, size: int) -> str:
+        """The error's ``key`` field, cut to ``size`` characters and made printable."""
+        return printable(str(error.get(key, ""))[:size])
+
     if kind == "bad_value":
         return BadReply(target, tr("fault.bad_value", type=text("type", 100), message=text("message", 500)))
     frames = []

@@ -240,6 +240,16 @@ def test_the_jails_mounts_stay_in_the_workers_namespace(make_worker):
     assert scratch not in Path("/proc/self/mountinfo").read_text()
 
 
+def test_a_killed_worker_leaves_no_pipe_open(make_worker):
+    student = make_worker()
+    assert student.call("probe.shout", 10) == 0
+    printed = student.worker.process.stdout
+    student.worker.kill()
+    # Left open, the pipe would be closed only when garbage collection finds it, with a ResourceWarning.
+    assert printed.closed
+    assert "HEAD" in student.worker.take_output()
+
+
 def test_the_worker_dies_with_the_grader(tmp_path):
     script = textwrap.dedent(f"""
         import sys, time
@@ -253,11 +263,10 @@ def test_the_worker_dies_with_the_grader(tmp_path):
         print(worker.scratch, flush=True)
         time.sleep(60)
     """)
-    grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    scratch = grader.stdout.readline().strip()
-    assert scratch and workers_of(scratch)
-    grader.kill()
-    grader.wait()
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as grader:
+        scratch = grader.stdout.readline().strip()
+        assert scratch and workers_of(scratch)
+        grader.kill()
     deadline = time.monotonic() + 5
     while workers_of(scratch) and time.monotonic() < deadline:
         time.sleep(0.1)
