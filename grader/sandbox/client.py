@@ -256,6 +256,8 @@ class Worker:
                 return reply
 
     def _wait_for_exit(self) -> int | None:
+        """The worker's exit code, or None if it is still running half a second later."""
+        assert self.process is not None, "only asked while the worker runs"
         try:
             return self.process.wait(timeout=0.5)
         except subprocess.TimeoutExpired:

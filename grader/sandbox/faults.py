@@ -45,11 +45,10 @@ class NotImplementedByStudent(SubmissionFault):
         self.target, self.raised_in = target, raised_in
 
     def student_message(self) -> str:
-        inner = self.inner_target()
-        if inner is None:
+        frame, inner = self.raised_in, self.inner_target()
+        if frame is None or inner is None:
             return tr("fault.not_implemented", target=self.target)
-        return tr("fault.not_implemented_inside", target=self.target, inner=inner, file=self.raised_in.file,
-                  line=self.raised_in.line)
+        return tr("fault.not_implemented_inside", target=self.target, inner=inner, file=frame.file, line=frame.line)
 
     def inner_target(self) -> str | None:
         """The unfinished function the call ran into, named from the innermost student frame (the one that raised):
@@ -142,19 +141,18 @@ def describe_exit(returncode: int | None) -> str:
         return tr("exit.unknown")
     if returncode >= 0:
         return tr("exit.code", code=returncode)
-    number = -returncode
+    try:
+        killed_by = signal.Signals(-returncode)
+    except ValueError:  # a real-time signal has no name
+        return tr("exit.signal", signal=str(-returncode))
     key = {
         signal.SIGSEGV: "exit.segfault",
         signal.SIGXCPU: "exit.cpu",
         signal.SIGXFSZ: "exit.file_size",
         signal.SIGKILL: "exit.killed",
         signal.SIGABRT: "exit.abort",
-    }.get(number, "exit.signal")
-    try:
-        name = signal.Signals(number).name
-    except ValueError:  # a real-time signal has no name
-        name = str(number)
-    return tr(key, signal=name)
+    }.get(killed_by, "exit.signal")
+    return tr(key, signal=killed_by.name)
 
 
 # Control characters other than newline and tab (ANSI escapes included) in text the student's code produced.

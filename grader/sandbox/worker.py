@@ -23,15 +23,22 @@ import struct
 import sys
 import traceback
 import warnings
+from typing import TYPE_CHECKING, Any
 
-import jail
-import limits
+# The worker runs as a script beside copies of jail.py, limits.py and protocol.py (client.WORKER_FILES), and imports
+# them by those names; the type checker reads the same files where they live, in grader.sandbox.
+if TYPE_CHECKING:
+    import numpy as np
+
+    from grader.sandbox import jail, limits, protocol
+else:
+    import jail
+    import limits
+
+    # numpy and the wire format are imported only once the worker is confined (see ``main``).
+    np = protocol = None
 
 SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
-
-# numpy and the wire format are imported only once the worker is confined (see ``main``).
-np = None
-protocol = None
 
 # What an exception says about the grader's limits: errno -> the limit's name in the grader's messages.
 LIMIT_ERRNOS = {
@@ -54,8 +61,9 @@ def main() -> None:
         if running is None:
             running = jail.count_tasks(os.getuid())
         limits.apply(limits.Limits(**setup["limits"]), running)
-        import numpy as np
-        import protocol
+        if not TYPE_CHECKING:  # the type checker has them from the top of the file
+            import numpy as np
+            import protocol
     except (jail.SetupError, ImportError, OSError) as exc:
         _send_setup_failure(channel, f"{type(exc).__name__}: {exc}")
         return
@@ -151,13 +159,15 @@ class Server:
                                                       "message": safe_str(exc)}}, []
         return reply, reply_blobs
 
-    def run(self, op: str, header: dict, args: list, kwargs: dict) -> object:
+    def run(self, op: object, header: dict, args: list, kwargs: dict) -> object:
+        """Carry out one request; ``op`` is whatever the request names, checked here."""
         if op == "import":
             importlib.import_module(f"{protocol.SUBMISSION_PACKAGE}.{header['module']}")
             return None
         if op == "call":
             return self.lookup(header["target"])(*args, **kwargs)
-        obj = self.objects.get(header.get("handle"))
+        handle = header.get("handle")
+        obj = self.objects.get(handle) if isinstance(handle, int) else None
         if obj is None:
             raise LookupError("the object was lost (the worker restarted after an earlier failure)")
         if op == "method":
@@ -169,7 +179,8 @@ class Server:
             return None
         raise ValueError(f"unknown operation {op!r}")
 
-    def lookup(self, target: str) -> object:
+    def lookup(self, target: str) -> Any:
+        """Whatever the student's module defines as ``target``: meant to be a function or class, but anything."""
         module_name, _, name = target.rpartition(".")
         module = importlib.import_module(f"{protocol.SUBMISSION_PACKAGE}.{module_name}")
         if not hasattr(module, name):
