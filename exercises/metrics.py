@@ -39,7 +39,7 @@ def _labels(y_true: ArrayLike, y_pred: ArrayLike, binary: bool = True) -> tuple[
     return y_true, y_pred
 
 
-def _ratio(numerator: int, denominator: int) -> float:
+def _ratio(numerator: int | np.integer, denominator: int | np.integer) -> float:
     """Given: numerator / denominator as a Python float, and 0.0 when the denominator is 0 (zero_division=0)."""
     return float(numerator) / float(denominator) if denominator else 0.0
 

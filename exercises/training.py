@@ -129,8 +129,12 @@ from 0 to 19; both runs together take a few hundredths of a second.
 
 def capstone_data() -> tuple[np.ndarray, np.ndarray]:
     """Given: the capstone's data set, x (100, 2) float64 and integer labels y (100,)."""
-    makers = {"make_xor_blobs": make_xor_blobs, "make_spirals": make_spirals}
-    return makers[CAPSTONE["dataset"]](**CAPSTONE["dataset_args"])
+    name, args = CAPSTONE["dataset"], CAPSTONE["dataset_args"]
+    if name == "make_xor_blobs":
+        return make_xor_blobs(**args)
+    if name == "make_spirals":
+        return make_spirals(**args)
+    raise KeyError(f"CAPSTONE names an unknown data set {name!r}")
 
 
 def epochs_to_target(history: list[float], target_loss: float) -> int | None:

@@ -181,8 +181,8 @@ def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     """
     x = _float_array(x)
     # BEGIN SOLUTION
-    alpha = np.asarray(alpha, dtype=x.dtype)
-    return np.where(x > 0, x, alpha * x)
+    alpha_array = np.asarray(alpha, dtype=x.dtype)
+    return np.where(x > 0, x, alpha_array * x)
     # END SOLUTION
 
 
@@ -199,8 +199,8 @@ def leaky_relu_grad(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     """
     x = _float_array(x)
     # BEGIN SOLUTION
-    alpha = np.asarray(alpha, dtype=x.dtype)
-    return np.where(x > 0, np.asarray(1, dtype=x.dtype), alpha)
+    alpha_array = np.asarray(alpha, dtype=x.dtype)
+    return np.where(x > 0, np.asarray(1, dtype=x.dtype), alpha_array)
     # END SOLUTION
 
 
@@ -220,8 +220,8 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
     """
     x = _float_array(x)
     # BEGIN SOLUTION
-    alpha = np.asarray(alpha, dtype=x.dtype)
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+    alpha_array = np.asarray(alpha, dtype=x.dtype)
+    return np.where(x > 0, x, alpha_array * np.expm1(np.minimum(x, 0)))
     # END SOLUTION
 
 
@@ -240,8 +240,8 @@ def elu_grad(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
     """
     x = _float_array(x)
     # BEGIN SOLUTION
-    alpha = np.asarray(alpha, dtype=x.dtype)
-    return np.where(x > 0, np.asarray(1, dtype=x.dtype), alpha * np.exp(np.minimum(x, 0)))
+    alpha_array = np.asarray(alpha, dtype=x.dtype)
+    return np.where(x > 0, np.asarray(1, dtype=x.dtype), alpha_array * np.exp(np.minimum(x, 0)))
     # END SOLUTION
 
 

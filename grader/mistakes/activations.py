@@ -33,8 +33,8 @@ def leaky_relu_ignores_alpha(x, alpha=0.01):
 @mistake("activations.elu", id="elu-missing-minus-one", concept="relu-family")
 def elu_missing_minus_one(x, alpha=1.0):
     x = _float_array(x)
-    alpha = np.asarray(alpha, dtype=x.dtype)
-    return np.where(x > 0, x, alpha * np.exp(np.minimum(x, 0)))
+    alpha_array = np.asarray(alpha, dtype=x.dtype)
+    return np.where(x > 0, x, alpha_array * np.exp(np.minimum(x, 0)))
 
 
 @mistake("activations.softplus", id="softplus-overflows", concept="relu-family")
@@ -85,8 +85,8 @@ def relu_grad_returns_relu(x):
 @mistake("activations.leaky_relu_grad", id="leaky-relu-grad-one-at-zero", concept="relu-family")
 def leaky_relu_grad_one_at_zero(x, alpha=0.01):
     x = _float_array(x)
-    alpha = np.asarray(alpha, dtype=x.dtype)
-    return np.where(x >= 0, np.asarray(1, dtype=x.dtype), alpha)
+    alpha_array = np.asarray(alpha, dtype=x.dtype)
+    return np.where(x >= 0, np.asarray(1, dtype=x.dtype), alpha_array)
 
 
 @mistake("activations.leaky_relu_grad", id="leaky-relu-grad-zero-slope", concept="relu-family")
@@ -98,8 +98,8 @@ def leaky_relu_grad_zero_slope(x, alpha=0.01):
 @mistake("activations.elu_grad", id="elu-grad-one-at-zero", concept="relu-family")
 def elu_grad_one_at_zero(x, alpha=1.0):
     x = _float_array(x)
-    alpha = np.asarray(alpha, dtype=x.dtype)
-    return np.where(x >= 0, np.asarray(1, dtype=x.dtype), alpha * np.exp(np.minimum(x, 0)))
+    alpha_array = np.asarray(alpha, dtype=x.dtype)
+    return np.where(x >= 0, np.asarray(1, dtype=x.dtype), alpha_array * np.exp(np.minimum(x, 0)))
 
 
 @mistake("activations.elu_grad", id="elu-grad-ignores-alpha", concept="relu-family")
