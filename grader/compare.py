@@ -10,7 +10,7 @@ mistake, names that mistake.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,10 +155,7 @@ def expect_scalar(got: Any, expected: Any, *, call: Call, what: str = "", rtol: 
     """``got`` must be a single number (Python or numpy scalar, or a 0-d array) close to ``expected``."""
     what = what or tr("compare.result")
     context = lambda: dict(call=call.describe(), what=what)  # noqa: E731 -- described only on failure
-    if isinstance(got, np.ndarray) and got.ndim == 0:
-        got = got[()]
-    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
-        fail(tr("compare.not_scalar", got=describe_value(got), **context()), **mistake_hint(call, got))
+    got = expect_number(got, call=call, what=what)
     rtol_default, atol_default = tolerances_for(expected)
     rtol = rtol_default if rtol is None else rtol
     atol = atol_default if atol is None else atol
@@ -173,6 +170,16 @@ def expect_scalar(got: Any, expected: Any, *, call: Call, what: str = "", rtol: 
     if abs(got - expected) > atol + rtol * abs(expected):
         fail(tr("compare.wrong_scalar", expected=format_number(expected), got=format_number(got), **context()),
              **mistake_hint(call, got))
+
+
+def expect_number(got: Any, *, call: Call, what: str = "") -> Any:
+    """``got`` must be a single number (Python or numpy scalar, or a 0-d array); returns it as that number."""
+    if isinstance(got, np.ndarray) and got.ndim == 0:
+        got = got[()]
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+        fail(tr("compare.not_scalar", got=describe_value(got), call=call.describe(), what=what or tr("compare.result")),
+             **mistake_hint(call, got))
+    return got
 
 
 def tolerances_for(expected: Any) -> tuple[float, float]:
@@ -356,14 +363,101 @@ def expect_same_as_reference(student: Any, target: str, *args: Any, rtol: float 
     return got
 
 
-def expect_contract(student: Any, target: str, *args: Any, **kwargs: Any) -> None:
-    """The call leaves its inputs unchanged, makes numpy issue no warning, and gives the reference's answer.
+# The properties a check over many functions may test (``expect_properties``). Such a check blames only the property
+# it names: a wrong value is the value checks' to find, so one bug costs the checks of the property it breaks, not
+# points under three unrelated titles.
+INPUTS_UNCHANGED = "inputs unchanged"  # no array argument is modified in place
+NO_WARNINGS = "no warnings"  # numpy issues no overflow, invalid-value or division warning
+DTYPE_KEPT = "dtype kept"  # every array in the answer has the reference's dtype (float32 in, float32 out)
+FINITE = "finite"  # no NaN or Inf where the reference's answer is finite
+SAME_VALUE = "same value"  # the reference's answer: for a check whose title promises the values
 
-    The answer is part of the contract so that a wrong answer never earns a contract check's points: a function that
-    returns zeros keeps its inputs unchanged too.
+
+def expect_properties(student: Any, target: str, *args: Any, properties: Collection[str], **kwargs: Any) -> Any:
+    """Call ``target`` in the student's code once and check ``properties`` of that call, in the order above; returns
+    the answer. Only ``SAME_VALUE`` compares values.
+
+        expect_properties(student, "activations.relu", x, properties={INPUTS_UNCHANGED, NO_WARNINGS})
     """
+    unknown = set(properties) - {INPUTS_UNCHANGED, NO_WARNINGS, DTYPE_KEPT, FINITE, SAME_VALUE}
+    if unknown:
+        raise ValueError(f"unknown properties {sorted(unknown)}")  # the suite's mistake: the check errors
     reply = student.call(target, *args, echo_args=True, **kwargs)
     call = Call(target, args, kwargs)
-    expect_unchanged(list(args), reply.args_after, call=call)
-    expect_no_warnings(reply.warnings, call=call, got=reply.value)
-    expect_value(reply.value, reference.call(target, *args, **kwargs), call=call)
+    if INPUTS_UNCHANGED in properties:
+        expect_unchanged(list(args), reply.args_after, call=call)
+    if NO_WARNINGS in properties:
+        expect_no_warnings(reply.warnings, call=call, got=reply.value)
+    if {DTYPE_KEPT, FINITE, SAME_VALUE} & set(properties):
+        expected = reference.call(target, *args, **kwargs)
+        if DTYPE_KEPT in properties:
+            expect_same_dtypes(reply.value, expected, call=call)
+        if FINITE in properties:
+            expect_finite(reply.value, expected, call=call)
+        if SAME_VALUE in properties:
+            expect_value(reply.value, expected, call=call)
+    return reply.value
+
+
+def expect_contract(student: Any, target: str, *args: Any, **kwargs: Any) -> Any:
+    """The call leaves its inputs unchanged and makes numpy issue no warning; its values are the value checks'."""
+    return expect_properties(student, target, *args, properties={INPUTS_UNCHANGED, NO_WARNINGS}, **kwargs)
+
+
+def expect_same_dtypes(got: Any, expected: Any, *, call: Call, what: str = "") -> None:
+    """Every array of ``expected`` (alone, in a tuple or in a dict) has its dtype in ``got``. A part of ``got`` that is
+    missing or of another shape is left to the value checks; one that is not an array where an array is expected
+    has no dtype to keep, and fails."""
+    what = what or tr("compare.result")
+    for label, g, e in _paired(got, expected, what):
+        if not isinstance(e, np.ndarray):
+            continue
+        if type(g) is not np.ndarray:
+            fail(tr("compare.not_array", call=call.describe(), what=label, got=describe_value(g), shape=e.shape))
+        if g.dtype != e.dtype:
+            fail(tr("compare.dtype", call=call.describe(), what=label, got=g.dtype, expected=e.dtype),
+                 hint=tr("hint.dtype"))
+
+
+def expect_finite(got: Any, expected: Any, *, call: Call, what: str = "") -> None:
+    """No NaN or Inf in ``got`` where ``expected`` is finite (for arrays, numbers, tuples and dicts of them)."""
+    what = what or tr("compare.result")
+    for label, g, e in _paired(got, expected, what):
+        g_array, e_array = _as_float_array(g), _as_float_array(e)
+        if g_array is None or e_array is None or g_array.shape != e_array.shape:
+            continue  # not numbers of the same shape: the value checks say so
+        bad = ~np.isfinite(g_array) & np.isfinite(e_array)
+        if bad.any() and g_array.ndim == 0:
+            fail(tr("compare.scalar_not_finite", call=call.describe(), what=label, got=format_number(g_array[()])),
+                 **{"hint": tr("hint.not_finite"), **mistake_hint(call, got)})
+        if bad.any():
+            index = _first(bad)
+            fail(tr("compare.not_finite", call=call.describe(), what=label, got=format_number(g_array[index]),
+                    index=format_index(index), input=call.input_at(index, g_array.shape)),
+                 **{"hint": tr("hint.not_finite"), **mistake_hint(call, got)})
+
+
+def _paired(got: Any, expected: Any, what: str) -> Iterator[tuple[str, Any, Any]]:
+    """(name, got part, expected part) for the parts of a tuple or dict answer that ``got`` has, else the whole."""
+    if isinstance(expected, tuple):
+        if isinstance(got, tuple) and len(got) == len(expected):
+            for i, (g, e) in enumerate(zip(got, expected)):
+                yield from _paired(g, e, f"{what}[{i}]")
+    elif isinstance(expected, dict):
+        if isinstance(got, dict):
+            for key in expected.keys() & got.keys():
+                yield from _paired(got[key], expected[key], f"{what}[{key!r}]")
+    else:
+        yield what, got, expected
+
+
+def _as_float_array(value: Any) -> np.ndarray | None:
+    """``value`` as a float64 array when it is a float array or a number, else None."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+        return value.astype(np.float64)
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        try:
+            return np.asarray(float(value))
+        except OverflowError:  # an integer beyond float64: no NaN or Inf, and wrong, which the value checks say
+            return None
+    return None

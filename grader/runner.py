@@ -52,6 +52,9 @@ class SuiteAuthoringError(click.ClickException):
         super().__init__(tr("runner.authoring_error", count=len(problems), problems="\n  ".join(problems)))
         self.problems = problems
 
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.problems,))  # raised in an audit's worker process, it crosses back whole
+
 
 @dataclass(frozen=True)
 class CheckInfo:

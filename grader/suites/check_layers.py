@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 
 from grader import reference
-from grader.compare import Call, expect_array, expect_arrays, expect_contract, expect_same_as_reference
+from grader.compare import (
+    DTYPE_KEPT,
+    Call,
+    expect_array,
+    expect_arrays,
+    expect_contract,
+    expect_properties,
+    expect_same_as_reference,
+)
 from grader.gradcheck import expect_gradient, numeric_gradient
 from grader.i18n import tr
 
@@ -107,8 +115,9 @@ def test_backward_twice_gives_the_same_gradients(student, inputs):
 def test_float32_in_gives_float32_out(student, inputs):
     """float32 inputs give a float32 output and float32 gradients"""
     x, W, b = dense_inputs(inputs, dtype=np.float32)
-    expect_same_as_reference(student, "layers.dense_forward", x, W, b)
-    expect_same_as_reference(student, "layers.dense_backward", inputs.upstream(N, N_UNITS).astype(np.float32), x, W)
+    expect_properties(student, "layers.dense_forward", x, W, b, properties={DTYPE_KEPT})
+    grad_out = inputs.upstream(N, N_UNITS).astype(np.float32)
+    expect_properties(student, "layers.dense_backward", grad_out, x, W, properties={DTYPE_KEPT})
 
 
 @pytest.mark.points(1)

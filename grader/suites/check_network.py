@@ -17,6 +17,7 @@ from grader.compare import (
     describe_value,
     expect_array,
     expect_arrays,
+    expect_same_dtypes,
     expect_scalar,
     expect_unchanged,
     expect_value,
@@ -87,8 +88,7 @@ def test_forward_keeps_float32(student, inputs):
     model, ref, built = build(student, inputs, dtype=np.float32)
     x = inputs.normal(N, LAYER_SIZES[0], dtype=np.float32)
     call = MethodCall("network.MLP.forward", (ref, x), model=built)
-    expected = ref.forward(x)
-    expect_array(model.call("forward", x), expected, call=call)
+    expect_same_dtypes(model.call("forward", x), ref.forward(x), call=call)
 
 
 # -- backward ----------------------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_passes_leave_inputs_and_params_unchanged(student, inputs):
         call = MethodCall(f"network.MLP.{method}", (ref, argument), model=built)
         reply = model.call(method, argument, echo_args=True)
         expect_unchanged([argument], reply.args_after, call=call)
-        expect_value(reply.value, getattr(ref, method)(argument), call=call)  # a wrong answer earns no point
+        getattr(ref, method)(argument)  # the reference in the same state for the next call
         params = model.get("params")
         if not isinstance(params, dict) or set(params) != set(ref.params):
             after = tr("check.network.test_passes_leave_inputs_and_params_unchanged.params_after", call=call.describe())

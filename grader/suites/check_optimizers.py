@@ -11,11 +11,14 @@ import pytest
 
 from grader import reference
 from grader.compare import (
+    DTYPE_KEPT,
     Call,
     MethodCall,
     expect_arrays,
     expect_contract,
+    expect_properties,
     expect_same_as_reference,
+    expect_same_dtypes,
     expect_value,
     fail,
     format_number,
@@ -250,7 +253,7 @@ def test_momentum_adds_inertia(student, inputs):
 
 @pytest.mark.points(1)
 def test_inputs_are_not_modified(student, inputs):
-    """sgd_step, momentum_step and SGD.apply keep their input arrays unchanged (apply: the grads), with right answers"""
+    """sgd_step, momentum_step and SGD.apply keep their input arrays unchanged (apply: the grads)"""
     param, grad, velocity = inputs.normal(3, 4), inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1)
     expect_contract(student, "optimizers.sgd_step", param, grad, LEARNING_RATE)
     expect_contract(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM)
@@ -259,16 +262,14 @@ def test_inputs_are_not_modified(student, inputs):
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
     grads = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
-    optimizer, call = student.new("optimizers.SGD", **settings), sgd_settings(**settings)
-    expected = reference_applies(settings, params, [grads, grads])
-    for when, expected_params in zip(after_applies(2), expected):
+    optimizer = student.new("optimizers.SGD", **settings)
+    for _ in range(2):  # the second apply, with a velocity, is where grads *= momentum is tempting
         apply = apply_call(settings, params, grads)
         params, grads_after = optimizer.call("apply", params, grads, echo_args=True).args_after
         for key in grads:
             if not (isinstance(grads_after, dict) and isinstance(grads_after.get(key), np.ndarray)
                     and np.array_equal(grads_after[key], grads[key])):
                 fail(tr("compare.mutated", call=apply.describe(), name=f"grads[{key!r}]"), hint=tr("hint.mutated"))
-        expect_params(params, expected_params, call=call, when=when)  # unchanged inputs earn nothing without it
 
 
 @pytest.mark.points(1)
@@ -276,11 +277,12 @@ def test_float32_stays_float32(student, inputs):
     """float32 parameters and gradients give float32 results (sgd_step, momentum_step, SGD.apply with momentum)"""
     param, grad = inputs.normal(3, 4, dtype=np.float32), inputs.normal(3, 4, dtype=np.float32)
     velocity = inputs.normal(3, 4, scale=0.1, dtype=np.float32)
-    expect_same_as_reference(student, "optimizers.sgd_step", param, grad, LEARNING_RATE)
-    expect_same_as_reference(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM)
+    expect_properties(student, "optimizers.sgd_step", param, grad, LEARNING_RATE, properties={DTYPE_KEPT})
+    expect_properties(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
+                      properties={DTYPE_KEPT})
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W": inputs.normal(3, 4, dtype=np.float32), "b": inputs.normal(4, dtype=np.float32)}
     grads = [{key: inputs.normal(*value.shape, dtype=np.float32) for key, value in params.items()} for _ in range(2)]
     got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
     for when, g, e in zip(after_applies(2), got, expected):
-        expect_params(g, e, call=sgd_settings(**settings), when=when)
+        expect_same_dtypes(g, e, call=sgd_settings(**settings), what=tr("suite.optimizers.params_after", when=when))

@@ -208,20 +208,15 @@ def test_loss_is_found_by_its_name(student, rng):
 
 @pytest.mark.points(1)
 def test_x_and_y_are_not_modified(student, rng):
-    """fit leaves the caller's x and y unchanged (shuffle an index array, not the data), and trains as the reference"""
+    """fit leaves the caller's x and y unchanged (shuffle an index array, not the data)"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
-    model, ref_model = models(student, SMALL_MLP, seed)
+    model = student.new("network.MLP", **SMALL_MLP, seed=seed)
     optimizer = student.new("optimizers.SGD", learning_rate=0.1)
     reply, call = run_fit(student, model, optimizer, x, y, "sparse_categorical_crossentropy", 2, 25, seed,
                           echo_args=True)
     with hint(tr("check.training.test_x_and_y_are_not_modified.hint")):
-        expect_unchanged(list(call.args), reply.args_after, call=call)
-    # Unchanged inputs earn nothing on their own (a fit that does nothing keeps them too): the training must be right.
-    ref_history = reference.call("training.fit", ref_model, x, y, "sparse_categorical_crossentropy",
-                                 reference.resolve("optimizers.SGD")(learning_rate=0.1), 2, 25, seed)
-    expect_same_training(reply.value, model.get("params"), ref_history, ref_model.params, call=call,
-                         why=tr("suite.training.fixed_order"))
+        expect_unchanged(list(call.args), reply.args_after, call=call)  # the training itself: the history checks
 
 
 @pytest.mark.points(2)

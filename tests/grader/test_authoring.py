@@ -101,3 +101,10 @@ def test_the_commands_stop_with_the_problem_and_exit_2(broken_suites, command):
     assert "hidden suites are written wrong, so nothing was graded" in run.output
     assert "check_demo.py, line 10 (test_worth_three): @pytest.mark.point is not a marker" in run.output
     assert "Traceback" not in run.output and run.exception is None or isinstance(run.exception, SystemExit)
+
+
+def test_the_error_crosses_a_process_boundary_whole():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(SuiteAuthoringError(["check_demo.py::test_free: no points"])))
+    assert error.problems == ["check_demo.py::test_free: no points"] and error.exit_code == 2

@@ -3,7 +3,17 @@
 import numpy as np
 import pytest
 
-from grader.compare import TOLERANCES, Call, CheckFailure, expect_arrays, expect_scalar, fail, hint
+from grader.compare import (
+    TOLERANCES,
+    Call,
+    CheckFailure,
+    expect_arrays,
+    expect_finite,
+    expect_same_dtypes,
+    expect_scalar,
+    fail,
+    hint,
+)
 from grader.gradcheck import expect_gradient
 
 CALL = Call("layers.dense_backward", (np.zeros((5, 3)), np.zeros((5, 4)), np.zeros((4, 3))))
@@ -90,3 +100,17 @@ def test_a_float32_scalar_is_compared_with_float32_tolerances():
     expect_scalar(0.5 * (1 + rtol32 / 2), expected, call=call)  # float32 rounding, not a mistake
     with pytest.raises(CheckFailure):
         expect_scalar(0.5 * (1 + rtol32 / 2), 0.5, call=call)  # a float64 answer is held to float64's tolerance
+
+
+def test_the_dtype_property_blames_only_the_dtype():
+    expected = (np.zeros((2, 3), np.float32), np.zeros(3, np.float32))
+    expect_same_dtypes((np.ones((2, 3), np.float32), np.ones((5, 5), np.float32)), expected, call=CALL)  # values
+    found = failure_of(expect_same_dtypes, (np.zeros((2, 3)), np.zeros(3, np.float32)), expected, call=CALL)
+    assert "result[0] has dtype float64; expected float32" in found.message and "float32" in found.hint
+
+
+def test_the_finite_property_blames_only_nan_and_inf_where_the_reference_is_finite():
+    expect_finite(np.array([5.0, np.inf]), np.array([1.0, np.inf]), call=CALL)  # a wrong value is not its business
+    found = failure_of(expect_finite, np.array([1.0, np.nan]), np.array([1.0, 2.0]), call=CALL)
+    assert "is nan at index 1" in found.message
+    assert "is inf" in failure_of(expect_finite, float("inf"), 2.0, call=CALL).message

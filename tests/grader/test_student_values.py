@@ -114,9 +114,12 @@ def test_a_check_that_cannot_use_a_huge_number_fails_as_the_students(tmp_path):
     folder = append(copy_reference(tmp_path), "training",
                     "def fit(model, x, y, loss, optimizer, epochs, *args, **kwargs):\n    return [10**4000] * epochs\n")
     result = grade(folder, ["training"])
-    assert result.checks and all(c.outcome == "failed" for c in result.checks)
-    assert all(c.message.startswith("training.fit returned a list of ") for c in result.checks)
-    assert all("(a whole number of 4001 digits), which the check could not use" in c.message for c in result.checks)
+    kept = [c for c in result.checks if c.name == "test_x_and_y_are_not_modified"]
+    assert [c.outcome for c in kept] == ["passed"]  # a fit that leaves x and y alone keeps them: its only property
+    failed = [c for c in result.checks if c not in kept]
+    assert failed and all(c.outcome == "failed" for c in failed)
+    assert all(c.message.startswith("training.fit returned a list of ") for c in failed)
+    assert all("(a whole number of 4001 digits), which the check could not use" in c.message for c in failed)
     assert not [c.id for c in result.checks if GRADER_BLAMED in c.message]
 
 
