@@ -5,6 +5,6 @@ import sys
 # a numpy.py, yaml.py or click.py in it must never be imported by the grader. (The `nn-grader` command never has it.)
 sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
 
-from grader.cli import main  # noqa: E402
+from grader.cli import run  # noqa: E402
 
-main()
+run()

@@ -15,6 +15,7 @@ tests require every mistake to be caught and named.
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import inspect
 import os
@@ -125,8 +126,10 @@ class AuditReport:
 
 
 def audit(parts: list[str] | tuple[str, ...] | None = None, *, seed: int = DEFAULT_SEED,
-          jobs: int | None = None) -> AuditReport:
+          jobs: int | None = None, on_progress: Callable[[int, int], None] | None = None) -> AuditReport:
     """Grade every catalogued mistake of ``parts`` (every part with catalogued mistakes when none are named).
+
+    ``on_progress(done, total)`` is called as each submission (a mistake, or a part's reference) is graded.
 
     Raises ``UnknownPart`` for a named part without a hidden suite. A mistake of a part that has no suite yet is
     reported as not caught.
@@ -139,7 +142,7 @@ def audit(parts: list[str] | tuple[str, ...] | None = None, *, seed: int = DEFAU
     graded_parts = sorted({m.part for m in selected} & suites)
     tasks = [("", part, seed) for part in graded_parts] + [(m.id, m.part, seed) for m in selected
                                                            if m.part in suites]
-    results = dict(zip(tasks, _run(_grade_task, tasks, jobs)))
+    results = dict(zip(tasks, _run(_grade_task, tasks, jobs, on_progress)))
     reference_failures = {}
     passing_on_reference: dict[str, set[str]] = {}
     for part in graded_parts:
@@ -172,12 +175,21 @@ def _judge(m: Mistake, checks: dict[str, tuple[str, str]], counted: set[str]) ->
     return result
 
 
-def _run(function: Callable, tasks: list, jobs: int | None) -> list:
+def _run(function: Callable, tasks: list, jobs: int | None,
+         on_progress: Callable[[int, int], None] | None = None) -> list:
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    if jobs == 1:
-        return [function(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(function, tasks))
+    results = []
+    with contextlib.ExitStack() as stack:
+        if jobs == 1:
+            answers = map(function, tasks)
+        else:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")))
+            answers = pool.map(function, tasks)
+        for answer in answers:  # in order, so the bar advances as the earliest unfinished task ends
+            results.append(answer)
+            if on_progress is not None:
+                on_progress(len(results), len(tasks))
+    return results
 
 
 def _grade_task(task: tuple[str, str, int]) -> dict[str, tuple[str, str]]:

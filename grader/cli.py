@@ -1,21 +1,34 @@
 """The `nn-grader` command line: parse, call the library, render. No grading logic lives here.
 
-Exit codes: 0 everything passed (or the command succeeded), 1 some check failed, 2 a usage or configuration error.
+Exit codes: 0 everything passed (or the command succeeded), 1 some check failed, 2 a usage or configuration error
+(any :class:`grader.errors.UserError`, said in one line by :class:`LazyGroup`), 70 a bug in nn-grader (only from the
+installed command, :func:`run`).
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+import tempfile
+import traceback
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from grader import __version__
-from grader.i18n import available_languages, language, tr
-from grader.output import STDOUT, OutputError, is_stdout, prepare_file, prepare_folder, reason, write_text
-from grader.parts import UnknownPart
-from grader.submission import SubmissionError
+from grader.errors import INTERNAL_ERROR_EXIT, UserError
+from grader.i18n import language, tr
+from grader.options import lang_option, parts_argument, quiet_option, seed_option
+from grader.output import (
+    STDOUT,
+    OutputError,
+    colour_wanted,
+    is_stdout,
+    prepare_file,
+    prepare_folder,
+    write_text,
+)
 
 FORMATS = ("text", "json", "junit", "gradescope", "github", "github-summary", "prairielearn")
 
@@ -31,8 +44,23 @@ LAZY_COMMANDS = {
 }
 
 
+class UserErrorMessage(click.ClickException):
+    """A :class:`UserError` as click shows an error: ``Error: <message>`` on standard error, then its exit code."""
+
+    def __init__(self, error: UserError) -> None:
+        super().__init__(error.message)
+        self.exit_code = error.exit_code
+
+
 class LazyGroup(click.Group):
-    """A click group whose commands in :data:`LAZY_COMMANDS` are imported on first use."""
+    """A click group whose commands in :data:`LAZY_COMMANDS` are imported on first use, and the one place where a
+    :class:`UserError` raised by any command becomes one message and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            raise UserErrorMessage(error) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
@@ -50,35 +78,59 @@ def main() -> None:
     """Grade numpy deep-learning exercises and concept quizzes."""
 
 
+def run() -> NoReturn:
+    """The installed ``nn-grader`` command: :func:`main`, with a last safety net for bugs in nn-grader itself.
+
+    A user error is already one line and exit code 2 (:class:`LazyGroup`). Anything else that escapes is a bug: one
+    line saying so, the traceback in a file for the bug report, and exit code 70, never read by CI as a grade.
+    (Tests call :func:`main` through click's runner, and still see the exception itself.)
+    """
+    try:
+        main(prog_name="nn-grader")
+    except Exception as bug:  # noqa: BLE001 -- the whole point: no bug reaches the user as a traceback
+        click.echo(tr("cli.internal_error", kind=type(bug).__name__, message=bug, file=save_traceback(bug)), err=True)
+        sys.exit(INTERNAL_ERROR_EXIT)
+    sys.exit(0)  # click's main exits itself; this is for the type checker
+
+
+def save_traceback(error: BaseException) -> str:
+    """Write ``error``'s traceback to a new temporary file and return its name (or why it could not be written)."""
+    try:
+        with tempfile.NamedTemporaryFile("w", prefix="nn-grader-traceback-", suffix=".txt", delete=False,
+                                         encoding="utf-8") as file:
+            file.write("".join(traceback.format_exception(error)))
+        return file.name
+    except OSError as why:
+        return tr("cli.traceback_unsaved", reason=why.strerror or type(why).__name__)
+
+
 @main.command()
-@click.argument("parts", nargs=-1)
+@parts_argument()
 @click.option("--submission", "-s", type=click.Path(path_type=Path), default=Path("exercises"), show_default=True,
               help="The folder with your exercise modules.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write the report to this file instead of the terminal (its folders are created; - is the "
                    "terminal).")
-@click.option("--seed", type=int, default=None, help="Seed of the generated inputs (recorded in every result).")
-@click.option("--lang", type=click.Choice(available_languages()), default="en", show_default=True,
-              help="Language of the feedback.")
+@seed_option()
+@lang_option()
 @click.option("--verbose", "-v", is_flag=True, help="List passed checks too.")
+@quiet_option("Print only the total line (text format); the exit code is the same.")
 @click.option("--html", "html", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Also write a self-contained HTML report with plots of what failed to this file (its folders "
                    "are created).")
-def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | None, seed: int | None, lang: str,
-          verbose: bool, html: Path | None) -> None:
+def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | None, seed: int, lang: str,
+          verbose: bool, quiet: bool, html: Path | None) -> None:
     """Grade a submission, part by part (all parts unless PARTS are named)."""
-    from grader.grading import DEFAULT_SEED, grade
+    from grader.grading import grade
     from grader.report import RENDERERS
 
     with language(lang):  # before grading: a report that cannot be written must not cost a whole grading run
         for path in (output, html):
             if path is not None:
                 prepare_file(path)
-    try:
-        result = grade(submission, list(parts), seed=DEFAULT_SEED if seed is None else seed, lang=lang)
-    except (UnknownPart, SubmissionError) as exc:
-        raise click.UsageError(str(exc)) from None
+    with language(lang):  # the messages of a user error, too
+        result = grade(submission, list(parts), seed=seed, lang=lang)
     if html:
         from grader.figures import report_figures
         from grader.report.html import render_html
@@ -86,24 +138,30 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
         page = render_html(result, report_figures(result, submission))
         with language(lang):
             write_text(html, page)
-    colour = fmt == "text" and (output is None or is_stdout(output)) and sys.stdout.isatty()
-    text = RENDERERS[fmt](result, verbose=verbose, colour=colour)
+    colour = fmt == "text" and (output is None or is_stdout(output)) and colour_wanted(sys.stdout)
+    text = total_line(result) if quiet and fmt == "text" else RENDERERS[fmt](result, verbose=verbose, colour=colour)
     with language(lang):
         write_text(output or STDOUT, text)
     sys.exit(0 if result.all_passed else 1)
 
 
+def total_line(result: Any) -> str:
+    """The text report's last line alone (``check --quiet``): points, maximum and seconds, in the result's language."""
+    from grader.report.common import pts
+
+    with language(result.language):
+        return tr("text.total", points=pts(result.points), max=pts(result.max_points),
+                  seconds=f"{result.duration:.2f}") + "\n"
+
+
 @main.command("list")
-@click.argument("parts", nargs=-1)
+@parts_argument()
 def list_(parts: tuple[str, ...]) -> None:
     """Show the parts, their checks and points."""
     from grader import parts as course
     from grader.runner import list_checks
 
-    try:
-        selected = course.select(list(parts))
-    except UnknownPart as exc:
-        raise click.UsageError(str(exc)) from None
+    selected = course.select(list(parts))
     checks = list_checks(selected)
     for part in selected:
         mine = [c for c in checks if c.part == part.name]
@@ -132,11 +190,10 @@ def stubs(check_only: bool, solutions: Path, exercises: Path) -> None:
             sys.exit(1 if drift else 0)
         prepare_folder(exercises)
         generated = write_exercises(solutions, exercises)
-    except ValueError as exc:  # a marker mistake: file and line are in the message
-        raise click.ClickException(str(exc)) from None
+    except ValueError as exc:  # stubgen's documented error for a marker mistake: file and line are in the message
+        raise UserError(str(exc)) from None
     except OSError as exc:  # e.g. an exercise file that is a folder, or a full disk
-        raise OutputError(tr("output.cannot_write", path=exc.filename or exercises,
-                             reason=reason(Path(exc.filename or exercises), exc))) from None
+        raise OutputError.of(exc, exercises) from None
     click.echo(f"{len(generated)} exercise files in {exercises} are up to date with {solutions}")
 
 

@@ -11,20 +11,28 @@ The sentences are ``output.*`` in the language catalogues (``grader/locale/<lang
 from __future__ import annotations
 
 import errno
+import os
 import tempfile
 from pathlib import Path
+from typing import IO
 
 import click
 
+from grader.errors import UserError
 from grader.i18n import tr
 
 STDOUT = "-"
 
 
-class OutputError(click.ClickException):
-    """A path a command was told to write cannot be written; click prints ``Error: <why>`` and exits 2."""
+class OutputError(UserError):
+    """A path a command was told to write cannot be written: ``Error: <why>`` and exit code 2."""
 
-    exit_code = 2
+    @classmethod
+    def of(cls, error: OSError, path: Path | str | None = None, *, key: str = "output.cannot_write") -> OutputError:
+        """The error for ``error``, raised while writing ``path`` (its own file name when it has one); ``key`` is
+        the sentence, which may add what the command keeps and how to go on."""
+        where = Path(error.filename or path or "?")
+        return cls(tr(key, path=where, reason=reason(where, error)))
 
 
 def is_stdout(path: Path | str | None) -> bool:
@@ -88,11 +96,20 @@ def reason(path: Path, error: OSError) -> str:
             return tr("output.file_in_the_way", blocker=blocker)
     if error.errno in (errno.EACCES, errno.EPERM):
         return tr("output.permission_denied")
-    if error.errno == errno.ENOSPC:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return tr("output.disk_full")
     if error.errno == errno.EROFS:
         return tr("output.read_only")
     return error.strerror or type(error).__name__
+
+
+def colour_wanted(stream: IO[str]) -> bool:
+    """Whether text for ``stream`` may carry colour: it is a terminal (or click was told to keep colour) and
+    ``NO_COLOR`` is not set to anything (https://no-color.org: any non-empty value turns every ANSI code off)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    context = click.get_current_context(silent=True)
+    return not click.utils.should_strip_ansi(stream, context.color if context else None)
 
 
 def in_the_way(path: Path) -> Path | None:

@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.errors import UserError
 from grader.i18n import tr_or
 
 SUITES_DIR = Path(__file__).parent / "suites"
@@ -37,8 +38,8 @@ class Part:
         return f"{self.name}.py"
 
 
-class UnknownPart(ValueError):
-    pass
+class UnknownPart(UserError, ValueError):
+    """A part named on the command line has no hidden suite; the message names the valid parts."""
 
 
 def discover(suites_dir: Path = SUITES_DIR) -> list[Part]:

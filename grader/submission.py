@@ -13,12 +13,13 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.errors import UserError
 from grader.sandbox.protocol import SUBMISSION_PACKAGE
 
 MAX_FILE_BYTES = 1024 * 1024
 
 
-class SubmissionError(ValueError):
+class SubmissionError(UserError, ValueError):
     """The submission folder itself cannot be used (it does not exist, or is not a folder)."""
 
 

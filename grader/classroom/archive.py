@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from grader.errors import UserError
 from grader.i18n import tr
 
 KEPT_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".md", ".txt")
@@ -34,7 +35,7 @@ ENTRY_ERRORS = {
 }
 
 
-class ArchiveError(ValueError):
+class ArchiveError(UserError, ValueError):
     """The zip cannot be used; ``key`` and ``params`` say why in the catalogues (``classroom.zip.*``), so the
     student's feedback can say it in the class's language."""
 

@@ -29,6 +29,7 @@ from grader.classroom.gradebook import write_gradebook
 from grader.classroom.pool import GradingPool
 from grader.classroom.records import (
     OutputError,
+    cannot_write,
     fingerprint,
     is_current,
     load_record,
@@ -36,7 +37,7 @@ from grader.classroom.records import (
     save_record,
     write_atomic,
 )
-from grader.classroom.roster import Student, find_students
+from grader.classroom.roster import RosterError, Student, find_students
 from grader.classroom.student import ClassSettings, load_key
 from grader.runner import list_checks
 
@@ -71,7 +72,7 @@ def select_students(students: list[Student], *, only: tuple[str, ...] = (),
         known = {s.id for s in students}
         unknown = [o for o in only if o not in known]
         if unknown:
-            raise ValueError(f"no submission for student {', '.join(unknown)}")
+            raise RosterError(f"no submission for student {', '.join(unknown)}")
         students = [s for s in students if s.id in only]
     if shard:
         k, n = shard
@@ -117,14 +118,14 @@ def autograde(submissions: Path, output: Path, settings: ClassSettings | None = 
             GradingPool(settings, workers=workers or os.cpu_count() or 1, budget=budget).grade_all(todo, keep)
     except OSError as exc:
         rebuild_gradebook_quietly(output)
-        raise OutputError.of(exc, output) from None
+        raise cannot_write(exc, output) from None
     except BaseException:
         rebuild_gradebook_quietly(output)
         raise
     try:
         run.summary = write_gradebook(output)
     except OSError as exc:
-        raise OutputError.of(exc, output) from None
+        raise cannot_write(exc, output) from None
     return run
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import grader
+from grader.errors import UserError
 
 # What `nn-grader release` writes around the grader package (README, workflow, .gitignore, the mistakes stub).
 RELEASE_TEMPLATES = Path(__file__).with_name("templates") / "release"
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(UserError, RuntimeError):
     """The copy cannot be built, or would not be sound; nothing was written to OUT."""
 
 

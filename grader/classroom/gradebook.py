@@ -23,7 +23,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from grader.classroom.records import STUDENTS_DIR, OutputError, load_records, write_atomic
+from grader.classroom.records import STUDENTS_DIR, cannot_write, load_records, write_atomic
 
 GRADEBOOK = "gradebook.csv"
 SUMMARY_JSON = "summary.json"
@@ -125,7 +125,7 @@ def merge(output: Path, shards: list[Path]) -> dict[str, Any]:
     try:
         return _merge(Path(output), shards)
     except OSError as exc:
-        raise OutputError.of(exc, output) from None
+        raise cannot_write(exc, output) from None
 
 
 def _merge(output: Path, shards: list[Path]) -> dict[str, Any]:

@@ -14,7 +14,6 @@ itself failed on this student; the message says how).
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -22,9 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import click
-
-from grader.i18n import tr
+from grader.output import OutputError
 
 RECORD_SCHEMA = "nn-grader/student-record/v1"
 STUDENTS_DIR = "students"
@@ -33,20 +30,10 @@ MAX_FINGERPRINT_FILES = 5000
 MAX_HASHED_BYTES = 4 * 1024 * 1024
 
 
-class OutputError(click.ClickException):
-    """A file of the class's output cannot be written. Every file written before is whole (``write_atomic``), so
-    the command says why in one line (``Error: ...``, exit 2, like every usage or input error) and a re-run of the
-    same command goes on from there."""
-
-    exit_code = 2
-
-    @classmethod
-    def of(cls, error: OSError, path: Path | str | None = None) -> "OutputError":
-        """The error for ``error``, raised while writing ``path`` (its own file name when it has one)."""
-        where = error.filename or path or "?"
-        why = (tr("classroom.run.disk_full") if error.errno in (errno.ENOSPC, errno.EDQUOT)
-               else error.strerror or type(error).__name__)
-        return cls(tr("classroom.run.cannot_write", path=where, reason=why))
+def cannot_write(error: OSError, path: Path | str | None = None) -> OutputError:
+    """The :class:`~grader.output.OutputError` for ``error``, raised while writing ``path``: it says every file
+    written before is whole (``write_atomic``) and that a re-run of the same command goes on from there."""
+    return OutputError.of(error, path, key="classroom.run.cannot_write")
 
 
 def record_path(output: Path, student_id: str, suffix: str = ".json") -> Path:

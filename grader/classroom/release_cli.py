@@ -7,13 +7,13 @@ built soundly (the message says what to fix).
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
-from grader.i18n import available_languages, tr
-from grader.output import prepare_file, reason
+from grader.errors import UserError
+from grader.options import lang_option, seed_option
+from grader.output import OutputError, prepare_file
 
 ROOT_ENV = "NN_GRADER_AUTOGRADER_ROOT"
 
@@ -25,14 +25,12 @@ ROOT_ENV = "NN_GRADER_AUTOGRADER_ROOT"
                    "ci: no key at all, answers are saved for you to grade.")
 def release(out: Path, quiz_tier: str) -> None:
     """Build the student copy of the course in OUT: stubs, public checks, sealed quizzes, README, CI workflow."""
-    from grader.classroom.release import ReleaseError, build_release
+    from grader.classroom.release import build_release
 
     try:
         built = build_release(out, quiz_tier=quiz_tier)  # it makes OUT's folders once it knows it can build
-    except ReleaseError as exc:
-        fail(str(exc))
     except OSError as exc:  # a file in the way of OUT's folders, no permission, a full disk
-        fail(cannot_write(out, exc))
+        raise OutputError.of(exc, out) from None
     hidden = built.hidden_total
     click.echo(f"Wrote the student copy to {built.path}: {built.public_checks} public checks worth "
                f"{built.public_points:g} points ({hidden.checks} checks worth {hidden.points:g} points stay hidden), "
@@ -48,21 +46,16 @@ def gradescope() -> None:
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--quiz", "quizzes", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="An open quiz file (or a folder of them) whose <quiz id>.answers.yaml is graded too.")
-@click.option("--seed", type=int, default=None, help="Seed of the generated inputs  [default: nn-grader's own]")
-@click.option("--lang", type=click.Choice(available_languages()), default="en", show_default=True)
-def build(out: Path, quizzes: tuple[Path, ...], seed: int | None, lang: str) -> None:
+@seed_option("Seed of the generated inputs.")
+@lang_option()
+def build(out: Path, quizzes: tuple[Path, ...], seed: int, lang: str) -> None:
     """Write the autograder zip OUT (setup.sh, run_autograder, this checkout) to upload to Gradescope."""
     from grader.classroom.gradescope_build import build_gradescope
-    from grader.classroom.release import ReleaseError
-    from grader.grading import DEFAULT_SEED
-    from grader.quiz.problems import QuizError
 
     try:
-        built = build_gradescope(out, seed=DEFAULT_SEED if seed is None else seed, lang=lang, quizzes=list(quizzes))
-    except (ReleaseError, QuizError) as exc:
-        fail(str(exc))
+        built = build_gradescope(out, seed=seed, lang=lang, quizzes=list(quizzes))
     except OSError as exc:
-        fail(cannot_write(out, exc))
+        raise OutputError.of(exc, out) from None
     quizzes_note = f", grading quizzes {', '.join(built.quizzes)}" if built.quizzes else ""
     click.echo(f"Wrote the Gradescope autograder to {built.path} ({built.files} files{quizzes_note}).")
 
@@ -72,27 +65,15 @@ def build(out: Path, quizzes: tuple[Path, ...], seed: int | None, lang: str) -> 
               help=f"The autograder's root  [default: ${ROOT_ENV}, else /autograder]")
 @click.option("--quiz", "quizzes", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="An open quiz file (or a folder of them) whose answers file in the submission is graded.")
-@click.option("--seed", type=int, default=None, help="Seed of the generated inputs.")
-@click.option("--lang", type=click.Choice(available_languages()), default="en", show_default=True)
-def run(root: Path | None, quizzes: tuple[Path, ...], seed: int | None, lang: str) -> None:
+@seed_option("Seed of the generated inputs.")
+@lang_option()
+def run(root: Path | None, quizzes: tuple[Path, ...], seed: int, lang: str) -> None:
     """Grade ROOT/submission with every check and write ROOT/results/results.json (what run_autograder does)."""
     from grader.classroom.gradescope_run import run_autograder
-    from grader.grading import DEFAULT_SEED
 
     root = root or Path(os.environ.get(ROOT_ENV) or "/autograder")
     if not (root / "submission").is_dir():
-        fail(f"{root / 'submission'} does not exist: Gradescope puts the submission there")
+        raise UserError(f"{root / 'submission'} does not exist: Gradescope puts the submission there")
     prepare_file(root / "results" / "results.json")
-    document = run_autograder(root, seed=DEFAULT_SEED if seed is None else seed, lang=lang, quizzes=list(quizzes))
+    document = run_autograder(root, seed=seed, lang=lang, quizzes=list(quizzes))
     click.echo(f"{document['score']:g} points; wrote {root / 'results' / 'results.json'}")
-
-
-def cannot_write(out: Path, error: OSError) -> str:
-    """One line saying which path could not be written, and why."""
-    path = Path(error.filename) if error.filename else out
-    return tr("output.cannot_write", path=path, reason=reason(path, error))
-
-
-def fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from grader.errors import UserError
+
 GRADESCOPE_METADATA = "submission_metadata.yml"
 IGNORED = {"__MACOSX", "__pycache__", ".git", ".github", ".DS_Store"}
 UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
@@ -50,7 +52,7 @@ class Student:
         return shown_name(self.source.name)
 
 
-class RosterError(ValueError):
+class RosterError(UserError, ValueError):
     """The submissions folder cannot be read as a class."""
 
 

@@ -18,6 +18,7 @@ import click
 import yaml
 
 from grader.i18n import DEFAULT_LANGUAGE, language, tr
+from grader.options import lang_option
 from grader.output import OutputError, is_stdout, prepare_file, write_text
 from grader.quiz.answers import read_answers
 from grader.quiz.catalog import SUFFIXES, available_quizzes, quiz_dirs, resolve_quiz
@@ -36,13 +37,8 @@ from grader.quiz.text import LANGUAGES
 
 SECRET_ENV = "NN_GRADER_COURSE_SECRET"
 STUDENT_ENV = "NN_GRADER_STUDENT"
-LANG_ENV = "NN_GRADER_LANG"
 QUIZZES_ENV = "NN_GRADER_QUIZZES"
 LOAD_SEEDS = 100
-
-lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-                           help=f"Language of the text (default: ${LANG_ENV}, else the quiz's first language).")
-
 
 @click.group()
 def quiz() -> None:
@@ -74,7 +70,8 @@ def validate(files: tuple[Path, ...], fmt: str, seeds: int) -> None:
                 click.echo(f"{path}: valid ({len(found.questions)} questions, tier {found.tier})")
         bad = [r for r in report if r[2]]
         total = sum(len(r[2]) for r in report)
-        click.echo(f"{len(report)} file(s) checked: " + (f"{total} problem(s) in {len(bad)} file(s)" if bad else "all valid"))
+        verdict = f"{total} problem(s) in {len(bad)} file(s)" if bad else "all valid"
+        click.echo(f"{len(report)} file(s) checked: {verdict}")
     sys.exit(1 if any(problems for _, _, problems in report) else 0)
 
 
@@ -105,14 +102,14 @@ def list_quizzes() -> None:
 @click.argument("name", required=False)
 @click.option("--student", default=None, help=f"Student id; fixes your variant and letters (default: ${STUDENT_ENV}, "
                                                "else your login name).")
-@lang_option
+@lang_option(default=None, help="Language of the text.")
 @click.option("--plain", is_flag=True, help="No colour or symbols: for screen readers and logs.")
 @click.option("--save", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), default=None,
               help="Write your answers to this answers file (a ci copy writes <quiz id>.answers.yaml by default); "
                    "its folders are created, - is the terminal.")
 def take(name: str | None, student: str | None, lang: str | None, plain: bool, save: Path | None) -> None:
     """Take quiz NAME (a quiz id or a file) in the terminal, with feedback after every answer."""
-    found = _load(name or _choose(lang or os.environ.get(LANG_ENV) or DEFAULT_LANGUAGE))
+    found = _load(name or _choose(lang or DEFAULT_LANGUAGE))
     student = student or os.environ.get(STUDENT_ENV) or getpass.getuser()
     lang = _lang(lang, found)
     keys = None if found.tier == "ci" else _keys(found)
@@ -181,7 +178,7 @@ def _answers_yaml(found: Quiz, student: str, answers: dict[str, Any]) -> str:
 @click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The open quiz: needed to grade a ci copy.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@lang_option
+@lang_option(default=None, help="Language of the text.")
 def grade(name: str, answer_files: tuple[Path, ...], student: str | None, key_file: Path | None, fmt: str,
           lang: str | None) -> None:
     """Grade answers files for quiz NAME without interaction (for CI and batches)."""
@@ -278,7 +275,7 @@ def seal(name: str, tier: str, output: Path, cost: int) -> None:
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), required=True,
               help="Write the quiz page to this file: one self-contained HTML file that works offline (its folders "
                    "are created; - is the terminal).")
-@lang_option
+@lang_option(default=None, help="Language of the text.")
 @click.option("--cost", type=int, default=DEFAULT_COST, show_default=True,
               help="scrypt N for the locks when NAME is an open quiz (a sealed copy keeps its own).")
 @click.option("--student", default=None,
@@ -335,7 +332,7 @@ def _keys(found: Quiz, key: Quiz | None = None) -> Any:
 
 
 def _lang(lang: str | None, found: Quiz) -> str:
-    chosen = lang or os.environ.get(LANG_ENV) or found.languages[0]
+    chosen = lang or found.languages[0]  # --lang, else $NN_GRADER_LANG (grader.options.lang_option)
     return chosen if chosen in LANGUAGES else found.languages[0]
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grader.errors import UserError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -27,7 +29,7 @@ class Problem:
         return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
 
 
-class QuizError(Exception):
+class QuizError(UserError):
     """Raised by the library when a file cannot be used at all; carries every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:

@@ -79,7 +79,7 @@ def test_the_release_pyproject_installs_the_grader_only(tmp_path):
     assert {"release.json", "reference_values.json", "reference_values.npz"} <= set(
         written["tool"]["setuptools"]["package-data"]["grader"])
     assert written["project"]["dependencies"] == settings["project"]["dependencies"]
-    assert written["project"]["scripts"] == {"nn-grader": "grader.cli:main"}
+    assert written["project"]["scripts"] == {"nn-grader": "grader.cli:run"}
     assert "dev" not in written["project"].get("optional-dependencies", {}) and "pytest" not in written["tool"]
 
 

@@ -98,7 +98,7 @@ def test_stubs_check_with_a_marker_mistake_names_the_file_and_line(tmp_path):
     (solutions / "broken.py").write_text("def f():\n    # BEGIN SOLUTION\n    return 1\n")
     (tmp_path / "exercises").mkdir()
     result = run("stubs", "--check", "--solutions", solutions, "--exercises", tmp_path / "exercises")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an input error (the instructor's file), not "out of date" (1)
     assert "broken.py:2" in result.stderr and "Traceback" not in result.stdout + result.stderr
 
 
