@@ -94,12 +94,13 @@ class GradingPool:
                             on_record(record)
                             continue
                     if not slot.process.is_alive() or slot.conn.closed:
-                        self._give_up(slot, "crashed", say(self.settings.lang, "classroom.record.crashed"), pending,
-                                      on_record)
+                        self._give_up(slot.task, slot.started, "crashed",
+                                      say(self.settings.lang, "classroom.record.crashed"), pending, on_record)
                         slots[i] = self._replace(slot)
                     elif time.monotonic() - slot.started > self.budget:
-                        self._give_up(slot, "timeout", say(self.settings.lang, "classroom.record.timeout",
-                                                           seconds=self.budget), pending, on_record)
+                        self._give_up(slot.task, slot.started, "timeout",
+                                      say(self.settings.lang, "classroom.record.timeout", seconds=self.budget),
+                                      pending, on_record)
                         slots[i] = self._replace(slot)
         finally:
             for slot in slots:
@@ -134,10 +135,11 @@ class GradingPool:
             slot.conn.close()
             return None
 
-    def _give_up(self, slot: _Slot, status: str, message: str, pending: deque,
+    def _give_up(self, task: Task, started: float, status: str, message: str, pending: deque,
                  on_record: Callable[[dict[str, Any]], None]) -> None:
-        """Record a task that did not finish, or first queue its student's quizzes alone (see the module doc)."""
-        task, spent = slot.task, time.monotonic() - slot.started
+        """Record a task (begun at ``started``) that did not finish, or first queue its student's quizzes alone (see
+        the module doc)."""
+        spent = time.monotonic() - started
         if task.unfinished is None and self.settings.quizzes:
             pending.appendleft(Task(task.student, (status, message, spent)))
             return

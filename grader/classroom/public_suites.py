@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import TypeGuard
 
 PUBLIC_MARKER = "pytest.mark.public"
 CHECK_PREFIX = "test_"
@@ -46,7 +47,7 @@ def public_suite(source: str, filename: str = "<suite>") -> PublicSuite:
     return PublicSuite(text, tuple(n.name for n in public), tuple(n.name for n in checks if n not in public))
 
 
-def is_check(node: ast.stmt) -> bool:
+def is_check(node: ast.stmt) -> TypeGuard[ast.FunctionDef | ast.AsyncFunctionDef]:
     return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith(CHECK_PREFIX)
 
 
@@ -80,6 +81,7 @@ def remove_statements(source: str, nodes: list[ast.stmt]) -> str:
     drop: set[int] = set()
     for node in nodes:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        assert node.end_lineno is not None  # ast.parse gives every statement its end
         drop.update(range(first - 1, node.end_lineno))
         above = first - 2
         while above >= 0 and lines[above].lstrip().startswith("#"):

@@ -15,16 +15,18 @@ from grader.classroom.checkout import ReleaseError
 
 def lazy_commands(source: str, path: Path) -> dict[str, str]:
     """The ``LAZY_COMMANDS`` table (name -> "module:attribute") of cli.py's ``source``, read without importing it."""
-    return ast.literal_eval(lazy_table(source, path).value)
+    statement, _ = lazy_table(source, path)
+    return ast.literal_eval(statement.value)
 
 
-def lazy_table(source: str, path: Path) -> ast.Assign:
-    """The statement ``LAZY_COMMANDS = {...}`` of cli.py's ``source``."""
+def lazy_table(source: str, path: Path) -> tuple[ast.Assign, list[tuple[ast.expr, ast.expr]]]:
+    """The statement ``LAZY_COMMANDS = {...}`` of cli.py's ``source``, and its entries as (key, value) nodes."""
     for node in ast.parse(source, filename=str(path)).body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "LAZY_COMMANDS"
                                                 for t in node.targets):
-            if isinstance(node.value, ast.Dict) and None not in node.value.keys:
-                return node
+            if isinstance(node.value, ast.Dict) and None not in node.value.keys:  # None: a **spread
+                return node, [(key, value) for key, value in zip(node.value.keys, node.value.values, strict=True)
+                              if key is not None]
             raise ReleaseError(f"{path}:{node.lineno}: LAZY_COMMANDS must be a plain dict literal")
     raise ReleaseError(f"{path} has no LAZY_COMMANDS")
 
@@ -54,10 +56,10 @@ def drop_absent_commands(cli: Path, root: Path) -> None:
     Each such command's lines are removed, comment and all; every other byte of cli.py stays as it was.
     """
     source = cli.read_text(encoding="utf-8")
-    table = lazy_table(source, cli)
-    entries = list(zip(table.value.keys, table.value.values, strict=True))
+    table, entries = lazy_table(source, cli)
     absent, dropped_lines, kept_lines = [], set(), {table.lineno, table.end_lineno}
     for key, value in entries:
+        assert value.end_lineno is not None  # ast.parse gives every node its end
         lines = set(range(key.lineno, value.end_lineno + 1))
         if find_module(root, ast.literal_eval(value).partition(":")[0]) is None:
             absent.append(ast.literal_eval(key))

@@ -37,6 +37,7 @@ def readme_values(project: dict[str, Any], release: Release) -> dict[str, str]:
     with language("en"):
         example_hidden = hidden_sentence(release.hidden.get(first.name, HiddenChecks()))
     ci = release.quiz_tier == "ci"
+    shortest_quiz = min(release.quizzes, key=release.quizzes.__getitem__) if release.quizzes else "QUIZ"
     return {
         "title": f"{project.get('description', 'nn-grader')}: your copy",
         "quiz_count": str(len(release.quizzes)),
@@ -47,7 +48,7 @@ def readme_values(project: dict[str, Any], release: Release) -> dict[str, str]:
         "hidden_points": f"{release.hidden_total.points:g}",
         "example_part": f"{first.name:<12} {first.title[:52]:<52}   ...",
         "example_hidden": example_hidden,
-        "quiz_example": min(release.quizzes, key=release.quizzes.get) if release.quizzes else "QUIZ",  # the shortest
+        "quiz_example": shortest_quiz,
         "quiz_note": textwrap.fill(CI_QUIZ_NOTE if ci else SEALED_QUIZ_NOTE, 116),
         "answers_upload": " and your `*.answers.yaml` files" if ci else "",
     }
