@@ -229,8 +229,8 @@ def hint(text: str, *, message: Callable[[str], str] | None = None) -> Iterator[
     """Give every failure inside the block the hint ``text`` (and, with ``message``, a message rewritten from the
     failure's own): the block's checks say what they test; the hint says what it means here.
 
-        with hint(tr("check.training.test_x_and_y_are_not_modified.hint")):
-            expect_unchanged(list(call.args), reply.args_after, call=call)
+        with hint(tr("suite.training.fixed_order")):
+            expect_value(params, ref_params, call=call)
 
     A failure that named a catalogued mistake keeps that mistake's own hint: it explains the failure best. An empty
     ``text`` keeps every failure's own hint.

@@ -242,7 +242,7 @@ class GraderPlugin:
         return self.parts[str(item.path)].name
 
     def location_of(self, item: pytest.Item) -> str:
-        """``check_layers.py::test_odd_shapes``: where an instructor finds the check."""
+        """``check_layers.py::test_dense_param_count``: where an instructor finds the check."""
         return f"{item.path.name}::{item.name}"
 
 
