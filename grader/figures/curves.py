@@ -74,12 +74,17 @@ class LossRange:
     targets: list[tuple[str, Callable[[float], tuple[np.ndarray, np.ndarray]]]]
 
 
+def _one_sample_against(y_true: float) -> Callable[[float], tuple[np.ndarray, np.ndarray]]:
+    """The target function for the prediction ``p`` of one sample whose label is ``y_true``."""
+    return lambda p: (np.array([y_true]), np.array([p]))
+
+
 def loss_range(name: str) -> LossRange:
     """The meaningful range of the loss ``name`` for one sample (see the module docstring)."""
     probabilities = np.linspace(0.0, 1.0, LOSS_POINTS)  # 0 and 1 included: where a missing clip shows
     if name == "binary_crossentropy":
         return LossRange("p = y_pred", probabilities, [
-            (f"y_true = {y:g}", lambda p, y=y: (np.array([y]), np.array([p]))) for y in (0.0, 1.0)])
+            (f"y_true = {y:g}", _one_sample_against(y)) for y in (0.0, 1.0)])
     if name in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
         label = np.array([0]) if name.startswith("sparse") else np.array([[1.0, 0.0, 0.0]])
         return LossRange(tr("report.axis.true_class"), probabilities, [
@@ -145,9 +150,11 @@ def add_pair(panel: Panel, x: np.ndarray, expected: np.ndarray, got: np.ndarray 
 
 def summarise(panel: Panel, where: Callable[[float, int], str]) -> str:
     """One sentence: how many drawn points differ and the worst of them, or that the curves agree everywhere."""
-    pairs = [(group, panel.line(REFERENCE, group), panel.line(STUDENT, group))
-             for group in sorted({ln.group for ln in panel.lines})]
-    pairs = [(group, e, g) for group, e, g in pairs if e is not None and g is not None]
+    pairs = []
+    for group in sorted({ln.group for ln in panel.lines}):
+        e, g = panel.line(REFERENCE, group), panel.line(STUDENT, group)
+        if e is not None and g is not None:
+            pairs.append((group, e, g))
     if not pairs:
         return ""
     total = sum(e.x.size for _, e, _ in pairs)

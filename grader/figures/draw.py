@@ -16,12 +16,15 @@ import io
 import re
 import warnings
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from grader.figures.model import REFERENCE, STUDENT, Figure, Panel
 from grader.i18n import tr
+
+if TYPE_CHECKING:  # matplotlib is the optional extra nn-grader[plots]: imported where a figure is drawn
+    from matplotlib.typing import RcKeyType
 
 ROLE_COLOURS = {REFERENCE: "#0072B2", STUDENT: "#D55E00"}  # blue, vermillion
 GROUP_COLOURS = ("#0072B2", "#009E73", "#CC79A7", "#E69F00")  # blue, green, purple, orange
@@ -29,7 +32,7 @@ DASHES = {REFERENCE: "solid", STUDENT: (0, (5, 2.5))}
 FLOOR = 1e-17  # a relative error of 0 is drawn at this height of a log axis
 ROTATE_TICKS = 6  # more bar labels than this are written upwards
 MARKS = 15  # at most this many of the points where the curves differ are circled, spread evenly
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
@@ -127,7 +130,7 @@ def draw_lines(ax: Any, panel: Panel) -> list:
         x, y = panel.marks
         inside = (y >= low) & (y <= high)  # circle only what is in view, and at most MARKS of it
         x, y = x[inside], y[inside]
-        shown = np.unique(np.linspace(0, x.size - 1, min(x.size, MARKS)).astype(int)) if x.size else []
+        shown = np.unique(np.linspace(0, x.size - 1, min(x.size, MARKS)).astype(int))  # none when x is empty
         ax.scatter(x[shown], y[shown], s=34, facecolors="none", edgecolors="#24292f", linewidths=1.1,
                    label=tr("report.series.differs"), zorder=5)
     if np.isfinite(low):

@@ -20,8 +20,8 @@ from tests.conftest import SOLUTIONS
 
 FAST = Limits(call_seconds=1, import_seconds=5)  # a hanging function costs one second
 
-WRONG_ELU = ("    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))",
-             "    return np.where(x > 0, x, alpha * np.exp(np.minimum(x, 0)))")  # the "- 1" forgotten
+WRONG_ELU = ("    return np.where(x > 0, x, alpha_array * np.expm1(np.minimum(x, 0)))",
+             "    return np.where(x > 0, x, alpha_array * np.exp(np.minimum(x, 0)))")  # the "- 1" forgotten
 ONE_BUG_EACH = {  # module -> (right, wrong): losses and layers
     "losses": [("    p = np.clip(y_pred, EPSILON, 1 - EPSILON)\n    return np.mean(-(y_true * np.log(p)",
                 "    p = y_pred\n    return np.mean(-(y_true * np.log(p)"),  # binary cross-entropy without the clip
