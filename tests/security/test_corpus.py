@@ -41,7 +41,10 @@ LIMITS = Limits(call_seconds=1.0, import_seconds=2.0, address_space=512 * MiB, d
 PARTS = ["activations", "metrics"]
 FIRST_CHECK = "test_activation_matches_reference[relu]"
 # Checks that credit any function that leaves its inputs alone and makes numpy silent, whatever it returns: a wrong
-# answer that is not an exception earns them, where the honest empty submission (NotImplementedError) does not.
+# answer that is not an exception earns them, where the honest empty submission (NotImplementedError) does not. A
+# check over many functions blames only the property it tests (README: "a bug costs the checks of the property it
+# breaks"), so a relu that returns zeros keeps these two.
+PROPERTY_ONLY = {"activations::test_inputs_are_not_modified", "activations::test_float32_in_gives_float32_out"}
 HONEST_EMPTY_RELU = "\n\ndef relu(x):\n    raise NotImplementedError\n"
 PAYLOAD = "CORPUS-PAYLOAD"
 SECRET = "nn-grader-corpus-secret-7f3a9c"
@@ -244,7 +247,7 @@ def test_hostile_submission_is_graded_safely(case: Case, honest_empty: GradeResu
     baseline = {c.id: c for c in honest_empty.checks}
     activations, metrics = result.parts
     assert [c.id for c in result.checks] == list(baseline)  # every check ran, none was dropped
-    higher = [c.id for c in result.checks if c.passed and not baseline[c.id].passed]
+    higher = [c.id for c in result.checks if c.passed and not baseline[c.id].passed and c.id not in PROPERTY_ONLY]
     assert not higher, f"scored above the honest empty submission: {higher}"
     assert metrics.points == metrics.max_points > 0
     if case.outcome == IMPORT_FAILED:

@@ -291,7 +291,9 @@ def test_a_bare_assert_in_a_hidden_check_does_not_print_the_arrays_it_compared(m
     suite = tmp_path / "check_probe.py"
     suite.write_text(textwrap.dedent("""
         import numpy as np
+        import pytest
 
+        @pytest.mark.points(1)
         def test_bare_assert(student):
             expected = np.arange(50.0) * 7919
             assert np.array_equal(student.call("probe.write", "out.txt", 3), expected)
