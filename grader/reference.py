@@ -257,7 +257,9 @@ class RecordedValues:
     def write(self, path: Path) -> None:
         data = {"format": VALUES_FORMAT, "about": self.about, "targets": self.targets, "answers": self.answers}
         Path(path).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        np.savez_compressed(Path(path).with_suffix(".npz"), **{str(i): a for i, a in enumerate(self.arrays)})
+        # read() loads without pickles: an array that would need one fails here, not when the file is read
+        np.savez_compressed(Path(path).with_suffix(".npz"), allow_pickle=False,
+                            **{str(i): a for i, a in enumerate(self.arrays)})
 
     @classmethod
     def read(cls, path: Path) -> RecordedValues:
@@ -357,12 +359,11 @@ class ReplayedObject:
 
 
 def _replayed_method(name: str, signature: inspect.Signature) -> Any:
-    if name == "__init__":
-        def method(self: ReplayedObject, *args: Any, **kwargs: Any) -> None:
+    def method(self: ReplayedObject, *args: Any, **kwargs: Any) -> Any:
+        if name == "__init__":
             ReplayedObject.__init__(self, *args, **kwargs)
-    else:
-        def method(self: ReplayedObject, *args: Any, **kwargs: Any) -> Any:
-            return self.replay_call(name, args, kwargs)
+            return None
+        return self.replay_call(name, args, kwargs)
     method.__name__ = name
     method.__signature__ = signature  # type: ignore[attr-defined]  # what inspect.signature reports
     return method

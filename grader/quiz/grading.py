@@ -71,8 +71,8 @@ class QuestionGrader:
     def _grade(self, shown: ShownQuestion, raw: Any) -> QuestionResult:
         question = shown.question
         explanation = self.say(self.keys.explanation(question), shown)
-        base = dict(question_id=question.id, type=question.type, max_points=question.points,
-                    explanation=explanation)
+        base: dict[str, Any] = dict(question_id=question.id, type=question.type, max_points=question.points,
+                                    explanation=explanation)
         # For multiple select, [] or "" is an answer (nothing selected); elsewhere it means no answer.
         if raw is None or (raw == "" and question.type != "multiple"):
             return QuestionResult(points=0.0, answered=False, given="", expected=self.expected(shown),

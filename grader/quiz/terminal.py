@@ -133,7 +133,7 @@ class Session:
             return None, error
         letters = {o.slot: o.letter for o in shown.options}
         # Computed options have no id, so their letter is recorded; static ones by id, stable across seeds.
-        record = [letters[s] if shown.by_slot(s) and shown.by_slot(s).value is not None else s for s in slots]
+        record = [letters[s] if (option := shown.by_slot(s)) and option.value is not None else s for s in slots]
         if question.type == "true_false":
             return slots[0] == "true", None
         return (record if question.type == "multiple" else record[0]), None
