@@ -49,6 +49,12 @@ class InProcessSubmission:
 
     worker = _Output()
 
+    def __init__(self) -> None:
+        self.received: list[tuple[str, object]] = []  # no value is ever unusable here: the reference made it
+
+    def begin_check(self) -> None:
+        """Nothing to reset between checks: there is no worker to retire."""
+
     def import_module(self, module: str) -> None:
         importlib.import_module(f"solutions.{module}")
 
@@ -63,7 +69,7 @@ class InProcessSubmission:
 
     @staticmethod
     def _reply(value, args, kwargs, echo_args):
-        return Reply(value, [], list(args), dict(kwargs)) if echo_args else value
+        return Reply(value, [], list(args)) if echo_args else value  # the arguments as the call left them
 
 
 def median_seconds(action, runs: int) -> float:
