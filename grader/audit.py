@@ -30,6 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from grader import mistakes as catalogue
 from grader import parts as course
@@ -142,7 +143,7 @@ def audit(parts: list[str] | tuple[str, ...] | None = None, *, seed: int = DEFAU
     graded_parts = sorted({m.part for m in selected} & suites)
     tasks = [("", part, seed) for part in graded_parts] + [(m.id, m.part, seed) for m in selected
                                                            if m.part in suites]
-    results = dict(zip(tasks, _run(_grade_task, tasks, jobs, on_progress)))
+    results = dict(zip(tasks, _run(_grade_task, tasks, jobs, on_progress), strict=True))
     reference_failures = {}
     passing_on_reference: dict[str, set[str]] = {}
     for part in graded_parts:
@@ -179,6 +180,7 @@ def _run(function: Callable, tasks: list, jobs: int | None,
          on_progress: Callable[[int, int], None] | None = None) -> list:
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     results = []
+    answers: Iterator[Any]
     with contextlib.ExitStack() as stack:
         if jobs == 1:
             answers = map(function, tasks)
@@ -204,7 +206,7 @@ def _grade_task(task: tuple[str, str, int]) -> dict[str, tuple[str, str]]:
 
 
 def _outcomes(result: GradeResult) -> dict[str, tuple[str, str]]:
-    outcomes = {c.name: (c.outcome, c.mistake) for c in result.checks}
+    outcomes: dict[str, tuple[str, str]] = {c.name: (c.outcome, c.mistake) for c in result.checks}
     for p in result.parts:
         if p.diagnostic:
             outcomes["<diagnostic>"] = ("ungradable", p.diagnostic)
@@ -215,7 +217,9 @@ def _outcomes(result: GradeResult) -> dict[str, tuple[str, str]]:
 
 
 def reference_folder() -> Path:
-    return Path(importlib.import_module(REFERENCE_PACKAGE).__file__).parent
+    init = importlib.import_module(REFERENCE_PACKAGE).__file__
+    assert init is not None  # the reference is a regular package: it has an __init__.py
+    return Path(init).parent
 
 
 def reference_copy(folder: Path) -> Path:
@@ -272,7 +276,7 @@ def _global_names(code: types.CodeType) -> Iterator[str]:
             yield from _global_names(constant)
 
 
-def _definition(tree: ast.Module, qualname: str) -> ast.FunctionDef | None:
+def _definition(tree: ast.Module, qualname: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     body: list[ast.stmt] = tree.body
     *owners, name = qualname.split(".")
     for owner in owners:

@@ -31,7 +31,10 @@ class Outcome(StrEnum):
 
     @property
     def colour(self) -> str:
-        """The terminal colour of its mark: yellow for code that is not there to judge yet, red for code judged wrong."""
+        """The terminal colour of its mark.
+
+        Yellow for code that is not there to judge yet, red for code judged wrong.
+        """
         if self.passed:
             return "green"
         return "yellow" if self in (Outcome.NOT_IMPLEMENTED, Outcome.UNGRADABLE) else "red"
