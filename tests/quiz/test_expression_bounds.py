@@ -100,7 +100,7 @@ console.log(JSON.stringify(out));
     run = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     page = json.loads(run.stdout)
-    for source, got in zip(AGREEMENT, page):
+    for source, got in zip(AGREEMENT, page, strict=True):
         try:
             expected: float | None = float(evaluate(parse_expression(source), values))
         except ExpressionError:
