@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 import numpy as np
 import pytest
 
+from grader.errors import UserError
 from grader.compare import CheckFailure, describe_value, unusable_part
 from grader.i18n import tr, tr_or
 from grader.inputs import Inputs
@@ -39,14 +39,13 @@ UNKNOWN_MARKER = re.compile(r"'(\w+)' not found in `markers` configuration optio
 CHECK_DEFINITION = re.compile(r"\s*def (\w+)\(")
 
 
-class SuiteAuthoringError(click.ClickException):
+class SuiteAuthoringError(UserError):
     """A hidden suite is written wrong (unknown marker, no points, a malformed figure): no grade is given with it.
 
-    A ClickException, so that every command that runs the suites (check, list, autograde, audit, release) stops with
-    the message on one line and exit code 2 (a configuration error), not with a traceback or a wrong grade.
+    A user error, so that every command that runs the suites (check, list, autograde, audit, release) stops with the
+    problems, each with its file and line, and exit code 2 (a configuration error), not with a traceback or a wrong
+    grade.
     """
-
-    exit_code = 2
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__(tr("runner.authoring_error", count=len(problems), problems="\n  ".join(problems)))

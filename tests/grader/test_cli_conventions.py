@@ -25,6 +25,7 @@ from grader.grading import SeedNotRecorded
 from grader.output import OutputError
 from grader.parts import UnknownPart, discover
 from grader.quiz.problems import Problem, QuizError
+from grader.runner import SuiteAuthoringError
 from grader.submission import SubmissionError
 
 PART_NAMES = [part.name for part in discover()]
@@ -48,7 +49,7 @@ def assert_one_line_error(result: click.testing.Result, *words: str) -> None:
 
 @pytest.mark.parametrize("error", [UnknownPart("x"), SubmissionError("x"), SeedNotRecorded("x"), RosterError("x"),
                                    ReleaseError("x"), ArchiveError("classroom.zip.unreadable", detail="x"),
-                                   OutputError("x"),
+                                   OutputError("x"), SuiteAuthoringError(["check_x.py, line 3: no points"]),
                                    QuizError([Problem("q.yaml", 3, "title", "a text")])],
                          ids=lambda error: type(error).__name__)
 def test_every_user_error_is_a_user_error_with_exit_code_2(error):
