@@ -8,12 +8,16 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from grader import audit as auditing
 from grader.i18n import tr
 from grader.options import jobs_option, parts_argument, quiet_option, seed_option
+
+if TYPE_CHECKING:  # click's progress bar type lives in a private module
+    from click._termui_impl import ProgressBar
 
 
 @click.command("audit")
@@ -40,7 +44,7 @@ class progress_bar:  # noqa: N801 -- used as a context manager, like click.progr
 
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
-        self.bar: click.progressbar | None = None  # type: ignore[type-arg]
+        self.bar: ProgressBar[int] | None = None
 
     def __enter__(self) -> Callable[[int, int], None]:
         return self.advance

@@ -44,14 +44,6 @@ LAZY_COMMANDS = {
 }
 
 
-class UserErrorMessage(click.ClickException):
-    """A :class:`UserError` as click shows an error: ``Error: <message>`` on standard error, then its exit code."""
-
-    def __init__(self, error: UserError) -> None:
-        super().__init__(error.message)
-        self.exit_code = error.exit_code
-
-
 class LazyGroup(click.Group):
     """A click group whose commands in :data:`LAZY_COMMANDS` are imported on first use, and the one place where a
     :class:`UserError` raised by any command becomes one message and its exit code."""
@@ -59,8 +51,9 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except UserError as error:
-            raise UserErrorMessage(error) from None
+        except UserError as error:  # as click shows its own errors: `Error: <message>` on stderr, then the code
+            click.echo(f"Error: {error.message}", err=True)
+            ctx.exit(error.exit_code)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])

@@ -105,7 +105,7 @@ def expect_value(got: Any, expected: Any, *, call: Call, what: str = "", rtol: f
     if isinstance(expected, tuple):
         if not isinstance(got, tuple) or len(got) != len(expected):
             fail(tr("compare.not_tuple", call=call.describe(), n=len(expected), got=describe_value(got)))
-        for i, (g, e) in enumerate(zip(got, expected)):
+        for i, (g, e) in enumerate(zip(got, expected, strict=True)):
             expect_value(g, e, call=call, what=f"{what}[{i}]", rtol=rtol, atol=atol)
     elif isinstance(expected, dict):
         if not isinstance(got, dict) or set(got) != set(expected):
@@ -209,7 +209,7 @@ def expect_arrays(got: Any, shapes: Mapping[Any, tuple | None], *, call: Call, k
     if not keyed and (not isinstance(got, tuple) or len(got) != len(shapes)):
         fail(tr("compare.not_tuple", call=call.describe(), n=len(shapes), got=describe_value(got)))
     values = [got[key] for key in shapes] if keyed else list(got)
-    for (key, shape), value in zip(shapes.items(), values):
+    for (key, shape), value in zip(shapes.items(), values, strict=True):
         context = dict(call=call.describe(), what=name(key))
         if type(value) is not np.ndarray:
             fail(tr("compare.not_array", got=describe_value(value), shape=shape, **context) if shape is not None
@@ -246,7 +246,7 @@ def hint(text: str, *, message: Callable[[str], str] | None = None) -> Iterator[
 def expect_unchanged(before: list, after: list, *, call: Call) -> None:
     """The call must not have modified its array arguments in place."""
     names = list(call.named_args())
-    for i, (b, a) in enumerate(zip(before, after)):
+    for i, (b, a) in enumerate(zip(before, after, strict=True)):
         if isinstance(b, np.ndarray) and (not isinstance(a, np.ndarray) or a.shape != b.shape
                                           or not np.array_equal(a, b, equal_nan=True)):
             name = names[i] if i < len(names) else tr("compare.argument", n=i + 1)
@@ -441,7 +441,7 @@ def _paired(got: Any, expected: Any, what: str) -> Iterator[tuple[str, Any, Any]
     """(name, got part, expected part) for the parts of a tuple or dict answer that ``got`` has, else the whole."""
     if isinstance(expected, tuple):
         if isinstance(got, tuple) and len(got) == len(expected):
-            for i, (g, e) in enumerate(zip(got, expected)):
+            for i, (g, e) in enumerate(zip(got, expected, strict=True)):
                 yield from _paired(g, e, f"{what}[{i}]")
     elif isinstance(expected, dict):
         if isinstance(got, dict):

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import __version__, parts as course
+from grader import __version__
+from grader import parts as course
 from grader.i18n import language, tr
 from grader.reference import REFERENCE_PACKAGE
 from grader.results import GradeResult, HiddenChecks, PartResult

@@ -70,7 +70,7 @@ def prepare_folder(path: Path) -> None:
         raise OutputError(tr("output.cannot_create", path=path, reason=reason(path, error))) from None
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path | str, text: str) -> None:
     """Write ``text`` to the file ``path`` (creating its folders), or to standard output for ``-``."""
     if is_stdout(path):
         click.echo(text, nl=False)
@@ -78,7 +78,7 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def write_bytes(path: Path | str, data: bytes) -> None:
     """Write ``data`` to the file ``path``, creating its folders; :class:`OutputError` saying why that failed."""
     path = Path(path)
     prepare_folder(path.parent)

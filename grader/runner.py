@@ -21,20 +21,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pytest
 
-from grader.errors import UserError
 from grader.compare import CheckFailure, describe_value, unusable_part
+from grader.errors import UserError
 from grader.i18n import tr, tr_or
 from grader.inputs import Inputs
 from grader.parts import SUITE_PREFIX, SUITES_DIR, Part
-from grader.results import FIGURE_KINDS, CheckResult
-from grader.sandbox.client import Submission
+from grader.results import FIGURE_KINDS, CheckResult, Outcome
 from grader.sandbox.faults import SubmissionFault
 
 PYTEST_INI = SUITES_DIR / "pytest.ini"
+
+
+class Output(Protocol):
+    def take_output(self) -> str: ...
+
+
+class StudentCode(Protocol):
+    """What the runner uses of the code it grades: a sandboxed ``grader.sandbox.client.Submission``, or a stand-in
+    (the speed benchmark's in-process reference). The checks reach it as the ``student`` fixture."""
+
+    @property
+    def worker(self) -> Output: ...
+
+    @property
+    def received(self) -> list[tuple[str, Any]]:
+        """What the current check's calls answered, to explain a check that breaks on one of them."""
+
+    def begin_check(self) -> None: ...
+
+    def import_module(self, module: str) -> None: ...
 UNKNOWN_MARKER = re.compile(r"'(\w+)' not found in `markers` configuration option")  # --strict-markers' words
 CHECK_DEFINITION = re.compile(r"\s*def (\w+)\(")
 
@@ -75,13 +95,14 @@ class SuiteRun:
     listed: list[CheckInfo] = field(default_factory=list)  # filled by a collect-only run
 
 
-def run_suites(submission: Submission | None, parts: list[Part], *, seed: int,
+def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
                missing: dict[str, str] | None = None, collect_only: bool = False) -> SuiteRun:
     """Run the suites of ``parts`` against ``submission``; ``missing`` maps parts to known import problems."""
     plugin = GraderPlugin(submission, parts, seed, dict(missing or {}))
     args = [str(p.path) for p in parts] + [
         "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
-        "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:legacypath",
+        "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception",
+        "-p", "no:legacypath",
         "-p", "no:doctest", "-s", "--import-mode=importlib",
         "--assert=plain",  # a failed bare assert must not print the expected arrays it compared
     ]
@@ -108,7 +129,7 @@ def list_checks(parts: list[Part]) -> list[CheckInfo]:
 class GraderPlugin:
     """Provides the checks' fixtures and turns each check's outcome into a :class:`CheckResult`."""
 
-    def __init__(self, submission: Submission | None, parts: list[Part], seed: int,
+    def __init__(self, submission: StudentCode | None, parts: list[Part], seed: int,
                  diagnostics: dict[str, str]) -> None:
         self.submission = submission
         self.parts = {str(p.path): p for p in parts}
@@ -122,7 +143,7 @@ class GraderPlugin:
     # -- fixtures ---------------------------------------------------------------------------------------------
 
     @pytest.fixture
-    def student(self) -> Submission:
+    def student(self) -> StudentCode | None:
         return self.submission
 
     @pytest.fixture
@@ -155,9 +176,10 @@ class GraderPlugin:
             return
         detail = collection_detail(report)
         unknown = UNKNOWN_MARKER.search(detail)
-        uses = marker_uses([Path(p) for p in self.parts], unknown[1]) if unknown else []
+        marker = unknown[1] if unknown else ""
+        uses = marker_uses([Path(p) for p in self.parts], marker) if marker else []
         if uses:  # pytest names no file for an unknown marker: find where the suites use it
-            self.authoring += [tr("runner.unknown_marker", where=where, marker=unknown[1]) for where in uses]
+            self.authoring += [tr("runner.unknown_marker", where=where, marker=marker) for where in uses]
         else:
             self.authoring.append(tr("runner.collection_error", file=report.nodeid or Path(report.fspath).name,
                                      detail=detail))
@@ -174,7 +196,7 @@ class GraderPlugin:
         return None
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
         """Record the check's result, and answer with a bare report.
 
         pytest's own report would render a traceback for every failure by parsing the check's source, which costs
@@ -182,9 +204,12 @@ class GraderPlugin:
         """
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
             self.results.append(self.result_of_call(item, call))
-        outcome = "passed" if call.excinfo is None else "failed"
-        return pytest.TestReport(item.nodeid, item.location, {}, outcome, None, call.when, (), call.duration,
-                                 call.start, call.stop)
+        outcome: Literal["passed", "failed"] = "passed" if call.excinfo is None else "failed"
+        when = call.when
+        if when == "collect":  # never, for a check that runs; pytest's own hook would answer
+            return None
+        return pytest.TestReport(item.nodeid, item.location, {}, outcome, None, when, (), call.duration, call.start,
+                                 call.stop)
 
     # -- helpers ----------------------------------------------------------------------------------------------
 
@@ -234,7 +259,7 @@ class GraderPlugin:
                mistake: str = "") -> CheckResult:
         points = points_of(item)
         output = self.submission.worker.take_output() if self.submission is not None else ""
-        return CheckResult(self.part_of(item), item.name, check_title(item), points, outcome, message, hint,
+        return CheckResult(self.part_of(item), item.name, check_title(item), points, Outcome(outcome), message, hint,
                            mistake, output, figures=figures_of(item))
 
     def part_of(self, item: pytest.Item) -> str:
@@ -247,7 +272,9 @@ class GraderPlugin:
 
 def points_of(item: pytest.Item) -> float:
     """The check's points (``marker_problems`` has made sure there is exactly one positive number)."""
-    return float(item.get_closest_marker("points").args[0])
+    marker = item.get_closest_marker("points")
+    assert marker is not None, "marker_problems lets no check without points through"
+    return float(marker.args[0])
 
 
 def marker_problems(item: pytest.Item) -> list[str]:
@@ -320,8 +347,10 @@ def check_title(item: pytest.Item) -> str:
     """The check's title in the current language: ``check.<part>.<function>`` from the catalogues, else the first
     line of its docstring, else its name made readable; a parametrized check's parameters lead: ``sigmoid: ...``."""
     doc = getattr(getattr(item, "function", None), "__doc__", None)
-    english = doc.strip().splitlines()[0] if doc and doc.strip() else item.originalname.removeprefix("test_").replace("_", " ")
-    title = tr_or(f"check.{item.path.stem.removeprefix(SUITE_PREFIX)}.{item.originalname}", english)
+    function = getattr(item, "originalname", item.name)  # a parametrized check's name without its parameters
+    readable = function.removeprefix("test_").replace("_", " ")
+    english = doc.strip().splitlines()[0] if doc and doc.strip() else readable
+    title = tr_or(f"check.{item.path.stem.removeprefix(SUITE_PREFIX)}.{function}", english)
     callspec = getattr(item, "callspec", None)
     return f"{callspec.id}: {title}" if callspec else title
 

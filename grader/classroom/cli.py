@@ -9,11 +9,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from grader.options import jobs_option, lang_option, parts_argument, quiet_option, seed_option
 from grader.output import prepare_folder
+
+if TYPE_CHECKING:  # click's progress bar type lives in a private module
+    from click._termui_impl import ProgressBar
 
 SECRET_ENV = "NN_GRADER_COURSE_SECRET"
 
@@ -95,7 +99,7 @@ class Progress:
     """A progress bar with an ETA on standard error, advanced as each student finishes (none with ``--quiet``)."""
 
     def __init__(self, *, quiet: bool = False) -> None:
-        self.bar = None
+        self.bar: ProgressBar[str | None] | None = None
         self.done = 0
         self.quiet = quiet
 

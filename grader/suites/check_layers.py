@@ -103,7 +103,7 @@ def test_backward_twice_gives_the_same_gradients(student, inputs):
     call = Call("layers.dense_backward", (grad_out, x, W))
     first = expect_same_as_reference(student, call.target, grad_out, x, W)
     second = expect_arrays(student.call(call.target, grad_out, x, W), dict.fromkeys(GRADIENTS), call=call)
-    for name, got, expected in zip(GRADIENTS, second, first):
+    for name, got, expected in zip(GRADIENTS, second, first, strict=True):
         expect_array(got, expected, call=call,
                      what=tr("check.layers.test_backward_twice_gives_the_same_gradients.second_call", name=name))
 

@@ -166,7 +166,7 @@ def test_nesterov_uses_the_new_velocity(student, inputs):
     params = {"W": inputs.normal(3, 4)}
     grads = [{"W": inputs.normal(3, 4)}, {"W": inputs.normal(3, 4)}]
     got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
-    for when, g, e in zip(after_applies(2), got, expected):
+    for when, g, e in zip(after_applies(2), got, expected, strict=True):
         expect_params(g, e, call=sgd_settings(**settings), when=when)
 
 
@@ -197,7 +197,7 @@ def test_one_velocity_per_parameter(student, inputs):
     params = {"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4)}
     grads = [{"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4, scale=3.0)} for _ in range(2)]
     got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
-    for when, g, e in zip(after_applies(2), got, expected):
+    for when, g, e in zip(after_applies(2), got, expected, strict=True):
         expect_params(g, e, call=sgd_settings(**settings), when=when)
 
 
@@ -213,7 +213,7 @@ def test_velocity_is_kept_across_applies(student, inputs):
     expected = reference_applies(settings, params, grads, learning_rates)
     whens = after_applies(2) + [tr("check.optimizers.test_velocity_is_kept_across_applies.after_third",
                                    before=f"{learning_rates[1]:g}", after=f"{learning_rates[2]:g}")]
-    for when, g, e in zip(whens, got, expected):
+    for when, g, e in zip(whens, got, expected, strict=True):
         expect_params(g, e, call=sgd_settings(**settings), when=when)
 
 
@@ -226,7 +226,7 @@ def test_momentum_zero_is_plain_sgd(student, inputs):
     got = student_applies(student, settings, params, grads)
     sgd_step = reference.resolve("optimizers.sgd_step")
     expected = params
-    for when, g, step_grads in zip(after_applies(2), got, grads):
+    for when, g, step_grads in zip(after_applies(2), got, grads, strict=True):
         expected = {key: sgd_step(expected[key], step_grads[key], 0.05) for key in expected}
         expect_params(g, expected, call=sgd_settings(**settings), when=when)
 
@@ -284,5 +284,5 @@ def test_float32_stays_float32(student, inputs):
     params = {"W": inputs.normal(3, 4, dtype=np.float32), "b": inputs.normal(4, dtype=np.float32)}
     grads = [{key: inputs.normal(*value.shape, dtype=np.float32) for key, value in params.items()} for _ in range(2)]
     got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
-    for when, g, e in zip(after_applies(2), got, expected):
+    for when, g, e in zip(after_applies(2), got, expected, strict=True):
         expect_same_dtypes(g, e, call=sgd_settings(**settings), what=tr("suite.optimizers.params_after", when=when))

@@ -80,7 +80,8 @@ def expect_history(history, epochs: int, *, call: Call) -> list[float]:
              hint=tr("suite.training.not_a_list_hint"))
     if len(history) != epochs:
         counts = dict(call=call.describe(), count=len(history), epochs=epochs)
-        fail(tr("suite.training.one_loss", **counts) if len(history) == 1 else tr("suite.training.wrong_length", **counts))
+        one_loss, wrong_length = tr("suite.training.one_loss", **counts), tr("suite.training.wrong_length", **counts)
+        fail(one_loss if len(history) == 1 else wrong_length)
     for epoch, value in enumerate(history, start=1):
         if isinstance(value, np.ndarray) and value.ndim == 0:
             value = value[()]
@@ -95,7 +96,7 @@ def expect_same_training(history, params, ref_history, ref_params, *, call: Call
     """The same losses epoch by epoch, then the same trained weights (tolerance for a different order of sums)."""
     with hint(tr("suite.training.uses_your_pieces", hint=why)):
         history = expect_history(history, len(ref_history), call=call)
-        for epoch, (got, expected) in enumerate(zip(history, ref_history), start=1):
+        for epoch, (got, expected) in enumerate(zip(history, ref_history, strict=True), start=1):
             expect_scalar(got, expected, call=call, what=tr("suite.training.epoch_loss", epoch=epoch), rtol=1e-5)
         expect_value(params, ref_params, call=call, what=tr("suite.training.params_after_fit"), rtol=1e-5, atol=1e-8)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from submissions import SOLUTIONS
 
 from grader.grading import grade
 from grader.results import GradeResult
+
+from submissions import SOLUTIONS
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from submissions import SOLUTIONS
 
 from grader import parts as course
 from grader.cli import main
 from grader.runner import SuiteAuthoringError, list_checks
+
+from submissions import SOLUTIONS
 
 HEADER = '"""A demo part\n\nFor the authoring tests.\n"""\n\nimport pytest\n\nORDER = 1\n\n'
 

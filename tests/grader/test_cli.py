@@ -5,9 +5,10 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-from submissions import SOLUTIONS
 
 from grader.cli import main
+
+from submissions import SOLUTIONS
 
 
 def run(*args: str):

@@ -1,9 +1,9 @@
 """How faults in the student's code are attributed: to the function that is really unfinished, and a function that
 ended the worker is not restarted for every later check."""
 
-from submissions import make_submission
-
 from grader.grading import grade
+
+from submissions import make_submission
 
 
 def test_an_unfinished_method_is_named_where_a_finished_function_calls_it(tmp_path):

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from submissions import SOLUTIONS
 from test_language_catalogues import english_runs
 
 from grader import i18n, mistakes
 from grader.audit import write_variant
 from grader.cli import main
+
+from submissions import SOLUTIONS
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from submissions import make_submission
 
 from grader.grading import grade
+
+from submissions import make_submission
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from submissions import SOLUTIONS
 
 from grader.cli import main
 from tests.conftest import ROOT
+
+from submissions import SOLUTIONS
 
 FIRST_NETWORK = ROOT / "quizzes" / "first-network.yaml"
 FAST_COST = "256"  # sealing cost: the format is the same, each lock opens in well under a millisecond

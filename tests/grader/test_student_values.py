@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from submissions import copy_reference
 
 from grader.compare import Call, CheckFailure, describe_value, expect_scalar, unusable_part
 from grader.grading import grade
@@ -22,6 +21,8 @@ from grader.sandbox.client import Submission, Worker
 from grader.sandbox.faults import BadReply, CallTimedOut, Frame, NotImplementedByStudent
 from grader.sandbox.limits import Limits
 from grader.submission import stage
+
+from submissions import copy_reference
 
 NN_GRADER = Path(sys.executable).with_name("nn-grader")
 GRADER_BLAMED = "not your fault"

@@ -1,8 +1,8 @@
 """A module that cannot be imported is one diagnostic for its part; the other parts are still graded."""
 
-from submissions import copy_reference, make_submission
-
 from grader.grading import grade
+
+from submissions import copy_reference, make_submission
 
 
 def test_syntax_error_makes_its_part_ungradable_and_the_rest_graded(tmp_path):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from quiz_files import SHIPPED
 
 from grader.quiz import Quiz, load_quiz
 from grader.quiz.expressions import evaluate
 from grader.quiz.variants import ShownQuestion, format_number
+
+from quiz_files import SHIPPED
 
 
 @pytest.fixture(scope="session")

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from quiz_files import FAST_COST, SHIPPED
 
 from grader.quiz import Quiz, dump_yaml, seal_quiz
 from grader.quiz.cli import quiz as quiz_cli
 from grader.quiz.html_export import export_html, page_words
 from grader.quiz.text import LANGUAGES
 from grader.quiz.variants import show_quiz, student_seed
+
+from quiz_files import FAST_COST, SHIPPED
 
 STUDENT = "s2024-017"
 CORRECT_FLAG = re.compile(r"""["']?\bcorrect["']?\s*[:=]\s*(true|1)\b""", re.IGNORECASE)

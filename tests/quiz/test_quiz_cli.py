@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from quiz_files import FAST_COST, MALFORMED, QUIZZES
 
 from grader.cli import main
 from grader.quiz import Quiz
 from grader.quiz.variants import show_question, student_seed
+
+from quiz_files import FAST_COST, MALFORMED, QUIZZES
 
 SEED_QUIZ = QUIZZES / "first-network.yaml"
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from quiz_files import QUIZZES
 
 from grader import i18n
 from grader.cli import main
 from grader.quiz import grade_answers, load_quiz_text
 from grader.quiz.keys import key_for
 from grader.quiz.terminal import Session
+
+from quiz_files import QUIZZES
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from quiz_files import MALFORMED
 
 from grader.quiz import load_quiz
+
+from quiz_files import MALFORMED
 
 # file -> (line, field, a fragment of the message) of the problem the file exists to provoke
 EXPECTED = {

@@ -6,10 +6,11 @@ import dataclasses
 
 import pytest
 import yaml
-from quiz_files import FAST_COST
 
 from grader.quiz import Quiz, QuizError, dump_yaml, grade_answers, load_quiz_text, seal_quiz
 from grader.quiz.variants import show_question, show_quiz, student_seed
+
+from quiz_files import FAST_COST
 
 
 @pytest.fixture(scope="module")

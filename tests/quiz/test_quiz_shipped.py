@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from quiz_files import SHIPPED
 
 from grader.quiz import Quiz, grade_answers, load_quiz
 from grader.quiz.grading import QuestionGrader
 from grader.quiz.keys import OpenKey
 from grader.quiz.variants import show_question, show_quiz, student_seed
+
+from quiz_files import SHIPPED
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 STUDENTS = ["s2024-001", "s2024-002", "kim.minji", "이서연"]

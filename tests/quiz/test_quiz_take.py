@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from quiz_files import FAST_COST
 
 from grader.quiz import Quiz, dump_yaml, seal_quiz
 from grader.quiz.variants import show_question, student_seed
+
+from quiz_files import FAST_COST
 
 pexpect = pytest.importorskip("pexpect")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from quiz_files import QUIZZES
 
 from grader.cli import main
 from grader.i18n import language
@@ -23,6 +22,8 @@ from grader.quiz import load_quiz
 from grader.quiz.answers import MAX_ANSWERS_BYTES, read_answers
 from grader.quiz.loader import MAX_QUIZ_BYTES
 from grader.quiz.source import read_yaml
+
+from quiz_files import QUIZZES
 
 SEED_QUIZ = QUIZZES / "first-network.yaml"
 DEEP = 3000  # levels: enough for a RecursionError in PyYAML's recursive composer

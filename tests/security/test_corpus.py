@@ -33,7 +33,6 @@ import pytest
 from grader.grading import grade
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits, MiB
-
 from tests.conftest import ROOT, SOLUTIONS
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -171,9 +170,11 @@ CASES = [
     # answers that are not plain arrays
     Case("always_equal", "failed", r"the result is an object of type Anything; expected a numpy.ndarray of shape"),
     Case("array_function_object", "failed", r"the result is an object of type Chameleon; expected a numpy.ndarray"),
-    Case("ndarray_subclass", "failed", r"the result is an object of type activations.Agreeable \(a subclass of numpy.ndarray\)"),
+    Case("ndarray_subclass", "failed",
+         r"the result is an object of type activations.Agreeable \(a subclass of numpy.ndarray\)"),
     Case("object_array", "failed", r"the result is an object of type numpy.ndarray of dtype object"),
-    Case("oversized_result", "error", r"activations.relu could not be graded: a value of 76.3 MiB exceeds the 64.0 MiB limit"),
+    Case("oversized_result", "error",
+         r"activations.relu could not be graded: a value of 76.3 MiB exceeds the 64.0 MiB limit"),
     # looking for the answers or for secrets
     Case("reads_hidden_files", "failed", r"the result is wrong at index", jail=True, also=no_hidden_source_is_shown),
     Case("walks_stack_and_gc", "failed", r"the result is wrong at index"),
@@ -233,7 +234,7 @@ def case_params():
         yield pytest.param(case, id=case.name, marks=marks)
 
 
-@pytest.mark.parametrize("case", case_params())
+@pytest.mark.parametrize("case", list(case_params()))
 def test_hostile_submission_is_graded_safely(case: Case, honest_empty: GradeResult, listener: socket.socket,
                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capfd: pytest.CaptureFixture) -> None:
