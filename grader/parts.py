@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.errors import UserError
-from grader.i18n import tr_or
+from grader.i18n import tr, tr_or
 
 SUITES_DIR = Path(__file__).parent / "suites"
 SUITE_PREFIX = "check_"
@@ -36,6 +36,10 @@ class Part:
     @property
     def module_file(self) -> str:
         return f"{self.name}.py"
+
+
+class SuiteOrderError(UserError):
+    """A suite's ``ORDER`` is not a whole number, so the course order cannot be known."""
 
 
 class UnknownPart(UserError, ValueError):
@@ -82,7 +86,15 @@ def _parse_part(path: Path, mtime_ns: int, size: int) -> Part:
     order = 100
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                and node.targets[0].id == "ORDER" and isinstance(node.value, ast.Constant)):
-            order = int(node.value.value)
+                and node.targets[0].id == "ORDER"):
+            order = _order(path, node.value)
     name = path.stem.removeprefix(SUITE_PREFIX)
     return Part(name=name, docstring_title=docstring.splitlines()[0] if docstring else name, order=order, path=path)
+
+
+def _order(path: Path, value: ast.expr) -> int:
+    """The whole number ``ORDER = n`` gives; anything else (a string, a float, True, an expression) is an authoring
+    error named by file and line, not a ValueError from int() or an order silently rounded."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, int) and not isinstance(value.value, bool):
+        return value.value
+    raise SuiteOrderError(tr("parts.bad_order", file=path.name, line=value.lineno, value=ast.unparse(value)))

@@ -80,7 +80,9 @@ def load_records(output: Path) -> list[dict[str, Any]]:
 
 
 def is_current(record: dict[str, Any] | None, fingerprint: str, settings: dict[str, Any]) -> bool:
-    return bool(record) and record.get("fingerprint") == fingerprint and record.get("settings") == settings
+    """Whether ``record`` was graded from these bytes with these settings, so grading again would change nothing."""
+    return (isinstance(record, dict) and record.get("fingerprint") == fingerprint
+            and record.get("settings") == settings)
 
 
 def fingerprint(source: Path) -> str:

@@ -186,7 +186,11 @@ def _plain(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
         return loader.construct_mapping(node, deep=True)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    # PyYAML composes only those three kinds; a YAMLError keeps anything else a "metadata unreadable" message
+    raise yaml.constructor.ConstructorError(None, None, f"unexpected YAML node {type(node).__name__}",
+                                            node.start_mark)
 
 
 _MetadataLoader.add_multi_constructor("!", _plain)

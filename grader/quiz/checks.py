@@ -20,6 +20,9 @@ from grader.quiz.variants import draw_values, format_number, placeholders, stude
 
 DEFAULT_SEEDS = 1000
 
+# what a seed sweep has found so far: (field, kind of problem) -> its message, one per kind so the list stays short
+_Findings = dict[tuple[FieldPath, str], str]
+
 # Options that refer to the other options must keep their place, so they cannot be shuffled.
 ANCHORED = [
     re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.IGNORECASE),
@@ -146,7 +149,7 @@ def _sample(question: Question, seeds: int) -> Iterator[dict[str, Number]]:
 
 def _seed_rules(question: Question, seeds: int) -> list[tuple[FieldPath, str]]:
     """Evaluate every computed value over many seeds; report the first failure of each kind once."""
-    found: dict[tuple[FieldPath, str], str] = {}
+    found: _Findings = {}
     numeric = question.key.numeric if question.key else None
     computed = [o for o in question.options if o.computed]
     if not computed and numeric is None:
@@ -164,7 +167,7 @@ def _seed_rules(question: Question, seeds: int) -> list[tuple[FieldPath, str]]:
     return [(path, message) for (path, _), message in found.items()]
 
 
-def _check_computed(question: Question, values: dict[str, Number], found: dict) -> None:  # type: ignore[type-arg]
+def _check_computed(question: Question, values: dict[str, Number], found: _Findings) -> None:
     assert question.key is not None
     shown: dict[str, tuple[str, FieldPath]] = {}
     for option in question.options:
@@ -188,7 +191,7 @@ def _check_computed(question: Question, values: dict[str, Number], found: dict) 
         shown.setdefault(text, (option.slot, option.path))
 
 
-def _check_numeric(question: Question, values: dict[str, Number], found: dict) -> None:  # type: ignore[type-arg]
+def _check_numeric(question: Question, values: dict[str, Number], found: _Findings) -> None:
     assert question.key is not None and question.key.numeric is not None
     numeric = question.key.numeric
     answer_path = question.path + ("answer",)

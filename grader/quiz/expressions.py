@@ -106,9 +106,7 @@ def parse_expression(source: str | int | float, *, allow_draws: bool = False) ->
 def _check(node: ast.expr, names: set[str], allow_draws: bool) -> bool:
     """Reject anything outside the whitelist; collect parameter names; say whether a draw is used."""
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise ExpressionError(f"only numbers are allowed as constants, not {node.value!r}")
-        if not _in_range(node.value):
+        if not _in_range(_number(node)):
             raise ExpressionError(f"the number `{ast.unparse(node)}` is out of range (at most {MAX_MAGNITUDE:g})")
         return False
     if isinstance(node, ast.Name):
@@ -124,6 +122,13 @@ def _check(node: ast.expr, names: set[str], allow_draws: bool) -> bool:
         return _check_call(node, names, allow_draws)
     raise ExpressionError(f"`{ast.unparse(node)}` is not allowed: use numbers, parameters, + - * / // % ** and "
                           f"the functions {', '.join(FUNCTIONS)}")
+
+
+def _number(node: ast.Constant) -> Number:
+    """The number a constant holds; anything else (a string, bytes, True, None, ...) is rejected by name."""
+    if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+        raise ExpressionError(f"only numbers are allowed as constants, not {node.value!r}")
+    return node.value
 
 
 def _check_call(node: ast.Call, names: set[str], allow_draws: bool) -> bool:
@@ -198,7 +203,8 @@ class _Evaluation:
 
     def _compute(self, node: ast.expr) -> Number:
         if isinstance(node, ast.Constant):
-            return node.value
+            # checked again here, not only in _check: an Expression can be built without parse_expression
+            return _number(node)
         if isinstance(node, ast.Name):
             return self.values[node.id]
         if isinstance(node, ast.UnaryOp):

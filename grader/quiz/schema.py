@@ -290,6 +290,10 @@ class _Reader:
                 else:
                     self.report(where, "each distractor needs the misconception it represents: "
                                        "\"expression  # tag\" or {value: ..., misconception: ...}")
+            if isinstance(source, bool) or not isinstance(source, (str, int, float)):
+                # e.g. `{misconception: forgot-bias}` with no value, or a list where one expression belongs
+                self.report(value_path, f"expected a number or an arithmetic expression; got {_kind(source)}")
+                continue
             try:
                 expression = parse_expression(source)
             except ExpressionError as error:
@@ -304,7 +308,7 @@ class _Reader:
         if not isinstance(items, dict):
             self.report(here, f"expected a mapping of tag: feedback text; got {_kind(items)}")
             return {}
-        table = {}
+        table: dict[str, Text] = {}
         for tag in items:
             if not TAG.match(tag):
                 self.report(here + (tag,), f"misconception tag `{tag}` must be lower-case words joined by -")

@@ -145,9 +145,9 @@ def read_yaml(text: str, file: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(file, error.line, "", tr("quiz.file.too_many_values", limit=MAX_NODES))]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
         what = error.problem or "not valid YAML"
-        return None, [Problem(file, line, "", tr("quiz.file.invalid_yaml", what=_one_line(what)))]
+        return None, [Problem(file, mark.line + 1 if mark else None, "",
+                              tr("quiz.file.invalid_yaml", what=_one_line(what)))]
     except yaml.YAMLError as error:
         return None, [Problem(file, None, "", tr("quiz.file.invalid_yaml", what=_one_line(str(error))))]
     except RecursionError:  # MAX_DEPTH is far below Python's limit; this is only a second line of defence
@@ -169,7 +169,7 @@ def read_yaml(text: str, file: str) -> tuple[Document | None, list[Problem]]:
 
 def _one_line(text: str) -> str:
     """PyYAML's messages can span lines (with a caret under the column); a problem is one line."""
-    return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 class _TooLarge(Exception):
@@ -190,7 +190,7 @@ class _BoundedLoader(yaml.SafeLoader):
         self.depth = 0
         self.nodes = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         self.depth += 1
         self.nodes += 1
         try:
@@ -237,7 +237,10 @@ class _Walker:
                 return self._mapping(node, path)
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-            return self._scalar(node, path)
+            if isinstance(node, yaml.ScalarNode):
+                return self._scalar(node, path)
+            # the composer makes only these three kinds; another would be a bug here, not a problem in the file
+            raise TypeError(f"unexpected YAML node {type(node).__name__}")
         finally:
             self.stack.discard(id(node))
             self.origin = outer
@@ -263,7 +266,7 @@ class _Walker:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or node.start_mark
             self.problems.append(Problem(self.document.file, mark.line + 1, format_path(path),
-                                         tr("quiz.file.invalid_yaml", what=_one_line(error.problem or error))))
+                                         tr("quiz.file.invalid_yaml", what=_one_line(error.problem or str(error)))))
             return {}
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -310,7 +313,7 @@ class _Walker:
             return None
         return str(key)
 
-    def _scalar(self, node: yaml.Node, path: FieldPath, record: bool = True) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, path: FieldPath, record: bool = True) -> Any:
         """The value of a scalar; `record` keeps how a number was written (not for keys).
 
         A scalar with an unknown tag (reported by `build`) is read as its text, never handed to a constructor; so is

@@ -77,6 +77,10 @@ def draw_values(question: Question, seed: int | None = None, corner: bool | None
     return values
 
 
+# an option on its way to the student: its slot, its text and, if computed, its value
+_Entry = tuple[str, Text, Number | None]
+
+
 @dataclass(frozen=True)
 class ShownOption:
     """An option as shown to one student: its letter, its text and, if computed, its value."""
@@ -106,7 +110,7 @@ class ShownQuestion:
 def show_question(question: Question, seed: int) -> ShownQuestion:
     """`question` as the student with `seed` sees it (raises ExpressionError if a value cannot be computed)."""
     values = draw_values(question, seed)
-    entries = []
+    entries: list[_Entry] = []
     for option in question.options:
         if option.value is not None:
             value = evaluate(option.value, values)
@@ -114,7 +118,7 @@ def show_question(question: Question, seed: int) -> ShownQuestion:
         else:
             entries.append((option.slot, render(option.text or {}, values, question.digits), None))
     if any(value is not None for _, _, value in entries):
-        entries.sort(key=lambda entry: (entry[2], entry[0]))
+        entries.sort(key=_by_value)
     elif question.shuffle:
         entries.sort(key=lambda entry: entry[0])
     if question.shuffle:
@@ -124,6 +128,14 @@ def show_question(question: Question, seed: int) -> ShownQuestion:
             entries[i], entries[j] = entries[j], entries[i]
     options = tuple(ShownOption(LETTERS[i], slot, text, value) for i, (slot, text, value) in enumerate(entries))
     return ShownQuestion(question, render(question.prompt, values, question.digits), options, values)
+
+
+def _by_value(entry: _Entry) -> tuple[Number, str]:
+    """A computed option's place before shuffling: by value, then slot (a question is all computed or all text)."""
+    slot, _, value = entry
+    if value is None:
+        raise ValueError(f"option `{slot}` has no value in a question of computed options")
+    return value, slot
 
 
 def show_quiz(quiz: Quiz, student_id: str, secret: str = "") -> list[ShownQuestion]:

@@ -2,7 +2,9 @@
 
 import os
 
-from grader.parts import discover
+import pytest
+
+from grader.parts import SuiteOrderError, discover
 
 
 def write_suite(folder, name, title, order):
@@ -26,3 +28,11 @@ def test_an_edited_suite_is_read_again(tmp_path):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a new stat even within one clock tick
     (part,) = discover(tmp_path)
     assert (part.docstring_title, part.order) == ("New title, longer", 3)
+
+
+@pytest.mark.parametrize("order", ["'3'", "2.5", "True", "1 + 2"])
+def test_an_order_that_is_not_a_whole_number_is_an_authoring_error(tmp_path, order):
+    write_suite(tmp_path, "topic", "A title", order)
+    with pytest.raises(SuiteOrderError) as error:
+        discover(tmp_path)
+    assert str(error.value) == f"check_topic.py, line 6: ORDER must be a whole number, e.g. ORDER = 3; got {order}"
