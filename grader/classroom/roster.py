@@ -139,7 +139,7 @@ def _github_classroom(root: Path, entries: list[Path]) -> list[Student]:
     if not prefix or not all(n.startswith(prefix) for n in names):
         prefix = os.path.commonprefix(names) if len(names) > 1 else ""
         prefix = prefix[: prefix.rfind("-") + 1]
-    return [Student(n[len(prefix):] or n, e, (n[len(prefix):] or n, n)) for n, e in zip(names, entries)]
+    return [Student(n[len(prefix):] or n, e, (n[len(prefix):] or n, n)) for n, e in zip(names, entries, strict=True)]
 
 
 def _gradescope(root: Path) -> list[Student]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from grader.quiz.expressions import FUNCTIONS, DRAWS, Expression, ExpressionError, parse_expression
+from grader.quiz.expressions import DRAWS, FUNCTIONS, Expression, ExpressionError, parse_expression
 from grader.quiz.model import TYPES, NumericKey, Option, OptionKey, Param, Question, QuestionKey, Quiz
 from grader.quiz.problems import Problem
 from grader.quiz.scoring import MODES, SCHEMES
@@ -241,7 +241,8 @@ class _Reader:
         items = data.get("params", {})
         here = path + ("params",)
         if not isinstance(items, dict):
-            self.report(here, f"expected a mapping of name: expression, e.g. `n_in: randint(10, 500)`; got {_kind(items)}")
+            self.report(here, "expected a mapping of name: expression, e.g. `n_in: randint(10, 500)`; "
+                              f"got {_kind(items)}")
             return ()
         params = []
         for name, source in items.items():
