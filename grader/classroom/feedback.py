@@ -11,6 +11,7 @@ from typing import Any
 
 from grader.i18n import DEFAULT_LANGUAGE, language, tr, tr_or
 from grader.quiz.grading import message_language
+from grader.report.common import pts
 
 
 def render_feedback(record: dict[str, Any]) -> str:
@@ -19,10 +20,10 @@ def render_feedback(record: dict[str, Any]) -> str:
 
 
 def _render(record: dict[str, Any]) -> str:
-    total = tr("classroom.feedback.total", points=_pts(record["points"]), max=_pts(record["max_points"]))
-    breakdown = tr("classroom.feedback.breakdown", code_points=_pts(record["code_points"]),
-                   code_max=_pts(record["code_max"]), quiz_points=_pts(record["quiz_points"]),
-                   quiz_max=_pts(record["quiz_max"]))
+    total = tr("classroom.feedback.total", points=pts(record["points"]), max=pts(record["max_points"]))
+    breakdown = tr("classroom.feedback.breakdown", code_points=pts(record["code_points"]),
+                   code_max=pts(record["code_max"]), quiz_points=pts(record["quiz_points"]),
+                   quiz_max=pts(record["quiz_max"]))
     lines = [f"# {tr('classroom.feedback.title', student=record['student'])}", "",
              f"**{total}** ({breakdown}) -- {_word('classroom.status', record['status'])}", ""]
     if record.get("message"):
@@ -41,7 +42,7 @@ def _render(record: dict[str, Any]) -> str:
 def _code_lines(record: dict[str, Any]) -> list[str]:
     lines = [f"## {tr('classroom.feedback.code_heading')}", "",
              f"| {tr('classroom.feedback.col_part')} | {tr('classroom.feedback.col_points')} |", "|---|---|"]
-    lines += [f"| {name} | {_pts(p['points'])} / {_pts(p['max_points'])} |" for name, p in record["parts"].items()]
+    lines += [f"| {name} | {pts(p['points'])} / {pts(p['max_points'])} |" for name, p in record["parts"].items()]
     lines.append("")
     for part in (record.get("code") or {}).get("parts", []):
         if part.get("diagnostic"):
@@ -57,7 +58,7 @@ def _code_lines(record: dict[str, Any]) -> list[str]:
         lines += [f"### {part['name']}", ""]
         for check in failing:
             lines.append(f"- **{_word('classroom.outcome', check['outcome'])}**: {check['title']} "
-                         f"({_pts(check['points'])} / {_pts(check['max_points'])})")
+                         f"({pts(check['points'])} / {pts(check['max_points'])})")
             detail = "\n".join(filter(None, [check.get("message", ""),
                                              tr("classroom.feedback.hint", hint=check["hint"])
                                              if check.get("hint") else ""]))
@@ -68,8 +69,8 @@ def _code_lines(record: dict[str, Any]) -> list[str]:
 
 
 def _quiz_lines(quiz_id: str, entry: dict[str, Any]) -> list[str]:
-    heading = tr("classroom.feedback.quiz_heading", quiz=quiz_id, points=_pts(entry["points"]),
-                 max=_pts(entry["max_points"]))
+    heading = tr("classroom.feedback.quiz_heading", quiz=quiz_id, points=pts(entry["points"]),
+                 max=pts(entry["max_points"]))
     lines = [f"## {heading}", ""]
     if entry.get("message"):
         lines += [entry["message"], ""]
@@ -77,8 +78,8 @@ def _quiz_lines(quiz_id: str, entry: dict[str, Any]) -> list[str]:
         verdict = tr("classroom.verdict." + ("correct" if question["correct"] else
                                              "unanswered" if not question["answered"] else "wrong"))
         given = f"; {tr('classroom.feedback.you_answered', given=question['given'])}" if question["given"] else ""
-        lines.append(f"- {question['id']}: **{verdict}** ({_pts(question['points'])} / "
-                     f"{_pts(question['max_points'])}){given}")
+        lines.append(f"- {question['id']}: **{verdict}** ({pts(question['points'])} / "
+                     f"{pts(question['max_points'])}){given}")
         for answer in question.get("answers", []):
             if answer.get("feedback") and not answer.get("correct"):
                 lines.append(f"  - {answer['label']}: {answer['feedback']}")
@@ -92,6 +93,3 @@ def _word(area: str, name: str) -> str:
     """A status's or an outcome's word in the current language; an unknown one is shown as it is stored."""
     return tr_or(f"{area}.{name}", name)
 
-
-def _pts(x: float) -> str:
-    return f"{x:g}"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.classroom.records import STUDENTS_DIR, cannot_write, load_records, write_atomic
+from grader.report.common import pts
 
 GRADEBOOK = "gradebook.csv"
 SUMMARY_JSON = "summary.json"
@@ -52,9 +53,9 @@ def gradebook_csv(records: list[dict[str, Any]]) -> str:
                                             "code", "quizzes", "total", "max_total", "flags", "message"]])
     for r in records:
         writer.writerow([text_cell(r["student"]), text_cell(r.get("source", "")), text_cell(r["status"]),
-                         *(_pts(r["parts"].get(p, {}).get("points", 0)) for p in parts),
-                         *(_pts(r["quizzes"].get(q, {}).get("points", 0)) for q in quizzes),
-                         _pts(r["code_points"]), _pts(r["quiz_points"]), _pts(r["points"]), _pts(r["max_points"]),
+                         *(pts(r["parts"].get(p, {}).get("points", 0)) for p in parts),
+                         *(pts(r["quizzes"].get(q, {}).get("points", 0)) for q in quizzes),
+                         pts(r["code_points"]), pts(r["quiz_points"]), pts(r["points"]), pts(r["max_points"]),
                          text_cell("; ".join(r.get("flags", []))), text_cell(_last_line(r.get("message", "")))])
     return out.getvalue()
 
@@ -104,8 +105,8 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 def summary_markdown(summary: dict[str, Any]) -> str:
     lines = ["# Class summary", "",
-             f"{summary['students']} students; total out of {_pts(summary['max_total'])}: mean "
-             f"{_pts(summary['mean'])}, median {_pts(summary['median'])}.", "",
+             f"{summary['students']} students; total out of {pts(summary['max_total'])}: mean "
+             f"{pts(summary['mean'])}, median {pts(summary['median'])}.", "",
              "| status | students |", "|---|---|", *(f"| {k} | {v} |" for k, v in summary["statuses"].items()), "",
              "## Checks, most failed first", "", "| check | passed | pass rate |", "|---|---|---|"]
     lines += [f"| {c['id']} | {c['passed']}/{c['graded']} | {c['pass_rate']:.0%} |" for c in summary["checks"]]
@@ -166,7 +167,3 @@ def _union(mappings) -> list[str]:
     for mapping in mappings:
         seen.update(dict.fromkeys(mapping))
     return list(seen)
-
-
-def _pts(x: float) -> str:
-    return f"{x:g}"
