@@ -34,6 +34,7 @@ from grader.grading import grade
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits, MiB
 from tests.conftest import ROOT, SOLUTIONS
+from tests.security.processes import assert_all_end
 
 CORPUS = Path(__file__).parent / "corpus"
 LIMITS = Limits(call_seconds=1.0, import_seconds=2.0, address_space=512 * MiB, disk_bytes=32 * MiB)
@@ -70,21 +71,7 @@ def output_is_capped(ctx: Context) -> None:
 
 
 def no_orphan_survives(ctx: Context) -> None:
-    deadline = time.monotonic() + 5
-    while orphans() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not orphans()
-
-
-def orphans() -> list[str]:
-    found = []
-    for entry in os.scandir("/proc"):
-        try:
-            if entry.name.isdigit() and ORPHAN.encode() in Path(entry.path, "cmdline").read_bytes():
-                found.append(entry.name)
-        except OSError:
-            continue
-    return found
+    assert_all_end(ORPHAN)
 
 
 def no_control_characters(ctx: Context) -> None:

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ from grader.sandbox.isolation import SandboxError
 from grader.sandbox.limits import Limits, MiB
 from grader.submission import stage
 from tests.conftest import ROOT
+from tests.security.processes import assert_all_end, processes_mentioning
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="the jail needs a grader running as root")
 
@@ -265,24 +265,10 @@ def test_the_worker_dies_with_the_grader(tmp_path):
     """)
     with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as grader:
         scratch = grader.stdout.readline().strip()
-        assert scratch and workers_of(scratch)
+        assert scratch and processes_mentioning(scratch)
         grader.kill()
-    deadline = time.monotonic() + 5
-    while workers_of(scratch) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not workers_of(scratch)
+    assert_all_end(scratch)
     shutil.rmtree(scratch)  # a grader killed outright cannot remove its worker's scratch folder itself
-
-
-def workers_of(scratch: str) -> list[str]:
-    found = []
-    for entry in os.scandir("/proc"):
-        try:
-            if entry.name.isdigit() and scratch.encode() in Path(entry.path, "cmdline").read_bytes():
-                found.append(entry.name)
-        except OSError:
-            continue
-    return found
 
 
 # -- the grader's own pytest run ---------------------------------------------------------------------------------------
