@@ -141,26 +141,38 @@ def student_texts(result: GradeResult) -> dict[str, str]:
     }
 
 
-def test_a_korean_class_reads_no_english_words_in_the_platforms_reports():
-    for fmt, text in student_texts(one_of_each("ko")).items():
-        assert not ENGLISH.findall(text), (fmt, ENGLISH.findall(text), text)
-    # and what the English reports say is all there, in Korean: the outcome in words, the hint, the points
-    assert all(s in student_texts(one_of_each("ko"))[fmt] for fmt, shown in {
+# What each platform's student-facing text shows, per language: the outcome in words, the hint, the points.
+SHOWN = {
+    "ko": {
         "gradescope": ["**실패** (0/1)", "힌트: np.exp를 쓰세요", "코드가 출력한 내용:", "1/8점. 시드 7"],
         "github": ["힌트: np.exp를 쓰세요"],
         "github-summary": ["| 부분 | 점수 | 통과한 검사 |", "통과하지 못한 검사", "- **실패** activations: 검사 1"],
         "prairielearn": ["1/8점", "실패", "시작 전", "힌트: np.exp를 쓰세요"],
-    }.items() for s in shown)
-
-
-def test_an_english_class_reads_them_in_english():
-    texts = student_texts(one_of_each("en"))
-    assert all(s in texts[fmt] for fmt, shown in {
+    },
+    "en": {
         "gradescope": ["**failed** (0/1)", "hint: use np.exp", "your code printed:", "1/8 points. Graded with seed 7"],
         "github": ["hint: use np.exp"],
         "github-summary": ["| Part | Points | Checks passed |", "What failed", "- **failed** activations: check 1"],
         "prairielearn": ["1/8 points", "failed", "not started", "hint: use np.exp"],
-    }.items() for s in shown)
+    },
+}
+
+
+def assert_every_platform_shows(texts: dict[str, str], language: str) -> None:
+    missing = [(fmt, s) for fmt, shown in SHOWN[language].items() for s in shown if s not in texts[fmt]]
+    assert not missing, missing
+
+
+def test_a_korean_class_reads_no_english_words_in_the_platforms_reports():
+    texts = student_texts(one_of_each("ko"))
+    for fmt, text in texts.items():
+        assert not ENGLISH.findall(text), (fmt, ENGLISH.findall(text), text)
+    # and what the English reports say is all there, in Korean
+    assert_every_platform_shows(texts, "ko")
+
+
+def test_an_english_class_reads_them_in_english():
+    assert_every_platform_shows(student_texts(one_of_each("en")), "en")
 
 
 def test_the_fields_a_platform_reads_keep_its_own_words_in_korean():
