@@ -27,6 +27,13 @@ def check_close(actual, expected, rtol: float, atol: float, what: str) -> None:
     np.testing.assert_allclose(got.astype(np.float64), want, rtol=rtol, atol=atol, err_msg=what)
 
 
+def call_solution(module: str, case: dict, inputs: dict | None = None):
+    """Call the reference solution's function that `case` names on its inputs (or on `inputs`, when they are
+    recast) and its keyword arguments."""
+    function = getattr(solution(module), case["function"])
+    return function(**(reference.inputs(case) if inputs is None else inputs), **case["kwargs"])
+
+
 @pytest.mark.parametrize("module", ["activations", "losses", "layers"])
 def test_fixture_files_cover_the_module(module):
     covered = {case["function"] for case in reference.cases(module)}
@@ -45,35 +52,28 @@ def test_fixture_files_cover_the_module(module):
     assert covered == set(wanted.split())
 
 
-@pytest.mark.parametrize("case", reference.cases("activations"), ids=reference.case_ids("activations"))
-def test_activations_match_pytorch(case):
-    function = getattr(solution("activations"), case["function"])
-    result = function(**reference.inputs(case), **case["kwargs"])
-    check_close(result, case["expected"], RTOL64, ATOL64, case["id"])
+@pytest.mark.parametrize(
+    ("module", "case"),
+    [pytest.param(module, case, id=f"{module}/{case['id']}")
+     for module in ("activations", "losses") for case in reference.cases(module)],
+)
+def test_activations_losses_and_loss_gradients_match_pytorch(module, case):
+    check_close(call_solution(module, case), case["expected"], RTOL64, ATOL64, case["id"])
 
 
 @pytest.mark.parametrize("case", reference.cases("activations"), ids=reference.case_ids("activations"))
 def test_activations_in_float32_match_pytorch_to_float32_precision(case):
-    function = getattr(solution("activations"), case["function"])
     inputs = {name: value.astype(np.float32) for name, value in reference.inputs(case).items()}
-    result = function(**inputs, **case["kwargs"])
+    result = call_solution("activations", case, inputs)
     assert result.dtype == np.float32
     check_close(result, case["expected"], RTOL32, ATOL32, case["id"])
 
 
 @pytest.mark.parametrize("case", reference.cases("losses"), ids=reference.case_ids("losses"))
-def test_losses_and_their_gradients_match_pytorch(case):
-    function = getattr(solution("losses"), case["function"])
-    result = function(**reference.inputs(case), **case["kwargs"])
-    check_close(result, case["expected"], RTOL64, ATOL64, case["id"])
-
-
-@pytest.mark.parametrize("case", reference.cases("losses"), ids=reference.case_ids("losses"))
 def test_losses_in_float32_match_pytorch_to_float32_precision(case):
-    function = getattr(solution("losses"), case["function"])
     inputs = reference.inputs(case)
     inputs["y_pred"] = inputs["y_pred"].astype(np.float32)
-    result = function(**inputs, **case["kwargs"])
+    result = call_solution("losses", case, inputs)
     assert np.asarray(result).dtype == np.float32
     if case["id"].endswith("/edges"):
         # Probabilities at 0 or 1 are clipped to 1 - 1e-7, which float32 rounds to 1 - 1.19e-7: the loss moves
@@ -84,8 +84,7 @@ def test_losses_in_float32_match_pytorch_to_float32_precision(case):
 
 @pytest.mark.parametrize("case", reference.cases("layers"), ids=reference.case_ids("layers"))
 def test_dense_layer_matches_pytorch(case):
-    function = getattr(solution("layers"), case["function"])
-    result = function(**reference.inputs(case), **case["kwargs"])
+    result = call_solution("layers", case)
     if case["function"] == "dense_param_count":
         assert result == case["expected"] and type(result) is int
     else:
