@@ -127,7 +127,7 @@ def expect_array(got: Any, expected: np.ndarray, *, call: Call, what: str = "", 
         fail(tr("compare.not_array", got=describe_value(got), shape=tuple(expected.shape), **context()))
     if got.shape != expected.shape:
         fail(tr("compare.shape", got=got.shape, expected=expected.shape, **context()),
-             **{"hint": shape_hint(got.shape, expected.shape), **mistake_hint(call, got)})
+             **shape_finding(call, got, expected))
     if check_dtype and got.dtype != expected.dtype:
         fail(tr("compare.dtype", got=got.dtype, expected=expected.dtype, **context()), hint=tr("hint.dtype"))
     rtol_default, atol_default = tolerances_for(expected)
@@ -192,6 +192,28 @@ def tolerances_for(expected: Any) -> tuple[float, float]:
 def shape_hint(got: tuple, expected: tuple) -> str:
     """The hint for a wrong shape: "transposed" when ``got`` is ``expected`` the other way round, else nothing."""
     return tr("hint.transposed") if len(got) == 2 and got != expected and got == expected[::-1] else ""
+
+
+def shape_finding(call: Call, got: np.ndarray, expected: np.ndarray) -> dict[str, str]:
+    """The hint (and mistake) for an array of the wrong shape. When ``got`` holds ``expected``'s values with an axis
+    of length 1 added or dropped, the values rule out any cause but that axis (keepdims=True, a reshape): no
+    catalogued mistake is named, since with a batch of one sample a wrong computation can give the same numbers
+    (the bias gradient not summed over a batch of 1 is keepdims' answer)."""
+    if same_values_but_an_axis_of_one(got, expected):
+        return {"hint": tr("hint.axis_of_one")}
+    return {"hint": shape_hint(got.shape, expected.shape), **mistake_hint(call, got)}
+
+
+def same_values_but_an_axis_of_one(got: np.ndarray, expected: np.ndarray) -> bool:
+    """Whether ``got`` is ``expected`` with axes of length 1 added or dropped, values close."""
+    if got.size != expected.size or np.squeeze(got).shape != np.squeeze(expected).shape:
+        return False
+    rtol, atol = tolerances_for(expected)
+    try:
+        return bool(np.allclose(got.reshape(expected.shape).astype(np.float64), expected.astype(np.float64),
+                                rtol=rtol, atol=atol, equal_nan=True))
+    except (TypeError, ValueError):  # an object or string array: not the same numbers
+        return False
 
 
 def expect_arrays(got: Any, shapes: Mapping[Any, tuple | None], *, call: Call, keyed: bool = False,
