@@ -100,7 +100,7 @@ class QuestionGrader:
             default = "correct" if key.correct and selected else ("missed" if key.correct else "wrong")
             text = self.say(key.feedback, shown) or tr(f"quiz.feedback.{default}")
             feedback.append(AnswerFeedback(option.letter, pick(option.text, self.lang, self.fallback), key.correct,
-                                           selected, text, key.misconception))
+                                           selected, text, key.misconception, option.slot))
         if question.type == "multiple":
             fraction = multiple_select_score(question.scoring or "all-or-nothing", set(slots), correct,
                                              len(shown.options))
@@ -126,7 +126,7 @@ class QuestionGrader:
             for expression, wrong in key.distractors:
                 if numeric_matches(value, evaluate(expression, shown.values), key.mode, key.tolerance):
                     feedback = AnswerFeedback(label, label, False, True, self.say(wrong.feedback, shown) or
-                                              tr("quiz.feedback.wrong"), wrong.misconception)
+                                              tr("quiz.feedback.wrong"), wrong.misconception, expression.source)
                     break
         return QuestionResult(points=question.points if right else 0.0, answered=True, given=label,
                               expected=self.expected(shown), answers=(feedback,), **base)

@@ -13,7 +13,10 @@ from typing import Any
 class AnswerFeedback:
     """What the grader says about one option (or number) in an answer.
 
-    `selected` is False for a correct option the student missed in a multiple-select question.
+    `selected` is False for a correct option the student missed in a multiple-select question. `slot` names the
+    option the same way for every student whatever letter it was shown under (the option id, or the expression of a
+    computed option or of a known wrong number), so a class's choices can be counted per option; "" where there is
+    none (a numeric answer that is right, or matches no known wrong value).
     """
 
     label: str            # "C" or, for a numeric answer, the number as given
@@ -22,6 +25,7 @@ class AnswerFeedback:
     selected: bool = True
     feedback: str = ""
     misconception: str | None = None
+    slot: str = ""
 
 
 @dataclass(frozen=True)
