@@ -38,6 +38,7 @@ LAZY_COMMANDS = {
     "quiz": "grader.quiz.cli:quiz",
     "autograde": "grader.classroom.cli:autograde",
     "gradebook": "grader.classroom.cli:gradebook",
+    "report": "grader.classroom.report_cli:report",
     "audit": "grader.audit_cli:audit_command",
     "release": "grader.classroom.release_cli:release",
     "gradescope": "grader.classroom.release_cli:gradescope",
