@@ -42,6 +42,7 @@ LAZY_COMMANDS = {
     "audit": "grader.audit_cli:audit_command",
     "release": "grader.classroom.release_cli:release",
     "gradescope": "grader.classroom.release_cli:gradescope",
+    "notebooks": "grader.classroom.notebooks:notebooks",
 }
 
 
