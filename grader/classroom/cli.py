@@ -41,11 +41,13 @@ SECRET_ENV = "NN_GRADER_COURSE_SECRET"
 @lang_option()
 @click.option("--html", is_flag=True,
               help="Also write each student's HTML report, with plots from their own code, beside their feedback.")
+@click.option("--report", "class_report", is_flag=True,
+              help="Also write the class report (what the class got wrong; see nn-grader report) into OUTPUT.")
 @quiet_option("No progress bar and no notes on standard error; the class's summary is still printed.")
 @parts_argument()
 def autograde(submissions: Path, output: Path, jobs: int | None, quizzes: tuple[Path, ...], only: tuple[str, ...],
               force: bool, shard: tuple[int, int] | None, budget: float, call_seconds: float | None,
-              import_seconds: float | None, seed: int, lang: str, html: bool, quiet: bool,
+              import_seconds: float | None, seed: int, lang: str, html: bool, class_report: bool, quiet: bool,
               parts: tuple[str, ...]) -> None:
     """Grade every student in SUBMISSIONS (one folder or zip each) on PARTS (all unless named)."""
     from dataclasses import replace
@@ -81,6 +83,11 @@ def autograde(submissions: Path, output: Path, jobs: int | None, quizzes: tuple[
                f"mean {s['mean']:g}, median {s['median']:g} of {s['max_total']:g}; statuses "
                + ", ".join(f"{k} {v}" for k, v in s["statuses"].items()))
     click.echo(f"gradebook: {output / 'gradebook.csv'}")
+    if class_report:
+        from grader.classroom.report_cli import write_class_report
+
+        page, _ = write_class_report(output, quiz_files, lang)
+        click.echo(f"class report: {page}")
 
 
 def shard_of(text: str | None) -> tuple[int, int] | None:

@@ -304,3 +304,21 @@ def test_records_store_the_chosen_option_whatever_its_letter(quiz: Any) -> None:
     chosen = {result_to_dict(grade_answers(quiz, {"peak": "half"}, s))["questions"][0]["answers"][0]["slot"]
               for s in ("a", "b", "c", "d", "e")}
     assert chosen == {"half"}
+
+
+def test_autograde_report_writes_the_class_report_after_grading(tmp_path: Path) -> None:
+    # Quiz-only students: nothing to run, so the whole class is graded in moments.
+    submissions = tmp_path / "submissions"
+    for student, chosen in (("ann", "p1010"), ("bob", "p1000"), ("cat", "p1000")):
+        (submissions / student).mkdir(parents=True)
+        (submissions / student / "class-quiz.answers.yaml").write_text(f"answers:\n  dense-params: {chosen}\n",
+                                                                       encoding="utf-8")
+    quiz_file = Path(__file__).with_name("data") / "class-quiz.yaml"
+    result = CliRunner().invoke(main, ["autograde", str(submissions), "--output", str(tmp_path / "graded"), "-q",
+                                       "--quiz", str(quiz_file), "--report", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "graded" / "class-report.html").read_text(encoding="utf-8")
+    assert "class report:" in result.output and "dense-params" in page
+    options = list(csv.DictReader(io.StringIO((tmp_path / "graded" / "options.csv").read_text(encoding="utf-8"))))
+    chosen = {r["option"]: r["chosen"] for r in options if r["question"] == "dense-params"}
+    assert chosen == {"p1000": "2", "p1010": "1", "p1100": "0"}
