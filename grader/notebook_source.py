@@ -13,7 +13,7 @@ Everything else is skipped and reported: IPython magics (``%pip``, a ``%%time`` 
 in raw cells, the calls IPython turns them into in its transformed history (``get_ipython().run_line_magic(...)``),
 expressions and calls (``check("activations")``, ``print(x)``), loops, other assignments, and whole cells that are
 not valid Python. A later definition of a name replaces an earlier one, as it does in the kernel, because the
-module keeps them in order.
+module keeps them in order; ``from __future__`` imports, which Python wants first, open the module.
 
 Nothing here runs or imports the code: it is parsed with :mod:`ast` only. Standard library only.
 """
@@ -41,6 +41,7 @@ class Skipped:
 def extract(cells: list[str]) -> tuple[str, list[Skipped]]:
     """The module made of the definitions in ``cells`` (see the module docstring), and what was skipped."""
     parts: list[str] = []
+    future: list[str] = []  # `from __future__ import ...` must open the module, wherever its cell ran
     skipped: list[Skipped] = []
     for index, cell in enumerate(cells):
         code, magics = _without_magics(cell)
@@ -53,12 +54,14 @@ def extract(cells: list[str]) -> tuple[str, list[Skipped]]:
             skipped.append(Skipped(index, error.lineno or 1, f"syntax error: {error.msg}"))
             continue
         for node in tree.body:
-            if is_definition(node):
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                future.append(_statement_source(node, code))
+            elif is_definition(node):
                 parts.append(_statement_source(node, code))
             else:
                 text = ast.get_source_segment(code, node) or ""
                 skipped.append(Skipped(index, node.lineno, text.splitlines()[0][:80] if text else ""))
-    return "".join(part + "\n" for part in parts), skipped
+    return "".join(part + "\n" for part in [*dict.fromkeys(future), *parts]), skipped
 
 
 def is_definition(node: ast.stmt) -> bool:

@@ -7,12 +7,13 @@ import html
 import pytest
 
 import grader.sandbox.client
+from grader import parts as course
 from grader.errors import UserError
 from grader.i18n import catalogue
 from grader.notebook import check
 from grader.results import Outcome
 from grader.sandbox.isolation import SandboxError, choose_level
-from tests.conftest import SOLUTIONS
+from tests.conftest import EXERCISES, SOLUTIONS
 from tests.notebook.cells import SIGMOID_BUG, code_cells, generated, with_reference
 
 
@@ -24,8 +25,9 @@ def test_the_reference_pasted_into_the_stub_cells_gets_full_marks():
     assert "Total: 22/22 points" in repr(report)
 
 
-def test_the_untouched_notebook_is_not_started():
-    report = check("activations", cells=code_cells(generated("activations")))
+@pytest.mark.parametrize("part", [p.name for p in course.discover()])
+def test_every_untouched_notebook_is_not_started(part):
+    report = check(part, cells=code_cells(generated(part)), exercises=EXERCISES)
     assert report.result.points == 0
     assert {c.outcome for c in report.result.checks} == {Outcome.NOT_IMPLEMENTED}
 

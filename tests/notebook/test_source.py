@@ -44,6 +44,14 @@ def test_ipythons_transformed_magics_are_skipped_like_the_raw_ones():
     assert [s.what for s in skipped] == ["get_ipython().run_line_magic('pip', 'install x')"]
 
 
+def test_future_imports_open_the_module_wherever_their_cell_ran():
+    cells = ["import numpy as np\n", "from __future__ import annotations\ndef f(x: Later) -> None:\n    pass\n",
+             "from __future__ import annotations\n"]
+    module, _ = extract(cells)
+    assert module.splitlines()[:2] == ["from __future__ import annotations", "import numpy as np"]
+    compile(module, "<notebook>", "exec")
+
+
 def test_a_later_definition_replaces_an_earlier_one_as_in_the_kernel():
     module, _ = extract(["def relu(x):\n    raise NotImplementedError\n", "def relu(x):\n    return max(x, 0)\n"])
     namespace: dict = {}
