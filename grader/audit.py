@@ -1,5 +1,5 @@
 """Auditing the hidden checks against the catalogue of mistakes: which mistakes no check catches, which are caught
-but not named, and the mutation score.
+but not named, and the mutation score; and against the exercises themselves: which graded blocks no check needs.
 
 Every catalogued mistake is graded as a submission: a copy of the reference in which the one function it imitates
 is replaced by the variant's source (the variant uses only the reference module's names, so it runs the same in
@@ -8,8 +8,13 @@ and *named* when such a failing check's finding names this very mistake. The mut
 catalogue caught. The unmodified reference is graded too, once per part: a check it fails is reported and not
 counted.
 
+Every graded block (``# BEGIN SOLUTION`` ... ``# END SOLUTION`` in solutions/) is graded the same way: a copy of the
+reference with that one block replaced by its stub, as the student receives it (grader.stubgen.stub_block). A block
+is *covered* when a check that the reference passes fails without it, and that failing check names the function (in
+its name or its message). A block no check needs would give an untouched stub full marks.
+
 Instructors who change or add checks run ``nn-grader audit`` (its command is in grader.audit_cli); the project's
-tests require every mistake to be caught and named.
+tests require every mistake to be caught and named, and every graded block covered.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from grader import mistakes as catalogue
 from grader import parts as course
@@ -38,8 +43,17 @@ from grader.grading import DEFAULT_SEED, grade
 from grader.mistakes import Mistake
 from grader.reference import REFERENCE_PACKAGE
 from grader.results import GradeResult, Outcome
+from grader.stubgen import solution_blocks, stub_block
 
 CATCHING_OUTCOMES = frozenset(o for o in Outcome if o.catches_mistake)
+
+
+class Verdict(NamedTuple):
+    """What the audit reads of one check's verdict on one submission it graded."""
+
+    outcome: str
+    mistake: str = ""  # the catalogued mistake the check's finding named
+    message: str = ""  # the failure message (for "<diagnostic>": why the part could not be graded)
 
 
 class TransplantError(ValueError):
@@ -70,6 +84,34 @@ class MistakeAudit:
         return bool(self.named)
 
 
+@dataclass(frozen=True)
+class GradedBlock:
+    """One ``# BEGIN SOLUTION`` block of the reference: the code a student must write."""
+
+    id: str  # "metrics.specificity"; a function's second and later blocks add "#2", "#3"
+    function: str  # the function it belongs to, qualified by its module: "network.MLP.forward"
+    part: str
+    index: int  # among its module's blocks, as grader.stubgen.solution_blocks lists them
+
+
+@dataclass
+class BlockCoverage:
+    """What the hidden checks made of one graded block stubbed alone in the reference."""
+
+    id: str
+    function: str
+    part: str
+    index: int
+    failed: list[str] = field(default_factory=list)  # checks (passed by the reference) that fail without the block
+    named: list[str] = field(default_factory=list)  # of those, the ones that name its function
+    errors: list[str] = field(default_factory=list)  # checks that broke, or why the part could not be graded
+
+    @property
+    def covered(self) -> bool:
+        """Some check fails without the block and says which function is missing."""
+        return bool(self.named)
+
+
 @dataclass
 class AuditReport:
     """The audit of the whole catalogue (or of some parts) against the hidden suites."""
@@ -78,6 +120,7 @@ class AuditReport:
     reference_failures: dict[str, list[str]] = field(default_factory=dict)  # part -> checks the reference fails
     seed: int = DEFAULT_SEED
     duration: float = 0.0
+    blocks: list[BlockCoverage] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -106,9 +149,14 @@ class AuditReport:
         return [m for m in self.mistakes if m.caught and not m.is_named]
 
     @property
+    def uncovered(self) -> list[BlockCoverage]:
+        """Graded blocks that an untouched stub could leave without losing a point (or without being told which)."""
+        return [b for b in self.blocks if not b.covered]
+
+    @property
     def complete(self) -> bool:
-        """Every mistake caught and named, and the reference passes every check."""
-        return self.named == self.total and not any(self.reference_failures.values())
+        """Every mistake caught and named, every graded block covered, and the reference passes every check."""
+        return self.named == self.total and not self.uncovered and not any(self.reference_failures.values())
 
     def to_dict(self) -> dict:
         return {
@@ -120,6 +168,9 @@ class AuditReport:
             "mutation_score": round(self.mutation_score, 4),
             "reference_failures": self.reference_failures,
             "mistakes": [dict(asdict(m), caught=m.caught, is_named=m.is_named) for m in self.mistakes],
+            "blocks_total": len(self.blocks),
+            "blocks_covered": len(self.blocks) - len(self.uncovered),
+            "blocks": [dict(asdict(b), covered=b.covered) for b in self.blocks],
         }
 
 
@@ -127,53 +178,103 @@ class AuditReport:
 
 
 def audit(parts: list[str] | tuple[str, ...] | None = None, *, seed: int = DEFAULT_SEED,
-          jobs: int | None = None, on_progress: Callable[[int, int], None] | None = None) -> AuditReport:
-    """Grade every catalogued mistake of ``parts`` (every part with catalogued mistakes when none are named).
+          jobs: int | None = None, on_progress: Callable[[int, int], None] | None = None,
+          mistakes: bool = True, blocks: bool = True) -> AuditReport:
+    """Grade every catalogued mistake and every graded block of ``parts`` (every part when none are named).
 
-    ``on_progress(done, total)`` is called as each submission (a mistake, or a part's reference) is graded.
+    ``mistakes`` / ``blocks`` choose what is audited (both by default). ``on_progress(done, total)`` is called as
+    each submission (a mistake, a stubbed block, or a part's reference) is graded.
 
-    Raises ``UnknownPart`` for a named part without a hidden suite. A mistake of a part that has no suite yet is
-    reported as not caught.
+    Raises ``UnknownPart`` for a named part without a hidden suite. A mistake or block of a part that has no suite
+    yet is reported as not caught (not covered).
     """
     started = time.monotonic()
     suites = {p.name for p in course.discover()}
     if parts:
         course.select(list(parts))  # raises UnknownPart, naming the valid parts
-    selected = [m for m in catalogue.all_mistakes() if not parts or m.part in parts]
-    graded_parts = sorted({m.part for m in selected} & suites)
-    tasks = [("", part, seed) for part in graded_parts] + [(m.id, m.part, seed) for m in selected
-                                                           if m.part in suites]
+    selected = [m for m in catalogue.all_mistakes() if not parts or m.part in parts] if mistakes else []
+    stubbed = graded_blocks(parts) if blocks else []
+    graded_parts = sorted(({m.part for m in selected} | {b.part for b in stubbed}) & suites)
+    tasks = ([_Task(part, seed) for part in graded_parts]
+             + [_Task(m.part, seed, mistake=m.id) for m in selected if m.part in suites]
+             + [_Task(b.part, seed, block=b.index) for b in stubbed if b.part in suites])
     results = dict(zip(tasks, _run(_grade_task, tasks, jobs, on_progress), strict=True))
     reference_failures = {}
     passing_on_reference: dict[str, set[str]] = {}
     for part in graded_parts:
-        reference = results[("", part, seed)]
-        reference_failures[part] = sorted(name for name, (outcome, _) in reference.items() if outcome != "passed")
-        passing_on_reference[part] = {name for name, (outcome, _) in reference.items() if outcome == "passed"}
+        reference = results[_Task(part, seed)]
+        reference_failures[part] = sorted(name for name, v in reference.items() if v.outcome != "passed")
+        passing_on_reference[part] = {name for name, v in reference.items() if v.outcome == "passed"}
     audited = []
     for m in selected:
         if m.part not in suites:
             audited.append(MistakeAudit(m.id, m.target, m.part, errors=[f"no hidden suite for the part {m.part!r}"]))
         else:
-            audited.append(_judge(m, results[(m.id, m.part, seed)], passing_on_reference[m.part]))
+            audited.append(_judge(m, results[_Task(m.part, seed, mistake=m.id)], passing_on_reference[m.part]))
+    covered = []
+    for b in stubbed:
+        if b.part not in suites:
+            covered.append(BlockCoverage(**asdict(b), errors=[f"no hidden suite for the part {b.part!r}"]))
+        else:
+            covered.append(_cover(b, results[_Task(b.part, seed, block=b.index)], passing_on_reference[b.part]))
     return AuditReport(audited, {p: f for p, f in reference_failures.items() if f}, seed,
-                       time.monotonic() - started)
+                       time.monotonic() - started, covered)
 
 
-def _judge(m: Mistake, checks: dict[str, tuple[str, str]], counted: set[str]) -> MistakeAudit:
-    result = MistakeAudit(m.id, m.target, m.part)
-    for name, (outcome, named) in checks.items():
-        if name == "<diagnostic>":
-            result.errors.append(named)
-        elif outcome == "error":
-            result.errors.append(name)
-        elif name in counted and outcome in CATCHING_OUTCOMES:
-            result.failed.append(name)
-            if named == m.id:
-                result.named.append(name)
-            elif named:
-                result.misnamed[name] = named
+def graded_blocks(parts: list[str] | tuple[str, ...] | None = None) -> list[GradedBlock]:
+    """Every ``# BEGIN SOLUTION`` block of the reference's modules (of ``parts`` when named), in course-file order."""
+    found = []
+    for path in sorted(reference_folder().glob("*.py")):
+        if parts and path.stem not in parts:
+            continue
+        blocks = solution_blocks(path.read_text(encoding="utf-8"), path.name)
+        seen: dict[str, int] = {}
+        for index, block in enumerate(blocks):
+            function = f"{path.stem}.{block.qualname}"
+            seen[function] = seen.get(function, 0) + 1
+            block_id = function if seen[function] == 1 else f"{function}#{seen[function]}"
+            found.append(GradedBlock(block_id, function, path.stem, index))
+    return found
+
+
+def names_function(function: str, check: str, message: str) -> bool:
+    """Whether a check's name or message names ``function`` ("metrics.specificity"): its name inside the module
+    ("specificity", "MLP.forward") as a whole word, so that "step" is not found in "sgd_step"."""
+    qualname = function.partition(".")[2]
+    pattern = rf"(?<!\w){re.escape(qualname)}(?!\w)"
+    return re.search(pattern, check) is not None or re.search(pattern, message) is not None
+
+
+def _judge(m: Mistake, checks: dict[str, Verdict], counted: set[str]) -> MistakeAudit:
+    failed, errors = _failures(checks, counted)
+    result = MistakeAudit(m.id, m.target, m.part, list(failed), errors=errors)
+    for name, verdict in failed.items():
+        if verdict.mistake == m.id:
+            result.named.append(name)
+        elif verdict.mistake:
+            result.misnamed[name] = verdict.mistake
     return result
+
+
+def _cover(block: GradedBlock, checks: dict[str, Verdict], counted: set[str]) -> BlockCoverage:
+    failed, errors = _failures(checks, counted)
+    named = [name for name, verdict in failed.items() if names_function(block.function, name, verdict.message)]
+    return BlockCoverage(**asdict(block), failed=list(failed), named=named, errors=errors)
+
+
+def _failures(checks: dict[str, Verdict], counted: set[str]) -> tuple[dict[str, Verdict], list[str]]:
+    """The counted checks (those the reference passes) that the change made fail, and what broke: checks that
+    ended in their own error, or why the part could not be graded."""
+    failed: dict[str, Verdict] = {}
+    errors: list[str] = []
+    for name, verdict in checks.items():
+        if name == "<diagnostic>":
+            errors.append(verdict.message)
+        elif verdict.outcome == "error":
+            errors.append(name)
+        elif name in counted and verdict.outcome in CATCHING_OUTCOMES:
+            failed[name] = verdict
+    return failed, errors
 
 
 def _run(function: Callable, tasks: list, jobs: int | None,
@@ -194,22 +295,33 @@ def _run(function: Callable, tasks: list, jobs: int | None,
     return results
 
 
-def _grade_task(task: tuple[str, str, int]) -> dict[str, tuple[str, str]]:
-    """Grade the reference (no mistake id) or one mistake on its part: check name -> (outcome, mistake named)."""
-    mistake_id, part, seed = task
+@dataclass(frozen=True)
+class _Task:
+    """One submission the audit grades: the reference of ``part``, with one mistake or one block stubbed, or neither."""
+
+    part: str
+    seed: int
+    mistake: str = ""
+    block: int = -1  # index among the module's solution blocks; -1: none
+
+
+def _grade_task(task: _Task) -> dict[str, Verdict]:
+    """Grade the reference, or one mistake, or one stubbed block, on its part: check name -> its verdict."""
     with tempfile.TemporaryDirectory(prefix="nn-grader-audit-") as tmp:
         folder = reference_copy(Path(tmp) / "submission")
-        if mistake_id:
-            write_variant(folder, catalogue.find(mistake_id))
-        result = grade(folder, [part], seed=seed)
+        if task.mistake:
+            write_variant(folder, catalogue.find(task.mistake))
+        if task.block >= 0:
+            write_stubbed_block(folder, task.part, task.block)
+        result = grade(folder, [task.part], seed=task.seed)
     return _outcomes(result)
 
 
-def _outcomes(result: GradeResult) -> dict[str, tuple[str, str]]:
-    outcomes: dict[str, tuple[str, str]] = {c.name: (c.outcome, c.mistake) for c in result.checks}
+def _outcomes(result: GradeResult) -> dict[str, Verdict]:
+    outcomes = {c.name: Verdict(c.outcome, c.mistake, c.message) for c in result.checks}
     for p in result.parts:
         if p.diagnostic:
-            outcomes["<diagnostic>"] = ("ungradable", p.diagnostic)
+            outcomes["<diagnostic>"] = Verdict("ungradable", message=p.diagnostic)
     return outcomes
 
 
@@ -232,6 +344,13 @@ def write_variant(folder: Path, m: Mistake) -> Path:
     """Replace ``m``'s target in ``folder/<part>.py`` by the variant; the path of the rewritten module."""
     path = folder / f"{m.part}.py"
     path.write_text(transplant(path.read_text(encoding="utf-8"), m), encoding="utf-8")
+    return path
+
+
+def write_stubbed_block(folder: Path, part: str, index: int) -> Path:
+    """Replace the ``index``-th graded block of ``folder/<part>.py`` by its stub; the path of the rewritten module."""
+    path = folder / f"{part}.py"
+    path.write_text(stub_block(path.read_text(encoding="utf-8"), index, path.name), encoding="utf-8")
     return path
 
 
@@ -310,7 +429,22 @@ def render_text(report: AuditReport) -> str:
             lines += ["", title] + [f"  {m.id:<44} {m.target}  ({detail(m)})" for m in found]
     for part, failures in report.reference_failures.items():
         lines += ["", f"The reference fails these checks of {part} (not counted): {', '.join(failures)}"]
+    if report.blocks:
+        lines += ["", "Graded blocks, each replaced alone by its stub in the reference:"]
+        lines += [f"  {b.id:<44} {block_verdict(b)}" for b in report.blocks]
     lines += ["", f"Mistakes caught: {report.caught}/{report.total}  (mutation score {report.mutation_score:.1%})",
               f"Mistakes named:  {report.named}/{report.total}"]
+    if report.blocks:
+        lines.append(f"Blocks covered:  {len(report.blocks) - len(report.uncovered)}/{len(report.blocks)}")
     return "\n".join(lines) + "\n"
+
+
+def block_verdict(b: BlockCoverage) -> str:
+    """One block's line of the report: how many checks fail without it, or why it is not covered."""
+    broke = f"; checks broke: {', '.join(b.errors)}" if b.errors else ""
+    if b.covered:
+        return f"covered by {len(b.failed)} check{'s' if len(b.failed) != 1 else ''}{broke}"
+    if b.failed:
+        return f"NOT NAMED: {len(b.failed)} checks fail without it, none names {b.function}{broke}"
+    return f"NO CHECK FAILS WITHOUT IT{broke}"
 

@@ -17,6 +17,8 @@ and replaces each marked block, markers included, by one line at the markers' in
         raise NotImplementedError("activations.cube_grad is not implemented yet: see its docstring")
 
 so a stub module imports cleanly and a half-finished submission can be graded function by function.
+solution_blocks() lists the blocks and stub_block() replaces one alone, so that a reference with one function
+left for the student proves some check fails without it (``nn-grader audit``).
 
 Marker mistakes are errors (ValueError naming the file and line), never silently copied into an exercise: a
 BEGIN without its END, an END without a BEGIN, nested blocks, a block outside a function body (at module level
@@ -56,11 +58,13 @@ class _Function:
 
 
 @dataclass(frozen=True)
-class _Block:
+class SolutionBlock:
+    """One marked block of a solution module, in the order make_stub replaces them."""
+
     begin: int  # 1-based line of BEGIN
     end: int  # 1-based line of END
     indent: str
-    qualname: str
+    qualname: str  # the function or method it belongs to, dotted inside the module: "sigmoid", "MLP.forward"
 
 
 def make_stub(source: str, filename: str = "<source>") -> str:
@@ -71,9 +75,29 @@ def make_stub(source: str, filename: str = "<source>") -> str:
     A source without markers is returned unchanged. Raises ValueError, naming the file and line, for marker
     mistakes or when the source (or the generated stub) is not valid Python.
     """
+    return _replace_blocks(source, filename, solution_blocks(source, filename))
+
+
+def solution_blocks(source: str, filename: str = "<source>") -> list[SolutionBlock]:
+    """Every marked block of a solution module, in source order; ValueError for marker mistakes, as in make_stub."""
     tree = _parse(source, filename, what="solution source")
     lines = source.splitlines(keepends=True)
-    blocks = _blocks(_markers(source, lines, filename), lines, _functions(tree), tree, filename)
+    return _blocks(_markers(source, lines, filename), lines, _functions(tree), tree, filename)
+
+
+def stub_block(source: str, index: int, filename: str = "<source>") -> str:
+    """The solution module with only its ``index``-th block (0-based, as solution_blocks lists them) replaced, as
+    make_stub replaces every block: a reference with one function left for the student, to prove that some check
+    fails without that block. IndexError for an index with no block."""
+    blocks = solution_blocks(source, filename)
+    if not 0 <= index < len(blocks):
+        raise IndexError(f"{filename} has {len(blocks)} solution blocks, not a block {index}")
+    return _replace_blocks(source, filename, [blocks[index]])
+
+
+def _replace_blocks(source: str, filename: str, blocks: list[SolutionBlock]) -> str:
+    """``source`` with each of ``blocks`` (in source order), markers included, replaced by its raise line."""
+    lines = source.splitlines(keepends=True)
     module = Path(filename).stem if filename.endswith(".py") else ""
     prefix = f"{module}." if module and module != "__init__" else ""
 
@@ -203,7 +227,7 @@ def _functions(tree: ast.Module) -> list[_Function]:
 
 def _blocks(
     markers: list[_Marker], lines: list[str], functions: list[_Function], tree: ast.Module, filename: str
-) -> list[_Block]:
+) -> list[SolutionBlock]:
     """Pair BEGIN/END markers into blocks and check that each block sits inside one function body."""
     pairs: list[tuple[_Marker, _Marker]] = []
     open_marker: _Marker | None = None
@@ -247,7 +271,7 @@ def _blocks(
                 f"{owner.qualname}; close it with {END_MARKER!r} inside the function"
             )
         indent = lines[begin.line - 1][: begin.column]
-        blocks.append(_Block(begin.line, end.line, indent, owner.qualname))
+        blocks.append(SolutionBlock(begin.line, end.line, indent, owner.qualname))
     return blocks
 
 
