@@ -1,6 +1,8 @@
 """`nn-grader audit`: the command over grader.audit, imported only when asked for (grader.cli's LAZY_COMMANDS).
 
-Exit codes: 0 every catalogued mistake is caught and named, 1 some is not, 2 a usage error (an unknown part).
+Exit codes: 0 every catalogued mistake is caught and named and every graded block is covered (some check that names
+its function fails when the block alone is left as the student's stub), 1 some is not, 2 a usage error (an unknown
+part).
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ if TYPE_CHECKING:  # click's progress bar type lives in a private module
 @jobs_option("Submissions graded at once.")
 @quiet_option("No progress bar.")
 def audit_command(parts: tuple[str, ...], fmt: str, seed: int, jobs: int | None, quiet: bool) -> None:
-    """Grade every catalogued mistake as a submission: which ones the hidden checks miss or fail to name."""
+    """Grade every catalogued mistake, and the reference with each graded block left as its stub, as submissions:
+    which mistakes the hidden checks miss or fail to name, and which blocks no check needs.
+
+    Exits 1 when a mistake is not caught and named or a block is not covered."""
     with progress_bar(enabled=not quiet) as advance:
         report = auditing.audit(list(parts), seed=seed, jobs=jobs, on_progress=advance)
     text = json.dumps(report.to_dict(), indent=2) if fmt == "json" else auditing.render_text(report)
