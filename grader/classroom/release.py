@@ -14,6 +14,7 @@ What a release holds (docs/classroom.md, "For instructors: the student copy"), a
     grader/reference_values.{json,npz}  the reference's answers to the public checks            release_values
     grader/release.json               the seed, the exercise modules, and the checks and points release_values
                                       each part keeps hidden
+    notebooks/                        with --notebooks: a notebook per part, English and Korean notebooks
 
 The copy is built in a scratch folder beside OUT and verified (release_verify) before it is moved there: no line of
 a solution and no hidden check's name anywhere in it, and its own grader, in a separate process and replaying the
@@ -62,8 +63,10 @@ class Release:
         return sum(self.hidden.values(), HiddenChecks())
 
 
-def build_release(out: Path, *, quiz_tier: str = "sealed", quiz_cost: int = DEFAULT_COST) -> Release:
-    """Build the student copy into the new (or empty) folder ``out``; see the module docstring."""
+def build_release(out: Path, *, quiz_tier: str = "sealed", quiz_cost: int = DEFAULT_COST,
+                  notebooks_from: str | None = None) -> Release:
+    """Build the student copy into the new (or empty) folder ``out``; see the module docstring. With
+    ``notebooks_from`` (what their set-up cell installs: the copy's path or URL) it holds the notebooks too."""
     if quiz_tier not in QUIZ_TIERS:
         raise ReleaseError(f"the quizzes' tier must be one of {', '.join(QUIZ_TIERS)}, not {quiz_tier!r}")
     project = checkout()
@@ -76,6 +79,10 @@ def build_release(out: Path, *, quiz_tier: str = "sealed", quiz_cost: int = DEFA
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
+        if notebooks_from is not None:  # before assembling: verify() searches them for leaks with the rest
+            from grader.classroom.notebooks import LANGUAGES, write_notebooks
+
+            write_notebooks(project / "solutions", staging / "notebooks", LANGUAGES, install_from=notebooks_from)
         release = assemble(project, staging, quiz_tier, quiz_cost)
         if out.exists():
             out.rmdir()

@@ -23,12 +23,17 @@ ROOT_ENV = "NN_GRADER_AUTOGRADER_ROOT"
 @click.option("--quiz-tier", type=click.Choice(["sealed", "ci"]), default="sealed", show_default=True,
               help="sealed: self-check quizzes (feedback after each answer, answers behind slow hashes); "
                    "ci: no key at all, answers are saved for you to grade.")
-def release(out: Path, quiz_tier: str) -> None:
+@click.option("--notebooks", is_flag=True, help="Also write notebooks/: a Jupyter notebook per part (en and ko).")
+@click.option("--install-from", default="..", show_default=True,
+              help="What the notebooks' set-up cell installs where the grader is missing (Colab): this copy's path "
+                   "or URL, anything `pip install` takes.")
+def release(out: Path, quiz_tier: str, notebooks: bool, install_from: str) -> None:
     """Build the student copy of the course in OUT: stubs, public checks, sealed quizzes, README, CI workflow."""
     from grader.classroom.release import build_release
 
     try:
-        built = build_release(out, quiz_tier=quiz_tier)  # it makes OUT's folders once it knows it can build
+        # it makes OUT's folders once it knows it can build
+        built = build_release(out, quiz_tier=quiz_tier, notebooks_from=install_from if notebooks else None)
     except OSError as exc:  # a file in the way of OUT's folders, no permission, a full disk
         raise OutputError.of(exc, out) from None
     hidden = built.hidden_total
