@@ -21,6 +21,7 @@ The result shows as the HTML report in the cell (``_repr_html_``) and as the tex
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import shutil
@@ -96,13 +97,15 @@ def check(part: str, *, lang: str = "en", cells: list[str] | None = None,
             folder = Path(tmp)
             copy_other_parts(folder, known - {part}, Path(exercises) if exercises else None)
             (folder / f"{part}.py").write_text(relative_course_imports(module, known), encoding="utf-8")
+            shown = worth_saying(sources, skipped)
             try:
-                shown = worth_saying(sources, skipped)
-                return NotebookReport(grade(folder, [part], lang=lang), shown)
+                result, note = grade(folder, [part], lang=lang), ""
             except SandboxError as refused:  # e.g. namespaces refused: grade at the level every machine allows
                 note = tr("notebook.fallback", reason=str(refused).splitlines()[0])
                 result = grade(folder, [part], lang=lang, limits=Limits(isolation=SELF_GRADING))
-                return NotebookReport(result, shown, note)
+            # the report names what was graded: the notebook, not the scratch folder that is gone when it shows
+            return NotebookReport(dataclasses.replace(result, submission=tr("notebook.submission", part=part)),
+                                  shown, note)
 
 
 def worth_saying(cells: list[str], skipped: list[Skipped]) -> list[Skipped]:

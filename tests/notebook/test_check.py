@@ -23,6 +23,7 @@ def test_the_reference_pasted_into_the_stub_cells_gets_full_marks():
     assert all(c.passed for c in report.result.checks)
     assert report.skipped == []  # the set-up and check cells' statements are not worth a note
     assert "Total: 22/22 points" in repr(report)
+    assert repr(report).startswith("nn-grader: this notebook (part activations)  (seed ")
 
 
 @pytest.mark.parametrize("part", [p.name for p in course.discover()])
