@@ -129,8 +129,7 @@ def _check_row(check: CheckRow) -> str:
 def _mistakes(report: ClassReport) -> str:
     lines = [_reliability(report.code_graded)]
     if report.mistakes:
-        head = _head(("class_report.col.rate", "num"), "class_report.col.mistake", "class_report.col.concept",
-                     "class_report.col.students")
+        head = _head("class_report.col.mistake", "class_report.col.concept", "class_report.col.students")
         rows = "\n".join(_mistake_row(m) for m in report.mistakes)
         lines.append(_table(head, rows))
     else:
@@ -150,8 +149,8 @@ def _mistakes(report: ClassReport) -> str:
 
 def _mistake_row(mistake: MistakeRow) -> str:
     said = tr("class_report.mistake_line", rate=_pct(mistake.rate), name=mistake.name)
-    return (f'<tr><td class="num">{_pct(mistake.rate)} ({len(mistake.students)})</td>'
-            f'<td><strong>{escape(said)}</strong><span class="check-id">{escape(mistake.id)}</span>'
+    return (f"<tr><td><strong>{escape(said)}</strong> ({len(mistake.students)}/{mistake.base})"
+            f'<span class="check-id">{escape(mistake.id)}</span>'
             f"<br>{escape(mistake.explanation)}</td><td>{escape(mistake.concept_name)}</td>"
             f"<td>{_ids(mistake.students)}</td></tr>")
 
