@@ -21,13 +21,14 @@ import numpy as np
 
 from grader import __version__
 from grader import parts as course
+from grader.callees import note_callee_failures
 from grader.i18n import language, tr
 from grader.reference import REFERENCE_PACKAGE
 from grader.results import GradeResult, HiddenChecks, PartResult
 from grader.runner import run_suites
 from grader.sandbox.client import Submission, Worker
 from grader.sandbox.limits import Limits
-from grader.submission import SubmissionError, stage
+from grader.submission import SubmissionError, stage, stage_alone
 
 DEFAULT_SEED = 20260101
 RELEASE_MANIFEST = Path(__file__).with_name("release.json")
@@ -57,10 +58,13 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         staged = stage(Path(source), exercise_module_files(), Path(tmp))
         known = {f.removesuffix(".py"): tr(f"submission.{why}", file=f) for f, why in staged.problems.items()}
         worker = Worker(Path(tmp), limits)
+        alone = PartsAlone(Path(source), Path(tmp), limits)
         try:
-            run = run_suites(Submission(worker), selected, seed=seed, missing=known)
+            run = run_suites(Submission(worker), selected, seed=seed, missing=known, alone=alone)
         finally:
+            alone.close()
             worker.close()
+        note_callee_failures(run.checks, selected, staged.package_dir, run.integrated)
         hidden = hidden_checks()
         results = [PartResult(p.name, p.title, [c for c in run.checks if c.part == p.name],
                               run.diagnostics.get(p.name, ""), hidden.get(p.name, HiddenChecks())) for p in selected]
@@ -76,6 +80,41 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
     )
 
 
+class PartsAlone:
+    """The student's module of one part among the reference's other modules, each in a worker of its own, started
+    the first time a check asks for it (the fixture ``alone``): how the checks of a part that calls other parts measure
+    that part alone.
+
+    A student's copy has no reference code to stage: there it gives nothing, and such checks run on the student's
+    own pieces (``None``: the runner falls back to the whole submission).
+    """
+
+    def __init__(self, source: Path, tmp: Path, limits: Limits | None) -> None:
+        self.source, self.tmp, self.limits = source, tmp, limits
+        self.submissions: dict[str, Submission] = {}
+        self.workers: list[Worker] = []
+
+    def __call__(self, part: str) -> Submission | None:
+        if release_manifest() is not None:
+            return None
+        if part not in self.submissions:
+            root = self.tmp / f"alone-{part}"
+            stage_alone(self.source, f"{part}.py", reference_dir(), exercise_module_files(), root)
+            worker = Worker(root, self.limits)
+            self.workers.append(worker)
+            self.submissions[part] = Submission(worker)
+        return self.submissions[part]
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.close()
+
+
+def reference_dir() -> Path:
+    """The folder of the reference package (the instructor's copy only)."""
+    return Path(importlib.import_module(REFERENCE_PACKAGE).__path__[0])
+
+
 def exercise_module_files() -> list[str]:
     """The allow-list: every module of the reference package, and every graded part's module.
 
@@ -86,8 +125,7 @@ def exercise_module_files() -> list[str]:
     manifest = release_manifest()
     if manifest is not None:
         return sorted(set(manifest["modules"]) | {p.module_file for p in course.discover()})
-    reference_dir = Path(importlib.import_module(REFERENCE_PACKAGE).__path__[0])
-    names = {p.name for p in reference_dir.glob("*.py") if not p.name.startswith("_")}
+    names = {p.name for p in reference_dir().glob("*.py") if not p.name.startswith("_")}
     return sorted(names | {p.module_file for p in course.discover()})
 
 

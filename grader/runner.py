@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,12 +93,23 @@ class SuiteRun:
     checks: list[CheckResult] = field(default_factory=list)
     diagnostics: dict[str, str] = field(default_factory=dict)  # part -> why its module cannot be graded
     listed: list[CheckInfo] = field(default_factory=list)  # filled by a collect-only run
+    # (part, check) of the checks that ran the student's whole submission, so their other parts too (all but the
+    # checks that asked for ``alone`` and got it): a failure there may come from another part
+    integrated: set[tuple[str, str]] = field(default_factory=set)
+
+
+Alone = Callable[[str], "StudentCode | None"]  # part -> its module alone among the reference's, if it can be had
 
 
 def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
-               missing: dict[str, str] | None = None, collect_only: bool = False) -> SuiteRun:
-    """Run the suites of ``parts`` against ``submission``; ``missing`` maps parts to known import problems."""
-    plugin = GraderPlugin(submission, parts, seed, dict(missing or {}))
+               missing: dict[str, str] | None = None, collect_only: bool = False,
+               alone: Alone | None = None) -> SuiteRun:
+    """Run the suites of ``parts`` against ``submission``; ``missing`` maps parts to known import problems.
+
+    ``alone(part)`` gives the checks that ask for ``alone`` the student's module of ``part`` among the
+    reference's other modules; without it (or when it gives None) they get the whole submission.
+    """
+    plugin = GraderPlugin(submission, parts, seed, dict(missing or {}), alone)
     args = [str(p.path) for p in parts] + [
         "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
         "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception",
@@ -118,7 +129,7 @@ def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
         raise RuntimeError(f"pytest could not run the hidden suites (exit code {int(code)})")
     listed = [CheckInfo(plugin.part_of(i), i.name, check_title(i), points_of(i), is_public(i))
               for i in plugin.collected]
-    return SuiteRun(plugin.results, plugin.diagnostics, listed)
+    return SuiteRun(plugin.results, plugin.diagnostics, listed, plugin.integrated)
 
 
 def list_checks(parts: list[Part]) -> list[CheckInfo]:
@@ -130,8 +141,11 @@ class GraderPlugin:
     """Provides the checks' fixtures and turns each check's outcome into a :class:`CheckResult`."""
 
     def __init__(self, submission: StudentCode | None, parts: list[Part], seed: int,
-                 diagnostics: dict[str, str]) -> None:
+                 diagnostics: dict[str, str], alone: Alone | None = None) -> None:
         self.submission = submission
+        self.parts_alone = alone
+        self.in_use: list[StudentCode] = []  # the submissions the current check was given
+        self.integrated: set[tuple[str, str]] = set()
         self.parts = {str(p.path): p for p in parts}
         self.seed = seed
         self.diagnostics = diagnostics
@@ -143,8 +157,24 @@ class GraderPlugin:
     # -- fixtures ---------------------------------------------------------------------------------------------
 
     @pytest.fixture
-    def student(self) -> StudentCode | None:
+    def student(self, request: pytest.FixtureRequest) -> StudentCode | None:
+        """The whole submission: the part's module calls the student's other modules."""
+        self.integrated.add((self.part_of(request.node), request.node.name))
         return self.submission
+
+    @pytest.fixture
+    def alone(self, request: pytest.FixtureRequest) -> StudentCode | None:
+        """The part's module alone among the reference's other modules, so the check measures that part only; the
+        whole submission where there is no reference to stage (a student's copy)."""
+        part = self.part_of(request.node)
+        alone = self.parts_alone(part) if self.parts_alone is not None and self.submission is not None else None
+        if alone is None:
+            self.integrated.add((part, request.node.name))
+            return self.submission
+        if alone not in self.in_use:
+            alone.begin_check()
+            self.in_use.append(alone)
+        return alone
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
@@ -187,6 +217,7 @@ class GraderPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
         part = self.part_of(item)
+        self.in_use = [self.submission] if self.submission is not None else []
         if self.submission is not None:
             self.submission.begin_check()
         self.check_import(part)
@@ -248,7 +279,7 @@ class GraderPlugin:
         exercise answers with (an integer beyond int64, an object that cannot leave the worker), that value is why:
         the check fails as the student's. Otherwise the check itself broke: it counts as failed, and says so rather
         than blame the student."""
-        for target, value in self.submission.received if self.submission is not None else []:
+        for target, value in (pair for used in self.in_use for pair in used.received):
             unusable = unusable_part(value)
             if unusable is not None:
                 shown = unusable if unusable == describe_value(value) else f"{describe_value(value)} ({unusable})"
@@ -258,7 +289,7 @@ class GraderPlugin:
     def result(self, item: pytest.Item, outcome: str, message: str = "", hint: str = "",
                mistake: str = "") -> CheckResult:
         points = points_of(item)
-        output = self.submission.worker.take_output() if self.submission is not None else ""
+        output = "".join(used.worker.take_output() for used in self.in_use)
         return CheckResult(self.part_of(item), item.name, check_title(item), points, Outcome(outcome), message, hint,
                            mistake, output, figures=figures_of(item))
 

@@ -9,6 +9,7 @@ grader's own.
 from __future__ import annotations
 
 import os
+import py_compile
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,16 +45,47 @@ def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission
         raise SubmissionError(f"submission folder {source} does not exist")
     if not source.is_dir():
         raise SubmissionError(f"submission {source} is not a folder")
-    staged = StagedSubmission(source, Path(root))
+    staged = _new_package(source, Path(root))
+    for name in module_files:
+        _stage_student_module(staged, name)
+    return staged
+
+
+def stage_alone(source: Path, module_file: str, reference_dir: Path, module_files: list[str],
+                root: Path) -> StagedSubmission:
+    """Stage the student's ``module_file`` alone among the reference's other ``module_files``, in ``root/submission``.
+
+    The checks of a part that calls other parts (``training.fit`` calls the model, the loss and the optimizer) run
+    on this copy, so that they measure the student's part alone: a bug in another part costs that part's checks, not
+    these. The reference modules are staged as bytecode without their source (``losses.pyc``, imported under the
+    student's module name), so the student's code shares a folder with the reference's behaviour but has no
+    solution text to print into its output; their tracebacks name no file of the submission.
+    """
+    staged = _new_package(source, Path(root))
+    for name in module_files:
+        if name == module_file:
+            _stage_student_module(staged, name)
+        elif (reference_dir / name).is_file():
+            py_compile.compile(str(reference_dir / name), cfile=str(staged.package_dir / f"{name[:-3]}.pyc"),
+                               dfile=f"<reference>/{name}", doraise=True,
+                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    return staged
+
+
+def _new_package(source: Path, root: Path) -> StagedSubmission:
+    """An empty package ``root/submission`` with the grader's own ``__init__.py``."""
+    staged = StagedSubmission(Path(source), root)
     staged.package_dir.mkdir(parents=True)
     (staged.package_dir / "__init__.py").write_text('"""A student submission, staged by nn-grader."""\n')
-    for name in module_files:
-        problem = _copy_module(source / name, staged.package_dir / name)
-        if problem:
-            staged.problems[name] = problem
-        else:
-            staged.copied.append(name)
     return staged
+
+
+def _stage_student_module(staged: StagedSubmission, name: str) -> None:
+    problem = _copy_module(staged.source / name, staged.package_dir / name)
+    if problem:
+        staged.problems[name] = problem
+    else:
+        staged.copied.append(name)
 
 
 def _copy_module(src: Path, dest: Path) -> str:

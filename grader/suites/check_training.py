@@ -1,9 +1,11 @@
 """Mini-batch training and the capstone: an MLP learns XOR
 
-fit() with the student's own MLP, SGD and losses: one loss per epoch; the reference's history where the docstring
+fit() alone: the student's training.py runs beside the reference's MLP, SGD and losses (the fixture ``alone``), so a
+bug in another part costs that part's checks, not these: one loss per epoch; the reference's history where the docstring
 fixes it (same seed, same initial weights, the last smaller batch included, full-batch descent); shuffling driven by
-the seed; the loss found by its name; x and y left unchanged. The capstone is judged by behaviour: high accuracy,
-and momentum reaching the target loss in fewer epochs than plain SGD.
+the seed; the loss found by its name; x and y left unchanged; momentum reaching the capstone's target loss in fewer
+epochs than plain SGD. One integration check runs the student's own pieces together: their MLP, SGD and losses in
+their fit learn XOR. When it fails while the others pass, its note names the parts that fail their own checks.
 """
 
 import numpy as np
@@ -25,6 +27,7 @@ from grader.inputs import one_hot
 from grader.sandbox.faults import StudentException
 
 ORDER = 7
+USES = ("network", "losses", "optimizers")  # fit drives the model, the loss and the optimizer (see grader/callees.py)
 
 FIT_SECONDS = 30  # a whole training run in one call; the reference needs a few hundredths of a second
 SMALL_MLP = dict(layer_sizes=[2, 8, 2], hidden_activation="tanh", output_activation="softmax")
@@ -94,7 +97,7 @@ def expect_history(history, epochs: int, *, call: Call) -> list[float]:
 
 def expect_same_training(history, params, ref_history, ref_params, *, call: Call, why: str) -> None:
     """The same losses epoch by epoch, then the same trained weights (tolerance for a different order of sums)."""
-    with hint(tr("suite.training.uses_your_pieces", hint=why)):
+    with hint(why):
         history = expect_history(history, len(ref_history), call=call)
         for epoch, (got, expected) in enumerate(zip(history, ref_history, strict=True), start=1):
             expect_scalar(got, expected, call=call, what=tr("suite.training.epoch_loss", epoch=epoch), rtol=1e-5)
@@ -102,7 +105,7 @@ def expect_same_training(history, params, ref_history, ref_params, *, call: Call
 
 
 def train_capstone(student, momentum: float, seed: int):
-    """The capstone run with the student's pieces: returns the history (floats) and the trained model."""
+    """The capstone run with ``student``'s pieces: returns the history (floats) and the trained model."""
     settings = capstone()
     x, y = capstone_data()
     model = student.new("network.MLP", settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
@@ -124,56 +127,56 @@ def losses(history: list[float]) -> str:
 
 @pytest.mark.public
 @pytest.mark.points(1)
-def test_fit_returns_one_loss_per_epoch(student, rng):
+def test_fit_returns_one_loss_per_epoch(alone, rng):
     """fit returns a list with one loss (a number) per epoch"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
-    model = student.new("network.MLP", **SMALL_MLP, seed=seed)
-    optimizer = student.new("optimizers.SGD", learning_rate=0.1)
-    history, call = run_fit(student, model, optimizer, x, y, "sparse_categorical_crossentropy", 3, 25, seed)
+    model = alone.new("network.MLP", **SMALL_MLP, seed=seed)
+    optimizer = alone.new("optimizers.SGD", learning_rate=0.1)
+    history, call = run_fit(alone, model, optimizer, x, y, "sparse_categorical_crossentropy", 3, 25, seed)
     expect_history(history, 3, call=call)
 
 
 @pytest.mark.points(2)
-def test_fit_matches_reference_history(student, rng):
+def test_fit_matches_reference_history(alone, rng):
     """same seed and initial weights give the reference's losses and weights (the docstring fixes the shuffling)"""
     # fit's docstring prescribes default_rng(seed) and one rng.permutation(N) per epoch, so any correct fit visits the
     # samples in the same order; only the order of floating-point sums may differ (rtol 1e-5).
     x, y = capstone_data()
     seed = int(rng.integers(1000))
-    got = fit_both(student, SMALL_MLP, x, one_hot(y, 2), "categorical_crossentropy", 3, 20, seed,
+    got = fit_both(alone, SMALL_MLP, x, one_hot(y, 2), "categorical_crossentropy", 3, 20, seed,
                    learning_rate=0.1, momentum=0.9)
     expect_same_training(*got[:4], call=got[4], why=tr("suite.training.fixed_order"))
 
 
 @pytest.mark.points(1)
-def test_last_smaller_batch_is_trained_on(student, rng):
+def test_last_smaller_batch_is_trained_on(alone, rng):
     """N = 100, batch_size = 32: four updates per epoch (the last on 4 samples), the loss averaged over samples"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
-    got = fit_both(student, SMALL_MLP, x, y, "sparse_categorical_crossentropy", 2, 32, seed, learning_rate=0.1)
+    got = fit_both(alone, SMALL_MLP, x, y, "sparse_categorical_crossentropy", 2, 32, seed, learning_rate=0.1)
     expect_same_training(*got[:4], call=got[4], why=tr("check.training.test_last_smaller_batch_is_trained_on.hint"))
 
 
 @pytest.mark.points(1)
-def test_full_batch_is_gradient_descent(student, rng):
+def test_full_batch_is_gradient_descent(alone, rng):
     """batch_size = N is plain gradient descent: one update per epoch on all samples, whatever their order"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
-    got = fit_both(student, SMALL_MLP, x, y, "sparse_categorical_crossentropy", 4, len(x), seed, learning_rate=0.5)
+    got = fit_both(alone, SMALL_MLP, x, y, "sparse_categorical_crossentropy", 4, len(x), seed, learning_rate=0.5)
     expect_same_training(*got[:4], call=got[4], why=tr("check.training.test_full_batch_is_gradient_descent.hint"))
 
 
 @pytest.mark.points(1)
-def test_seed_drives_the_shuffling(student, rng):
+def test_seed_drives_the_shuffling(alone, rng):
     """the same seed gives the same history, another seed another one: mini-batches are shuffled from the seed"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     histories = []
     for run_seed in (seed, seed, seed + 1):
-        model, _ = models(student, SMALL_MLP, seed)  # the same initial weights for all three runs
-        optimizer = student.new("optimizers.SGD", learning_rate=0.1)
-        history, call = run_fit(student, model, optimizer, x, y, "sparse_categorical_crossentropy", 2, 10, run_seed)
+        model, _ = models(alone, SMALL_MLP, seed)  # the same initial weights for all three runs
+        optimizer = alone.new("optimizers.SGD", learning_rate=0.1)
+        history, call = run_fit(alone, model, optimizer, x, y, "sparse_categorical_crossentropy", 2, 10, run_seed)
         histories.append(expect_history(history, 2, call=call))
     first, again, other = histories
     if not np.allclose(first, again, rtol=1e-9, atol=0):
@@ -188,16 +191,16 @@ def test_seed_drives_the_shuffling(student, rng):
 
 
 @pytest.mark.points(1)
-def test_loss_is_found_by_its_name(student, rng):
+def test_loss_is_found_by_its_name(alone, rng):
     """loss is a name: "mean_squared_error" trains with losses.mean_squared_error, an unknown name is a ValueError"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
-    got = fit_both(student, SMALL_MLP, x, one_hot(y, 2), "mean_squared_error", 2, 25, seed, learning_rate=0.1)
+    got = fit_both(alone, SMALL_MLP, x, one_hot(y, 2), "mean_squared_error", 2, 25, seed, learning_rate=0.1)
     expect_same_training(*got[:4], call=got[4], why=tr("check.training.test_loss_is_found_by_its_name.hint"))
-    model = student.new("network.MLP", **SMALL_MLP, seed=seed)
-    optimizer = student.new("optimizers.SGD", learning_rate=0.1)
+    model = alone.new("network.MLP", **SMALL_MLP, seed=seed)
+    optimizer = alone.new("optimizers.SGD", learning_rate=0.1)
     try:
-        run_fit(student, model, optimizer, x, y, "hinge_loss", 1, 25, seed)
+        run_fit(alone, model, optimizer, x, y, "hinge_loss", 1, 25, seed)
     except StudentException as raised:
         if raised.type_name == "ValueError":
             return
@@ -208,13 +211,13 @@ def test_loss_is_found_by_its_name(student, rng):
 
 
 @pytest.mark.points(1)
-def test_x_and_y_are_not_modified(student, rng):
+def test_x_and_y_are_not_modified(alone, rng):
     """fit leaves the caller's x and y unchanged (shuffle an index array, not the data)"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
-    model = student.new("network.MLP", **SMALL_MLP, seed=seed)
-    optimizer = student.new("optimizers.SGD", learning_rate=0.1)
-    reply, call = run_fit(student, model, optimizer, x, y, "sparse_categorical_crossentropy", 2, 25, seed,
+    model = alone.new("network.MLP", **SMALL_MLP, seed=seed)
+    optimizer = alone.new("optimizers.SGD", learning_rate=0.1)
+    reply, call = run_fit(alone, model, optimizer, x, y, "sparse_categorical_crossentropy", 2, 25, seed,
                           echo_args=True)
     with hint(tr("check.training.test_x_and_y_are_not_modified.hint")):
         expect_unchanged(list(call.args), reply.args_after, call=call)  # the training itself: the history checks
@@ -238,16 +241,16 @@ def test_capstone_learns_xor(student, rng):
                 activation=settings["hidden_activation"], rate=settings["learning_rate"],
                 momentum=settings["momentum"], epochs=settings["epochs"], batch=settings["batch_size"], seed=seed,
                 accuracy=f"{accuracy:.0%}", target=f"{settings['target_accuracy']:.0%}", losses=losses(history)),
-             hint=tr("suite.training.uses_your_pieces", hint=tr("check.training.test_capstone_learns_xor.hint")))
+             hint=tr("check.training.test_capstone_learns_xor.hint"))
 
 
 @pytest.mark.points(2)
-def test_momentum_reaches_the_target_sooner(student, rng):
+def test_momentum_reaches_the_target_sooner(alone, rng):
     """momentum 0.9 reaches the target loss in fewer epochs than plain SGD, from the same start"""
     settings = capstone()
     seed = int(rng.integers(1000))
-    plain, _ = train_capstone(student, 0.0, seed)
-    fast, _ = train_capstone(student, settings["momentum"], seed)
+    plain, _ = train_capstone(alone, 0.0, seed)
+    fast, _ = train_capstone(alone, settings["momentum"], seed)
     plain_epochs, fast_epochs = epochs_to_target(plain), epochs_to_target(fast)
 
     def told(epochs):
@@ -259,5 +262,4 @@ def test_momentum_reaches_the_target_sooner(student, rng):
         fail(tr("check.training.test_momentum_reaches_the_target_sooner.not_sooner", seed=seed,
                 target=settings["target_loss"], fast=told(fast_epochs), momentum=settings["momentum"],
                 plain=told(plain_epochs), losses=losses(fast)),
-             hint=tr("suite.training.uses_your_pieces",
-                     hint=tr("check.training.test_momentum_reaches_the_target_sooner.hint")))
+             hint=tr("check.training.test_momentum_reaches_the_target_sooner.hint"))

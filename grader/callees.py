@@ -1,0 +1,97 @@
+"""Blaming the function that broke it: which of the student's parts a part calls, and the note that says so.
+
+A part calls the parts its suite declares (a module-level ``USES = ("network", "losses")`` in ``check_<part>.py``:
+``training.fit`` drives the model and optimizer it is handed, which no import shows), or, without a declaration, the
+parts the student's module imports (``from . import activations``). A failed check that ran the student's whole
+submission (see ``runner.SuiteRun.integrated``) in a part whose callees, directly or through others, fail checks of
+their own is led by a note naming them: the bug is most likely there, and its own checks say where.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from pathlib import Path
+
+from grader.i18n import tr
+from grader.parts import Part
+from grader.results import CheckResult
+
+USES = "USES"
+
+
+def declared_uses(suite: Path) -> set[str]:
+    """The parts a suite's ``USES = (...)`` names (read without importing the suite); empty without one."""
+    tree = ast.parse(suite.read_text(encoding="utf-8"), filename=str(suite))
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == USES and isinstance(node.value, (ast.Tuple, ast.List))):
+            return {e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return set()
+
+
+def imported_parts(module: Path, parts: Iterable[str]) -> set[str]:
+    """The parts a student's module imports, anywhere in it (``from . import x``, ``from .x import f``, ``import
+    submission.x``). A module that cannot be read or parsed imports nothing here: its part has a diagnostic."""
+    try:
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level and node.module:
+                names.add(node.module.split(".")[0])
+            elif node.level:
+                names.update(alias.name for alias in node.names)
+            elif node.module:
+                names.update(node.module.split(".")[1:2])
+        elif isinstance(node, ast.Import):
+            names.update(part for alias in node.names for part in alias.name.split(".")[1:2])
+    return names & set(parts) - {module.stem}
+
+
+def callees(parts: list[Part], package_dir: Path) -> dict[str, set[str]]:
+    """Part -> every part it calls, directly or through others (declared by its suite, else imported by the
+    student's module)."""
+    names = [p.name for p in parts]
+    direct = {p.name: (declared_uses(p.path) or imported_parts(package_dir / p.module_file, names)) - {p.name}
+              for p in parts}
+    closure: dict[str, set[str]] = {}
+    for name in names:
+        seen: set[str] = set()
+        todo = list(direct[name])
+        while todo:
+            callee = todo.pop()
+            if callee not in seen and callee != name:
+                seen.add(callee)
+                todo.extend(direct.get(callee, ()))
+        closure[name] = seen
+    return closure
+
+
+def callee_note(part: str, failing: dict[str, int]) -> str:
+    """The note that leads a failure of ``part`` when the callees ``failing`` (part -> failed checks) fail theirs."""
+    shown = ", ".join(tr("callees.part_failing", file=f"{name}.py", count=count) for name, count in failing.items())
+    return tr("callees.fix_first", file=f"{part}.py", callees=shown)
+
+
+def note_callee_failures(checks: list[CheckResult], parts: list[Part], package_dir: Path,
+                         integrated: set[tuple[str, str]]) -> None:
+    """Lead every failure of a check of ``integrated`` whose part calls a failing part with :func:`callee_note`.
+
+    Only code that ran and missed gets the note (failed, error, time-out, crash): a stub or an unimportable module
+    already says which function or file is unfinished."""
+    order = [p.name for p in parts]
+    failed: dict[str, int] = {}
+    for check in checks:
+        if not check.passed:
+            failed[check.part] = failed.get(check.part, 0) + 1
+    calls = callees(parts, package_dir)
+    for check in checks:
+        if not check.outcome.asks_for_figure or (check.part, check.name) not in integrated:
+            continue  # passed, or not run: a stub's message already names the unfinished function, wherever it is
+        failing = {name: failed[name] for name in order if name in calls[check.part] and name in failed}
+        if failing:
+            note = callee_note(check.part, failing)
+            check.message = f"{note}\n{check.message}" if check.message else note
