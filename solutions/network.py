@@ -51,6 +51,8 @@ class MLP:
 
     MLP([2, 16, 3]) has 2 inputs, one hidden layer of 16 units and 3 outputs: params W1 (2, 16), b1 (16,),
     W2 (16, 3), b2 (3,). The constructor is given; you write forward, backward and param_count.
+    Leave the given code as it is: a check compares the constructor's weights for a seed with the reference's, and
+    training's checks rely on them.
     """
 
     def __init__(

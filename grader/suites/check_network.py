@@ -3,8 +3,13 @@
 An MLP([4, 6, 5, 3]) given the reference's weights (and non-zero biases): forward against the reference for softmax,
 sigmoid and linear outputs and relu or tanh hidden layers; backward against central differences of
 L = sum(forward(x) * grad_out) for every parameter; a dict with one gradient per parameter; the same gradients from
-a second backward; x, grad_out and the parameters left unchanged; float32 kept; the parameter count.
+a second backward; x, grad_out and the parameters left unchanged; float32 kept; the parameter count. The state a
+model keeps between calls: backward after two forwards uses the second one's values, and the cache holds one pair per
+layer (not every forward's); forward and backward on a batch of another size; nothing accumulates from one backward to
+the next. The given constructor: the reference's weights for a seed.
 """
+
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -22,6 +27,8 @@ from grader.compare import (
     expect_unchanged,
     expect_value,
     fail,
+    hint,
+    tolerances_for,
 )
 from grader.gradcheck import expect_gradient, numeric_gradient
 from grader.i18n import tr
@@ -67,6 +74,28 @@ def expect_gradient_dict(got, params: dict, *, call: Call) -> dict:
     return expect_arrays(got, shapes, call=call, keyed=True, name=lambda key: f"grads[{key!r}]")
 
 
+def expect_gradients(got, expected: dict, *, call: Call, causes: Sequence[tuple[str, dict]] = ()) -> None:
+    """backward's reply must be ``expected``. ``causes`` are (hint, the gradients that cause gives) pairs: wrong
+    gradients that are a cause's exactly get its hint, as the values prove it."""
+    grads = expect_gradient_dict(got, expected, call=call)
+    shown = next((text for text, wrong in causes if same_gradients(grads, wrong)), "")
+    with hint(shown):
+        expect_value(grads, expected, call=call)
+
+
+def same_gradients(got: dict, wrong: dict) -> bool:
+    """Whether ``got`` (a dict of arrays of the right shapes) holds the gradients ``wrong``, within tolerance."""
+    try:
+        return all(np.allclose(got[key], value, *tolerances_for(value)) for key, value in wrong.items())
+    except (TypeError, ValueError):  # an array of objects or strings: not these numbers
+        return False
+
+
+def added(first: dict, second: dict) -> dict:
+    """The gradients of two backward calls added up: what a backward that accumulates gives the second time."""
+    return {key: first[key] + second[key] for key in first}
+
+
 # -- forward -----------------------------------------------------------------------------------------------------
 
 
@@ -94,7 +123,7 @@ def test_forward_keeps_float32(student, inputs):
 # -- backward ----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1.5)
 @pytest.mark.parametrize("hidden, output", ACTIVATIONS)
 def test_backward_matches_central_difference(student, inputs, hidden, output):
     """backward gives dL/dparam for every parameter (W1, b1, ... W3, b3), L = sum(forward(x) * grad_out)"""
@@ -133,9 +162,74 @@ def test_backward_twice_gives_the_same_gradients(student, inputs):
     first = expect_gradient_dict(model.call("backward", grad_out), ref.params, call=call)
     expect_value(first, ref.backward(grad_out), call=call)
     second = expect_gradient_dict(model.call("backward", grad_out), ref.params, call=call)
-    for key in ref.params:
-        expect_array(second[key], first[key], call=call,
-                     what=tr("check.network.test_backward_twice_gives_the_same_gradients.second", key=repr(key)))
+    accumulated = same_gradients(second, added(first, first))
+    with hint(tr("suite.network.accumulated") if accumulated else ""):
+        for key in ref.params:
+            expect_array(second[key], first[key], call=call,
+                         what=tr("check.network.test_backward_twice_gives_the_same_gradients.second", key=repr(key)))
+
+
+# -- the state kept between calls ---------------------------------------------------------------------------------
+
+
+@pytest.mark.points(0.5)
+def test_backward_uses_the_last_forward(student, inputs):
+    """after two forwards, backward uses the second one's values, and the cache holds one pair per layer"""
+    model, ref, built = build(student, inputs, "tanh", "softmax")
+    first, x = inputs.normal(N, LAYER_SIZES[0]), inputs.normal(N, LAYER_SIZES[0])
+    grad_out = inputs.upstream(N, LAYER_SIZES[-1])
+    ref.forward(first)
+    stale = ref.backward(grad_out)  # what a backward still reading the first forward's values gives
+    ref.forward(x)
+    model.call("forward", first)
+    model.call("forward", x)
+    after = tr("check.network.test_backward_uses_the_last_forward.after", x=describe_value(x))
+    call = MethodCall("network.MLP.backward", (ref, grad_out), model=built, after=after)
+    expect_gradients(model.call("backward", grad_out), ref.backward(grad_out), call=call,
+                     causes=[(tr("check.network.test_backward_uses_the_last_forward.stale"), stale)])
+    cache = model.get("cache")  # a cache that grows gives the right gradients from its end, but grows without end
+    if not isinstance(cache, (list, tuple)) or len(cache) != ref.n_layers:
+        fail(tr("check.network.test_backward_uses_the_last_forward.cache", model=built, after=after,
+                got=describe_value(cache), n=ref.n_layers),
+             hint=tr("check.network.test_backward_uses_the_last_forward.cache_hint"))
+
+
+@pytest.mark.points(0.5)
+def test_a_second_batch_of_another_size(student, inputs):
+    """forward and backward on a batch of 7, then of 3: each pass matches the reference for its own batch"""
+    model, ref, built = build(student, inputs, "relu", "sigmoid")
+    previous: dict | None = None
+    after = ""
+    for n in (N, 3):
+        x, grad_out = inputs.normal(n, LAYER_SIZES[0]), inputs.upstream(n, LAYER_SIZES[-1])
+        call = MethodCall("network.MLP.forward", (ref, x), model=built, after=after)
+        expect_array(model.call("forward", x), ref.forward(x), call=call)
+        expected = ref.backward(grad_out)
+        forwarded = f"forward(x={describe_value(x)})"
+        call = MethodCall("network.MLP.backward", (ref, grad_out), model=built,
+                          after=tr("compare.after", call=forwarded, after=after) if after else forwarded)
+        causes = [(tr("suite.network.accumulated"), added(previous, expected))] if previous is not None else []
+        expect_gradients(model.call("backward", grad_out), expected, call=call, causes=causes)
+        previous = expected
+        after = tr("check.network.test_a_second_batch_of_another_size.after", x=describe_value(x),
+                   grad_out=describe_value(grad_out))
+
+
+# -- the given constructor ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(0.5)
+def test_given_constructor_draws_the_reference_weights(student, inputs):
+    """the given constructor is unchanged: the reference's weights and zero biases for a seed, used by forward"""
+    for layer_sizes, settings in (([4, 6, 5, 3], {}), ([3, 5, 2], {"seed": 7, "output_activation": "linear"})):
+        ref = reference.resolve("network.MLP")(layer_sizes, **settings)
+        model = student.new("network.MLP", layer_sizes, **settings)
+        construction = Call("network.MLP", (tuple(layer_sizes),), settings)  # a tuple is shown, a list only counted
+        with hint(tr("check.network.test_given_constructor_draws_the_reference_weights.given")):
+            expect_value(model.get("params"), ref.params, call=construction, what="params")
+        x = inputs.normal(N, layer_sizes[0])
+        call = MethodCall("network.MLP.forward", (ref, x), model=construction.describe())
+        expect_array(model.call("forward", x), ref.forward(x), call=call)
 
 
 # -- both passes -------------------------------------------------------------------------------------------------
