@@ -2,8 +2,8 @@
 
 Starting Python, numpy and pytest costs about a second; a process per student would pay it every time. Instead
 ``workers`` processes are started once (with the *spawn* method, so none inherits the caller's state) and each
-receives students one at a time over its own pipe. Each student's code still runs in the sandbox worker that
-``grade()`` starts for it.
+receives students one at a time over its own pipe. Each student's code still runs in a fresh sandbox worker of its
+own, which the slot's zygote forks (``grader.sandbox.zygote``: numpy is loaded once per slot, not once per student).
 
 A student whose whole grade runs past ``budget`` seconds costs only themselves: their grading process is stopped,
 it and every process it started (the sandbox worker sits in a process group of its own) are killed, a ``timeout``
@@ -37,6 +37,7 @@ from typing import Any
 
 from grader.classroom.roster import Student
 from grader.classroom.student import ClassSettings, failed_record, grade_student, say
+from grader.sandbox import zygote
 
 POLL_SECONDS = 0.2
 SCRATCH_PREFIX = "nn-grader-class-"
@@ -209,6 +210,15 @@ def serve(conn: Connection, settings: ClassSettings, scratch: str) -> None:
     """The grading process: grade each student received until told to stop (``None``) or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     tempfile.tempdir = scratch  # every temporary folder grading makes is under the slot's scratch
+    zygote.prewarm()  # the slot's one zygote forks every student's worker (it loads while the first task comes)
+    try:
+        _grade_each(conn, settings, scratch)
+    finally:
+        zygote.close_shared()
+
+
+def _grade_each(conn: Connection, settings: ClassSettings, scratch: str) -> None:
+    """Grade each student received over ``conn`` until told to stop (``None``) or the pipe closes."""
     count = 0
     while True:
         try:

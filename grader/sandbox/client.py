@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.i18n import tr
-from grader.sandbox import isolation, protocol
+from grader.sandbox import isolation, protocol, zygote
 from grader.sandbox.faults import (
     BadReply,
     CallTimedOut,
@@ -108,7 +108,7 @@ class Worker:
         self.level, self.fallback = isolation.choose_level(self.limits.isolation)
         self.account = (isolation.worker_account(self.limits.worker_user) if self.level != "process"
                         else (os.getuid(), os.getgid()))
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen | zygote.ForkedProcess | None = None
         self.output: OutputCapture | None = None
         self.isolation = ""
         self.seq = 0
@@ -151,15 +151,18 @@ class Worker:
         setup = {"plan": plan, "limits": asdict(self.limits), "root": str(self.root)}
         command = [sys.executable, "-E", "-s", "-B", str(self.bin / "worker.py"), str(to_worker_r),
                    str(from_worker_w)]
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(to_worker_r, from_worker_w), env=clean_environment(str(self.home)), cwd=self.home,
-            start_new_session=True,  # its own process group, so a kill takes its children with it
-        )
-        os.close(to_worker_r)
-        os.close(from_worker_w)
+        try:
+            self.process = self._fork(command, to_worker_r, from_worker_w) or subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                pass_fds=(to_worker_r, from_worker_w), env=clean_environment(str(self.home)), cwd=self.home,
+                start_new_session=True,  # its own process group, so a kill takes its children with it
+            )
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
         self.requests = os.fdopen(to_worker_w, "wb", buffering=0)
         self.replies = from_worker_r
+        assert self.process.stdout is not None, "both ways of starting give the worker's output"
         self.output = OutputCapture(self.process.stdout, self.limits.output_bytes)
         try:
             protocol.write_message(self.requests, setup, [])
@@ -175,6 +178,22 @@ class Worker:
         self.isolation = str(ready.get("isolation"))
         self.leftover_threads, self.holds_objects = 0, False
         self._printed.clear()
+
+    def _fork(self, command: list[str], to_worker_r: int, from_worker_w: int) -> zygote.ForkedProcess | None:
+        """The worker forked from this process's zygote, or None (off, or it cannot serve: start it afresh)."""
+        warm = zygote.shared() if self.limits.zygote else None
+        if warm is None:
+            return None
+        output_r, output_w = os.pipe()
+        stdout = os.fdopen(output_r, "rb")
+        try:
+            forked = warm.fork_worker((to_worker_r, from_worker_w, output_w), stdout,
+                                      clean_environment(str(self.home)), str(self.home), command)
+        finally:
+            os.close(output_w)
+        if forked is None:
+            stdout.close()
+        return forked
 
     @property
     def alive(self) -> bool:

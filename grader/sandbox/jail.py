@@ -47,7 +47,7 @@ class SetupError(Exception):
 
 def confine(plan: dict, channel_fds: tuple[int, int]) -> str:
     """Apply ``plan``; returns the isolation level in force, in the worker process only."""
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the worker ends with the grader, even in the middle of a call
+    set_parent_death_signal()  # the worker ends with the grader (or zygote), even in the middle of a call
     mode = plan["mode"]
     if mode == "jail":
         try:
@@ -65,6 +65,11 @@ def confine(plan: dict, channel_fds: tuple[int, int]) -> str:
         drop_privileges(plan["uid"], plan["gid"])
         _check_secrets(plan)
     return mode
+
+
+def set_parent_death_signal() -> None:
+    """Be killed when the process that started this one ends."""
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def drop_privileges(uid: int, gid: int) -> None:

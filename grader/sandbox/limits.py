@@ -34,6 +34,7 @@ class Limits:
     disk_bytes: int = 64 * MiB  # size of the worker's writable home (a tmpfs) where the isolation allows one
     isolation: str = "auto"  # "auto", "jail", "user" or "process"
     worker_user: str = "nobody"  # the unprivileged account the worker runs as when the grader is root
+    zygote: bool = True  # fork each worker from a warm zygote (grader/sandbox/zygote.py) rather than start Python
 
 
 def apply(limits: Limits, running: int) -> None:

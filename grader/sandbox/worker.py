@@ -49,8 +49,16 @@ LIMIT_ERRNOS = {
 
 
 def main() -> None:
+    serve(int(sys.argv[1]), int(sys.argv[2]))
+
+
+def serve(fd_in: int, fd_out: int) -> None:
+    """Read the setup from ``fd_in``, confine this process, then answer requests until the grader hangs up.
+
+    Also how a worker forked by the zygote (``zygote_main.py``) begins: there numpy and the wire format are already
+    imported, and everything else happens here in the forked process, exactly as in a fresh one.
+    """
     global np, protocol
-    fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
     setup = _read_setup(fd_in)
     for fd in (fd_in, fd_out):
         os.set_inheritable(fd, False)  # a program the student's code runs never gets the channel

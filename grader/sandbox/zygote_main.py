@@ -1,0 +1,175 @@
+"""The zygote: a process that has imported numpy and the worker once, and forks a fresh worker on request.
+
+Started by ``zygote.py`` as ``python -E -s -B zygote_main.py CONTROL_FD PADDING`` from a copy of the worker's files,
+in a session of its own with the worker's clean environment, as the grader's user. It never runs student code and
+never receives any: its memory holds numpy and the worker's modules, nothing of any student's.
+
+Each request on the control socket (a JSON message and four descriptors: the status socket back to the grader, the
+worker's request and reply pipes, and its output pipe) gets two forked processes:
+
+    M  (the monitor)  closes every other descriptor (the control socket first), reports C's pid and later its exit
+                      status on the status socket, and reaps C once the grader has closed that socket
+    C  (the worker)   a new session, stdout and stderr on the output pipe, nothing open but its two channel pipes, the
+                      clean environment and the worker's home; then exactly what a freshly started worker does
+                      (``worker.serve``): the jail, the privilege drop and the resource limits, all in C, after fork
+
+The monitor keeps C a zombie until the grader lets go, as ``subprocess`` does, so C's process group id cannot be
+reused by another process while the grader may still kill that group. The zygote dies with the grader (a parent-death
+signal, and the end of its control socket); the monitors die with the zygote, and each worker with its monitor.
+
+Standard library only, besides numpy and the worker's files beside it.
+"""
+
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grader.sandbox import jail, worker
+else:
+    import jail
+    import numpy  # noqa: F401 -- imported here once, so that no forked worker pays for it
+    import protocol  # noqa: F401 -- likewise (it imports numpy)
+    import worker
+
+MAX_REQUEST_BYTES = 64 * 1024
+DESCRIPTORS = 4  # status socket, worker's requests (read end), worker's replies (write end), worker's output
+
+
+def main() -> None:
+    control = socket.socket(fileno=int(sys.argv[1]))
+    jail.set_parent_death_signal()
+    if os.getppid() == 1:  # the grader is already gone
+        return
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the monitors are reaped by the kernel
+    control.sendall(b"ready")
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, MAX_REQUEST_BYTES, DESCRIPTORS)
+        except OSError:
+            return
+        if not message:  # the grader closed its end
+            return
+        if len(fds) == DESCRIPTORS:
+            _fork_monitor(json.loads(message), fds)
+        for fd in fds:
+            os.close(fd)
+
+
+def _fork_monitor(request: dict, fds: list[int]) -> None:
+    if os.fork() == 0:
+        try:
+            _monitor(request, fds)
+        finally:
+            os._exit(1)
+
+
+def _monitor(request: dict, fds: list[int]) -> None:
+    """Be M (see the module docstring): start C, report its pid and exit status, reap it when released."""
+    status, fd_in, fd_out, fd_output = fds
+    jail.set_parent_death_signal()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    _close_all_but(set(fds))  # the control socket first: nothing forked from here may reach the zygote
+    if os.getppid() == 1:
+        return
+    started_read, started_write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(started_read)
+        _become_worker(request, fd_in, fd_out, fd_output, started_write)
+    for fd in (fd_in, fd_out, fd_output, started_write):
+        os.close(fd)
+    os.read(started_read, 1)  # EOF once C leads a session of its own: a kill of its group then reaches it
+    _send(status, struct.pack(">i", child))
+    info = os.waitid(os.P_PID, child, os.WEXITED | os.WNOWAIT)
+    _send(status, struct.pack(">i", _returncode(info)))
+    while True:  # the grader closes the status socket once it has killed C's process group
+        try:
+            if not os.read(status, 64):
+                break
+        except OSError:
+            break
+    os.waitpid(child, 0)
+    os._exit(0)
+
+
+def _become_worker(request: dict, fd_in: int, fd_out: int, fd_output: int, started: int) -> None:
+    """Be C: the same process a fresh ``python worker.py`` would be, then serve requests. Never returns."""
+    code = 1
+    try:
+        os.setsid()
+        os.close(started)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(fd_output, 1)
+        os.dup2(fd_output, 2)
+        _close_all_but({0, 1, 2, fd_in, fd_out})
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        # The command line a fresh worker would have had, with the channel's descriptors as numbered here.
+        command = [*request["title"][:-2], str(fd_in), str(fd_out)]
+        sys.argv = command[4:]
+        _set_title(command)
+        worker.serve(fd_in, fd_out)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:  # the student's code may have replaced or closed them
+                pass
+        os._exit(code)
+
+
+def _returncode(info: os.waitid_result | None) -> int:
+    """C's exit as ``subprocess`` reports it: the exit code, or minus the signal that ended it."""
+    if info is None:
+        return -signal.SIGKILL
+    return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+
+
+def _close_all_but(keep: set[int]) -> None:
+    """Close every descriptor of this process but ``keep``."""
+    try:
+        open_fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        open_fds = list(range(os.sysconf("SC_OPEN_MAX")))
+    for fd in open_fds:
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _send(fd: int, data: bytes) -> None:
+    try:
+        os.write(fd, data)
+    except OSError:  # the grader is gone or let go: nobody is left to tell
+        pass
+
+
+def _set_title(words: list[str]) -> None:
+    """Show C as the command a fresh worker would have been (its scratch folder included) in ``ps`` and /proc, by
+    writing over the zygote's own command line, padded for this at its start. Best effort: only a name."""
+    try:
+        with open("/proc/self/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        start, end = int(fields[45]), int(fields[46])  # arg_start and arg_end, fields 48 and 49 of proc(5)
+        title = "\0".join(words).encode()[: end - start - 1]
+        with open("/proc/self/mem", "r+b", buffering=0) as memory:
+            memory.seek(start)
+            memory.write(title.ljust(end - start, b"\0"))
+    except (OSError, ValueError, IndexError):
+        pass
+
+
+if __name__ == "__main__":
+    main()
