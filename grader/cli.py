@@ -117,6 +117,9 @@ def save_traceback(error: BaseException) -> str:
 def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | None, seed: int, lang: str,
           verbose: bool, quiet: bool, html: Path | None) -> None:
     """Grade a submission, part by part (all parts unless PARTS are named)."""
+    from grader.sandbox import zygote
+
+    zygote.prewarm()  # the worker's Python and numpy load in the zygote while this process loads pytest and the checks
     from grader.grading import grade
     from grader.report import RENDERERS
 
