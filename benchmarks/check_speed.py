@@ -1,21 +1,26 @@
-"""How long a full check of one submission takes, and what the isolation costs.
+"""Every speed figure of the README's table in one run: a single check, its isolation cost, and a class.
 
 Prints the median wall time (over several runs) of grading the shipped reference:
-  - isolated: the real path (a worker process per submission, pytest in the grader's process);
-  - in-process: the same hidden checks calling the reference directly, with no worker at all.
-Their ratio is the overhead of isolation. The first run in a fresh interpreter (imports, collection) is reported
-separately, since that is what a single `nn-grader check` pays.
+  - `nn-grader check` from a fresh shell, with the worker forked from a zygote and started afresh (NN_GRADER_ZYGOTE=0),
+    and `nn-grader check --html`;
+  - isolated: ``grade()`` in a warm process (a worker per submission, pytest in the grader's process);
+  - in-process: the same hidden checks calling the reference directly, with no worker at all (the floor);
+  - a class (``autograde_speed.py``'s mix) with 1 and 2 grading processes: seconds per submission, and per core.
+It states the machine and its load, and asserts nothing: the figures depend on the machine.
 
-    python benchmarks/check_speed.py [--runs 7]
+    python benchmarks/check_speed.py [--runs 7] [--students 30] [--workers 1 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -81,30 +86,62 @@ def median_seconds(action, runs: int) -> float:
     return statistics.median(times)
 
 
+def fresh_shell_check(runs: int, *options: str, zygote: bool = True) -> float:
+    """Median wall time of ``nn-grader check`` on the reference, each run in a new interpreter."""
+    environment = dict(os.environ, NN_GRADER_ZYGOTE="1" if zygote else "0")
+    command = [sys.executable, "-m", "grader", "check", "--submission", str(ROOT / "solutions"), *options]
+    # Not check=True: a submission that loses points exits 1, and its time still counts.
+    return median_seconds(lambda: subprocess.run(command, capture_output=True, env=environment), runs)
+
+
+def class_seconds(students: int, workers: int) -> float:
+    """Seconds per submission of ``autograde_speed.py``'s class graded with ``workers`` processes."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from autograde_speed import build_class
+
+    from grader.classroom.autograde import autograde
+    from grader.classroom.student import ClassSettings
+
+    with tempfile.TemporaryDirectory(prefix="nn-grader-bench-") as tmp:
+        submissions = Path(tmp, "submissions")
+        submissions.mkdir()
+        build_class(submissions, students)
+        started = time.perf_counter()
+        run = autograde(submissions, Path(tmp, "graded"), ClassSettings(), workers=workers, force=True)
+        return (time.perf_counter() - started) / len(run.graded)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
-    solutions = ROOT / "solutions"
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    runs, solutions = args.runs, ROOT / "solutions"
+    print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} at start; medians of {runs} runs")
 
-    cold = []
-    for _ in range(3):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "grader", "check", "--submission", str(solutions)],
-                       check=True, capture_output=True)
-        cold.append(time.perf_counter() - started)
-
+    with tempfile.TemporaryDirectory(prefix="nn-grader-bench-") as tmp:
+        html = fresh_shell_check(runs, "--html", str(Path(tmp, "report.html")))
+    cold = fresh_shell_check(runs)
+    cold_fresh = fresh_shell_check(runs, zygote=False)
     grade(solutions)  # warm imports and collection once
     isolated = median_seconds(lambda: grade(solutions), runs)
     selected = course.select(None)
     direct = median_seconds(lambda: run_suites(InProcessSubmission(), selected, seed=20260101), runs)
     checks = len(grade(solutions).checks)
 
-    print(f"checks per submission:                 {checks}")
-    print(f"`nn-grader check` from a fresh shell:  {statistics.median(cold):.3f} s (median of 3)")
-    print(f"grade(), isolated worker:              {isolated:.3f} s (median of {runs})")
-    print(f"same checks in-process, no isolation:  {direct:.3f} s (median of {runs})")
-    print(f"isolation overhead:                    x{isolated / direct:.2f}")
+    print(f"checks per submission:                      {checks}")
+    print(f"`nn-grader check` from a fresh shell:       {cold:.3f} s (worker forked from the zygote)")
+    print(f"  the same, worker started afresh:          {cold_fresh:.3f} s (NN_GRADER_ZYGOTE=0)")
+    print(f"`nn-grader check --html`:                   {html:.3f} s (x{html / cold:.2f} a plain check)")
+    print(f"grade(), isolated worker, warm process:     {isolated:.3f} s")
+    print(f"same checks in-process, no isolation:       {direct:.3f} s (the floor; overhead x{isolated / direct:.2f})")
+    for workers in args.workers:
+        seconds = class_seconds(args.students, workers)
+        print(f"class of {args.students}, {workers} grading process(es):     {seconds:.3f} s per submission, "
+              f"{seconds * min(workers, os.cpu_count() or 1):.3f} s per submission per core")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
