@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from grader import __version__
+from grader.classroom.release_cli import hidden_visibility_option
 from grader.errors import INTERNAL_ERROR_EXIT, UserError
 from grader.i18n import language, tr
 from grader.options import lang_option, parts_argument, quiet_option, seed_option
@@ -102,7 +103,7 @@ def save_traceback(error: BaseException) -> str:
 @main.command()
 @parts_argument()
 @click.option("--submission", "-s", type=click.Path(path_type=Path), default=Path("exercises"), show_default=True,
-              help="The folder with your exercise modules.")
+              help="The folder with your exercise modules, or a Jupyter notebook (.ipynb) holding them.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write the report to this file instead of the terminal (its folders are created; - is the "
@@ -114,14 +115,17 @@ def save_traceback(error: BaseException) -> str:
 @click.option("--html", "html", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Also write a self-contained HTML report with plots of what failed to this file (its folders "
                    "are created).")
+@hidden_visibility_option()
 def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | None, seed: int, lang: str,
-          verbose: bool, quiet: bool, html: Path | None) -> None:
+          verbose: bool, quiet: bool, html: Path | None, hidden_visibility: str) -> None:
     """Grade a submission, part by part (all parts unless PARTS are named)."""
     from grader.sandbox import zygote
 
     zygote.prewarm()  # the worker's Python and numpy load in the zygote while this process loads pytest and the checks
     from grader.grading import grade
     from grader.report import RENDERERS
+    from grader.report.gradescope import render_gradescope
+    from grader.submission import notebook_notes
 
     with language(lang):  # before grading: a report that cannot be written must not cost a whole grading run
         for path in (output, html):
@@ -129,6 +133,7 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
                 prepare_file(path)
     with language(lang):  # the messages of a user error, too
         result = grade(submission, list(parts), seed=seed, lang=lang)
+        result.notes += notebook_notes(submission)  # what a notebook submission left ungraded, cell by cell
     if html:
         from grader.figures import report_figures
         from grader.report.html import render_html
@@ -137,7 +142,10 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
         with language(lang):
             write_text(html, page)
     colour = fmt == "text" and (output is None or is_stdout(output)) and colour_wanted(sys.stdout)
-    text = total_line(result) if quiet and fmt == "text" else RENDERERS[fmt](result, verbose=verbose, colour=colour)
+    if fmt == "gradescope":  # the one format that knows when students may see the hidden checks' details
+        text = render_gradescope(result, hidden_visibility=hidden_visibility)
+    else:
+        text = total_line(result) if quiet and fmt == "text" else RENDERERS[fmt](result, verbose=verbose, colour=colour)
     with language(lang):
         write_text(output or STDOUT, text)
     sys.exit(0 if result.all_passed else 1)

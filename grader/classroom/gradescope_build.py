@@ -8,8 +8,9 @@ The zip holds:
 
     setup.sh          installs Python 3.11+ if the image lacks it, and the bundled nn-grader into a virtual
                       environment; makes the grader's files unreadable to the worker's user
-    run_autograder    `nn-grader gradescope run` (grader.classroom.gradescope_run), with the seed and language
-                      chosen here
+    run_autograder    `nn-grader gradescope run` (grader.classroom.gradescope_run), with the settings chosen here:
+                      seed, language, when hidden checks' details are shown (--hidden-visibility) and whether the
+                      seed varies per submission (--seed-per); the script is the zip's configuration
     nn-grader/        the instructor's checkout: pyproject.toml, README.md, grader/ and solutions/ -- the autograder is
                       private to the instructor, so the hidden suites and the reference travel with it
     quizzes/          the open quizzes given with --quiz, whose answers files are graded with the code
@@ -38,7 +39,8 @@ class Autograder:
     quizzes: list[str] = field(default_factory=list)
 
 
-def build_gradescope(out: Path, *, seed: int, lang: str = "en", quizzes: list[Path] | None = None) -> Autograder:
+def build_gradescope(out: Path, *, seed: int, lang: str = "en", quizzes: list[Path] | None = None,
+                     hidden_visibility: str = "after_published", seed_per: str = "submission") -> Autograder:
     """Write the autograder zip ``out``; ``quizzes`` are open quiz files (or folders of them) to grade too."""
     from grader.quiz.loader import require_quiz
 
@@ -54,7 +56,9 @@ def build_gradescope(out: Path, *, seed: int, lang: str = "en", quizzes: list[Pa
             raise ReleaseError(f"{path} is a {quiz.tier} copy; the autograder grades answers with the open quiz")
         quiz_ids.append(quiz.id)
     run = (TEMPLATES / "run_autograder").read_text(encoding="utf-8")
-    run = run.replace("{{seed}}", str(int(seed))).replace("{{lang}}", lang)
+    settings = {"seed": str(int(seed)), "lang": lang, "hidden_visibility": hidden_visibility, "seed_per": seed_per}
+    for name, value in settings.items():
+        run = run.replace(f"{{{{{name}}}}}", value)
     out.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:

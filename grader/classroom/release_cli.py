@@ -7,15 +7,32 @@ built soundly (the message says what to fix).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from grader.errors import UserError
-from grader.options import lang_option, seed_option
+from grader.options import Decorated, lang_option, seed_option
 from grader.output import OutputError, prepare_file
+from grader.report.gradescope import DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES
 
 ROOT_ENV = "NN_GRADER_AUTOGRADER_ROOT"
+
+
+def hidden_visibility_option() -> Callable[[Decorated], Decorated]:
+    """``--hidden-visibility``: when Gradescope shows the hidden checks' details (public checks are always shown)."""
+    return click.option("--hidden-visibility", type=click.Choice(VISIBILITIES), default=DEFAULT_HIDDEN_VISIBILITY,
+                        show_default=True, help="Gradescope: when students see the hidden checks' details; before "
+                                                "then, only their total. Public checks are always visible.")
+
+
+def seed_per_option() -> Callable[[Decorated], Decorated]:
+    """``--seed-per``: a new seed for every submission (the default), or the one seed for the whole course."""
+    return click.option("--seed-per", type=click.Choice(["submission", "course"]), default="submission",
+                        show_default=True, help="submission: each submission's inputs are drawn with --seed mixed "
+                                                "with its Gradescope id, so resubmitting cannot map the hidden "
+                                                "inputs; course: every submission uses --seed.")
 
 
 @click.command()
@@ -53,12 +70,15 @@ def gradescope() -> None:
               help="An open quiz file (or a folder of them) whose <quiz id>.answers.yaml is graded too.")
 @seed_option("Seed of the generated inputs.")
 @lang_option()
-def build(out: Path, quizzes: tuple[Path, ...], seed: int, lang: str) -> None:
+@hidden_visibility_option()
+@seed_per_option()
+def build(out: Path, quizzes: tuple[Path, ...], seed: int, lang: str, hidden_visibility: str, seed_per: str) -> None:
     """Write the autograder zip OUT (setup.sh, run_autograder, this checkout) to upload to Gradescope."""
     from grader.classroom.gradescope_build import build_gradescope
 
     try:
-        built = build_gradescope(out, seed=seed, lang=lang, quizzes=list(quizzes))
+        built = build_gradescope(out, seed=seed, lang=lang, quizzes=list(quizzes),
+                                 hidden_visibility=hidden_visibility, seed_per=seed_per)
     except OSError as exc:
         raise OutputError.of(exc, out) from None
     quizzes_note = f", grading quizzes {', '.join(built.quizzes)}" if built.quizzes else ""
@@ -72,7 +92,10 @@ def build(out: Path, quizzes: tuple[Path, ...], seed: int, lang: str) -> None:
               help="An open quiz file (or a folder of them) whose answers file in the submission is graded.")
 @seed_option("Seed of the generated inputs.")
 @lang_option()
-def run(root: Path | None, quizzes: tuple[Path, ...], seed: int, lang: str) -> None:
+@hidden_visibility_option()
+@seed_per_option()
+def run(root: Path | None, quizzes: tuple[Path, ...], seed: int, lang: str, hidden_visibility: str,
+        seed_per: str) -> None:
     """Grade ROOT/submission with every check and write ROOT/results/results.json (what run_autograder does)."""
     from grader.classroom.gradescope_run import run_autograder
 
@@ -80,5 +103,6 @@ def run(root: Path | None, quizzes: tuple[Path, ...], seed: int, lang: str) -> N
     if not (root / "submission").is_dir():
         raise UserError(f"{root / 'submission'} does not exist: Gradescope puts the submission there")
     prepare_file(root / "results" / "results.json")
-    document = run_autograder(root, seed=seed, lang=lang, quizzes=list(quizzes))
+    document = run_autograder(root, seed=seed, lang=lang, quizzes=list(quizzes),
+                              hidden_visibility=hidden_visibility, seed_per=seed_per)
     click.echo(f"{document['score']:g} points; wrote {root / 'results' / 'results.json'}")

@@ -7,6 +7,8 @@ result's language.
 
 from __future__ import annotations
 
+from functools import cache
+
 from grader.i18n import tr
 from grader.results import CheckResult, GradeResult, HiddenChecks, Outcome, PartResult
 
@@ -59,8 +61,25 @@ def reproduction(result: GradeResult) -> dict:
             "language": result.language}
 
 
-def reproduction_markdown(result: GradeResult) -> str:
-    """"3/10 points. Graded with seed 1, hidden suites ..., python 3.11, numpy 2.1, nn-grader 0.4."."""
+def reproduction_markdown(result: GradeResult, *, points: float | None = None, max_points: float | None = None) -> str:
+    """"3/10 points. Graded with seed 1, hidden suites ..., python 3.11, numpy 2.1, nn-grader 0.4.". ``points`` and
+    ``max_points`` replace the code's when a platform adds tests of its own (a quiz), so the line states its total."""
     versions = ", ".join(f"{k} {v}" for k, v in result.versions.items())
-    return tr("report.platform.reproduce", points=pts(result.points), max=pts(result.max_points), seed=result.seed,
+    return tr("report.platform.reproduce", points=pts(result.points if points is None else points),
+              max=pts(result.max_points if max_points is None else max_points), seed=result.seed,
               suites=result.suite_hash, versions=versions)
+
+
+def public_check_ids(result: GradeResult) -> frozenset[str]:
+    """The ids of ``result``'s checks marked ``public`` (shipped in the student copy); the others are hidden."""
+    return _public_ids(tuple(p.name for p in result.parts))
+
+
+@cache  # collecting the suites takes about a second; a process renders for the same parts again and again
+def _public_ids(part_names: tuple[str, ...]) -> frozenset[str]:
+    from grader import parts as course
+    from grader.runner import list_checks
+
+    known = {p.name for p in course.discover()}
+    parts = course.select([name for name in part_names if name in known])
+    return frozenset(f"{c.part}::{c.name}" for c in list_checks(parts) if c.public)

@@ -8,24 +8,64 @@ on Read the Docs, ``specs``; also ``docs/specs.md`` in gradescope/autograder_sam
 markdown (``md``). The student's own prints stay in each test's output; the autograder's stdout is hidden. A grade
 from a student's copy of the course says in ``output`` how many hidden checks it did not run. What a student reads
 is in the grade's language; ``status`` and ``tags`` are read by Gradescope, so they stay as it spells them.
+
+Hidden checks (those not marked ``public``) get the test ``visibility`` chosen with ``hidden_visibility``:
+``after_published`` (the default), ``after_due_date``, ``hidden`` or ``visible``; public checks are always
+``visible``. Unless hidden checks are ``visible``, one visible test without a score, "hidden checks: 61/75", tells the
+student their total before that time, with no input, index or expected value. The top-level ``output`` states the
+same total as the tests add up to, quizzes included (``extra_tests``).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from grader.i18n import language, tr
-from grader.report.common import hidden_note, hint_line, outcome_word, problem, pts, reproduction, reproduction_markdown
+from grader.report.common import (
+    hidden_note,
+    hint_line,
+    outcome_word,
+    problem,
+    pts,
+    public_check_ids,
+    reproduction,
+    reproduction_markdown,
+)
 from grader.results import CheckResult, GradeResult, PartResult
 
+# Gradescope's own words for when a test is shown (its specification's ``visibility``)
+VISIBILITIES = ("after_published", "after_due_date", "hidden", "visible")
+DEFAULT_HIDDEN_VISIBILITY = "after_published"
 
-def render_gradescope(result: GradeResult, **_: object) -> str:
+
+def render_gradescope(result: GradeResult, **options: object) -> str:
+    """The results document as JSON; ``options`` may give ``hidden_visibility`` (``check --hidden-visibility``)."""
+    document = gradescope_document(result, hidden_visibility=str(options.get("hidden_visibility")
+                                                                 or DEFAULT_HIDDEN_VISIBILITY))
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def gradescope_document(result: GradeResult, *, hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY,
+                        extra_tests: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The results document; ``extra_tests`` (a quiz's test each) are appended and counted in the score and the
+    ``output``'s total."""
+    if hidden_visibility not in VISIBILITIES:
+        raise ValueError(f"hidden_visibility must be one of {', '.join(VISIBILITIES)}, not {hidden_visibility!r}")
+    public = public_check_ids(result) if hidden_visibility != "visible" else None
     with language(result.language):
-        tests = [_test(check, part, f"{i}.{j}") for i, part in enumerate(result.parts, start=1)
-                 for j, check in enumerate(part.checks, start=1)]
-        output = "\n\n".join(filter(None, [reproduction_markdown(result), hidden_note(result)]))
-    document = {
-        "score": result.points,
+        tests = [_test(check, part, f"{i}.{j}", visibility(check, public, hidden_visibility))
+                 for i, part in enumerate(result.parts, start=1) for j, check in enumerate(part.checks, start=1)]
+        if public is not None:
+            tests += hidden_summary(result, public, hidden_visibility)
+        tests += [dict(test, number=str(len(result.parts) + n)) for n, test in enumerate(extra_tests, start=1)]
+        points = result.points + sum(t["score"] for t in extra_tests)
+        max_points = result.max_points + sum(t["max_score"] for t in extra_tests)
+        output = "\n\n".join(filter(None, [reproduction_markdown(result, points=points, max_points=max_points),
+                                            hidden_note(result)]))
+    return {
+        "score": points,
         "execution_time": round(result.duration, 3),
         "output": output,
         "output_format": "md",
@@ -35,10 +75,28 @@ def render_gradescope(result: GradeResult, **_: object) -> str:
         "extra_data": reproduction(result),
         "tests": tests,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _test(check: CheckResult, part: PartResult, number: str) -> dict:
+def visibility(check: CheckResult, public: frozenset[str] | None, hidden_visibility: str) -> str:
+    """``visible`` for a public check (or when everything is), else the visibility chosen for hidden checks."""
+    return "visible" if public is None or check.id in public else hidden_visibility
+
+
+def hidden_summary(result: GradeResult, public: frozenset[str], hidden_visibility: str) -> list[dict[str, Any]]:
+    """One visible test, worth 0 of 0 points (the hidden tests carry the points), saying the hidden checks' total and
+    when their details are shown; none when the grade has no hidden check."""
+    hidden = [c for c in result.checks if c.id not in public]
+    if not hidden:
+        return []
+    total = tr("report.gradescope.hidden_total", points=pts(sum(c.points for c in hidden)),
+               max=pts(sum(c.max_points for c in hidden)), passed=sum(c.passed for c in hidden), checks=len(hidden))
+    status = "passed" if all(c.passed for c in hidden) else "failed"
+    return [{"name": total, "number": "0", "score": 0, "max_score": 0, "status": status,
+             "output": tr(f"report.gradescope.hidden_when.{hidden_visibility}"), "output_format": "md",
+             "tags": ["hidden"], "visibility": "visible"}]
+
+
+def _test(check: CheckResult, part: PartResult, number: str, shown: str = "visible") -> dict:
     """One check as a Gradescope test.
 
     ``status`` and ``tags`` are read by Gradescope, so they stay as it spells them.
@@ -52,7 +110,7 @@ def _test(check: CheckResult, part: PartResult, number: str) -> dict:
         "output": check_markdown(check, part),
         "output_format": "md",
         "tags": [part.name, check.outcome] + ([check.mistake] if check.mistake else []),
-        "visibility": "visible",
+        "visibility": shown,
         "extra_data": {"id": check.id, "outcome": check.outcome},
     }
 

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from grader import parts as course
+from grader.classroom.gradescope_run import submission_seed
 from grader.quiz.loader import require_quiz
 from grader.runner import list_checks
 from tests.classroom.conftest import BUGS, copy_reference
@@ -66,7 +67,8 @@ def grade_submission(root: Path, fill) -> dict:  # type: ignore[no-untyped-def]
     (root / "submission").mkdir()
     (root / "results").mkdir()
     fill(root / "submission")
-    (root / "submission_metadata.json").write_text(json.dumps({"users": [{"email": "kim@example.edu", "sid": "s42"}]}))
+    users = [{"email": "kim@example.edu", "sid": "s42"}]
+    (root / "submission_metadata.json").write_text(json.dumps({"id": 4242, "users": users}))
     run = subprocess.run(["bash", str(root / "run_autograder")], capture_output=True, text=True, timeout=600,
                          env={**clean_environment(), ROOT_ENV: str(root)})
     assert run.returncode == 0, run.stdout + run.stderr
@@ -114,7 +116,8 @@ def test_the_reference_in_a_repository_gets_every_point_and_its_quiz_too(autogra
     (quiz,) = [t for t in results["tests"] if "quiz" in t["tags"]]
     assert quiz["name"] == "quiz: first-network" and quiz["score"] == quiz["max_score"] == 4
     assert results["score"] == sum(c.points for c in checks) + 4 and "hidden check" not in results["output"]
-    assert results["extra_data"]["seed"] == 20260101
+    assert results["extra_data"]["seed"] == submission_seed(autograder, 20260101) != 20260101  # per submission
+    assert {t["visibility"] for t in code} == {"visible", "after_published"}
 
 
 def test_a_buggy_submission_loses_the_checks_it_fails(autograder):
