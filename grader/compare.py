@@ -385,6 +385,22 @@ def expect_same_as_reference(student: Any, target: str, *args: Any, rtol: float 
     return got
 
 
+def own_answer(student: Any, target: str, *args: Any, **kwargs: Any) -> tuple[Any, bool]:
+    """``(expected, own)`` for a check that grades only the form of an input (one sample, a 3-d batch, bool labels,
+    soft targets): the student's own answer on the usual form (``own`` True), whose value the value checks grade, so
+    that one wrong value is not charged again; the reference's answer (``own`` False) when the student's is not a
+    finite answer of the reference's kind and shape."""
+    got = student.call(target, *args, **kwargs)
+    expected = reference.call(target, *args, **kwargs)
+    if isinstance(expected, np.ndarray) and expected.ndim > 0:
+        usable = (type(got) is np.ndarray and got.shape == expected.shape and got.dtype.kind == "f"
+                  and bool(np.isfinite(got).all()))
+    else:
+        usable = ((isinstance(got, (float, np.floating)) and bool(np.isfinite(got)))
+                  or (type(got) is int and abs(got) < LARGEST_WHOLE_NUMBER))
+    return (got, True) if usable else (expected, False)
+
+
 # The properties a check over many functions may test (``expect_properties``). Such a check blames only the property
 # it names: a wrong value is the value checks' to find, so one bug costs the checks of the property it breaks, not
 # points under three unrelated titles.

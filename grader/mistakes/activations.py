@@ -171,3 +171,27 @@ def maxout_backward_to_every_piece(x, grad_out, num_units):
         raise ValueError(f"maxout_backward: the last axis ({x.shape}) must be a multiple of num_units={num_units}")
     pieces = x.shape[-1] // num_units
     return np.repeat(grad_out, pieces, axis=-1)
+
+
+@mistake("activations.maxout_backward", id="maxout-backward-ties-not-split", concept="backpropagation")
+def maxout_backward_ties_not_split(x, grad_out, num_units):
+    x = _float_array(x)
+    grad_out = _float_array(grad_out)
+    if num_units < 1 or x.ndim == 0 or x.shape[-1] % num_units != 0:
+        raise ValueError(f"maxout_backward: the last axis ({x.shape}) must be a multiple of num_units={num_units}")
+    pieces = x.shape[-1] // num_units
+    grouped = x.reshape(x.shape[:-1] + (num_units, pieces))
+    winners = (grouped == grouped.max(axis=-1, keepdims=True)).astype(x.dtype)
+    return (winners * grad_out[..., None]).reshape(x.shape)
+
+
+@mistake("activations.maxout_backward", id="maxout-backward-first-winner-only", concept="backpropagation")
+def maxout_backward_first_winner_only(x, grad_out, num_units):
+    x = _float_array(x)
+    grad_out = _float_array(grad_out)
+    if num_units < 1 or x.ndim == 0 or x.shape[-1] % num_units != 0:
+        raise ValueError(f"maxout_backward: the last axis ({x.shape}) must be a multiple of num_units={num_units}")
+    pieces = x.shape[-1] // num_units
+    grouped = x.reshape(x.shape[:-1] + (num_units, pieces))
+    first = np.arange(pieces) == grouped.argmax(axis=-1)[..., None]
+    return (first * grad_out[..., None]).astype(x.dtype).reshape(x.shape)

@@ -1,7 +1,8 @@
 """Activation functions and their derivatives
 
-Values against the reference (with 0, kinks and |x| = 1000 among the inputs), float32 in -> float32 out, no
-overflow warnings, derivatives against central differences, softmax along an axis and its backward pass.
+Values against the reference (with 0, kinks and |x| = 1000 among the inputs), float32 in -> float32 out, integers
+in -> float64 out, no overflow warnings, derivatives against central differences, softmax and log_softmax along an
+axis and softmax's backward pass, single samples and 3-d batches, maxout's gradient split between tied pieces.
 """
 
 import numpy as np
@@ -17,13 +18,18 @@ from grader.compare import (
     expect_contract,
     expect_properties,
     expect_same_as_reference,
+    expect_value,
+    own_answer,
 )
 from grader.gradcheck import elementwise_derivative, expect_gradient, numeric_gradient
+from grader.i18n import tr
 
 ORDER = 1
 
 ACTIVATIONS = ["step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear"]
 DERIVATIVES = ["sigmoid_grad", "tanh_grad", "relu_grad", "leaky_relu_grad", "elu_grad", "softplus_grad"]
+# linear_grad (1 everywhere) has no public value check; the hidden ones below include it.
+ALL_DERIVATIVES = DERIVATIVES + ["linear_grad"]
 
 
 def with_special_values(x: np.ndarray) -> np.ndarray:
@@ -54,8 +60,8 @@ def test_derivative_matches_reference(student, inputs, name):
     expect_same_as_reference(student, f"activations.{name}", x)
 
 
-@pytest.mark.points(1)
-@pytest.mark.parametrize("name", DERIVATIVES)
+@pytest.mark.points(0.5)
+@pytest.mark.parametrize("name", ALL_DERIVATIVES)
 @pytest.mark.figure("derivative", "activations.{name}")
 @pytest.mark.figure("gradient", "activations.{name}")
 def test_derivative_matches_central_difference(student, inputs, name):
@@ -70,18 +76,39 @@ def test_derivative_matches_central_difference(student, inputs, name):
 @pytest.mark.points(1)
 def test_float32_in_gives_float32_out(student, inputs):
     """a float32 input gives a float32 output, for every activation and derivative"""
-    x = inputs.normal(3, 7, dtype=np.float32)
-    for name in ACTIVATIONS + DERIVATIVES + ["softmax"]:
+    x = inputs.normal(3, 6, dtype=np.float32)
+    for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]:
         expect_properties(student, f"activations.{name}", x, properties={DTYPE_KEPT})
+    expect_properties(student, "activations.softmax_backward", x, inputs.upstream(3, 6).astype(np.float32),
+                      properties={DTYPE_KEPT})
+    expect_properties(student, "activations.maxout", x, 3, properties={DTYPE_KEPT})
+    expect_properties(student, "activations.maxout_backward", x, inputs.upstream(3, 3).astype(np.float32), 3,
+                      properties={DTYPE_KEPT})
+
+
+@pytest.mark.points(0.5)
+def test_integers_in_give_float64_out(student):
+    """integer inputs, as an array or a list, give a float64 output, for every activation and derivative"""
+    x = np.array([[-3, -1, 0], [1, 2, 5]])
+    for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]:
+        expect_properties(student, f"activations.{name}", x, properties={DTYPE_KEPT})
+        expect_properties(student, f"activations.{name}", x.tolist(), properties={DTYPE_KEPT})
 
 
 @pytest.mark.points(1)
 def test_inputs_are_not_modified(student, inputs):
     """no function changes its input array in place"""
     x = inputs.normal(4, 6, scale=2.0)
-    for name in ACTIVATIONS + DERIVATIVES + ["softmax"]:
+    for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]:
         expect_contract(student, f"activations.{name}", x)
+    for name in ["leaky_relu", "leaky_relu_grad", "elu", "elu_grad"]:
+        expect_contract(student, f"activations.{name}", x, alpha=0.3)
+    for name in ["softmax", "log_softmax"]:
+        expect_contract(student, f"activations.{name}", x, axis=0)
     expect_contract(student, "activations.softmax_backward", x, inputs.upstream(4, 6))
+    expect_contract(student, "activations.softmax_backward", x, inputs.upstream(4, 6), axis=0)
+    expect_contract(student, "activations.maxout", x, 3)
+    expect_contract(student, "activations.maxout_backward", x, inputs.upstream(4, 3), 3)
 
 
 @pytest.mark.points(1)
@@ -124,6 +151,46 @@ def test_softmax_of_large_scores(student):
     expect_properties(student, "activations.softmax", x, properties={NO_WARNINGS, SAME_VALUE})
 
 
+@pytest.mark.points(0.5)
+@pytest.mark.figure("activation", "activations.log_softmax")
+def test_log_softmax_matches_reference(student, inputs):
+    """log_softmax(x, axis) is log(softmax(x, axis)): rows by default, columns with axis=0"""
+    expect_same_as_reference(student, "activations.log_softmax", inputs.normal(4, 6, scale=2.0))
+    expect_same_as_reference(student, "activations.log_softmax", inputs.normal(4, 6, scale=2.0), axis=0)
+
+
+@pytest.mark.points(0.5)
+def test_log_softmax_of_large_scores(student):
+    """log_softmax([1010, 1000, 990]) stays finite: the log-sum-exp trick never takes log(0), no overflow"""
+    x = np.array([[1010.0, 1000.0, 990.0], [-1e4, 0.0, 1e4]])
+    expect_properties(student, "activations.log_softmax", x, properties={NO_WARNINGS, FINITE, SAME_VALUE})
+
+
+@pytest.mark.points(0.5)
+def test_single_samples_and_3d_batches(student, inputs):
+    """one sample (C,) and a 3-d batch work as the docstrings allow: softmax, maxout, their backward, elementwise"""
+    # Each answer must be the student's own answer on the same numbers as a 2-d batch (whose values the value checks
+    # grade): this check blames only the input's form.
+    for x in (inputs.normal(6, scale=2.0), inputs.normal(2, 3, 6, scale=2.0)):
+        grad_out, maxout_grad = inputs.upstream(*x.shape), inputs.upstream(*x.shape[:-1], 2)
+        calls = [("softmax", (x,), 6), ("log_softmax", (x,), 6), ("softmax_backward", (x, grad_out), 6),
+                 ("maxout", (x, 2), 2), ("maxout_backward", (x, maxout_grad, 2), 6)]
+        for name, args, width in calls:
+            expect_same_as_2d(student, name, args, width)
+    x = with_special_values(inputs.normal(2, 3, 4, scale=3.0))
+    for name in ACTIVATIONS + ALL_DERIVATIVES:
+        expect_same_as_2d(student, name, (x,), 4)
+
+
+def expect_same_as_2d(student, name: str, args: tuple, width: int) -> None:
+    """The student's ``name(*args)`` equals its own answer on the array arguments as 2-d batches, reshaped back."""
+    as_2d = tuple(a.reshape(-1, a.shape[-1]) if isinstance(a, np.ndarray) else a for a in args)
+    batch, own = own_answer(student, f"activations.{name}", *as_2d)
+    call = Call(f"activations.{name}", args)
+    expect_value(student.call(call.target, *args), batch.reshape(args[0].shape[:-1] + (width,)), call=call,
+                 what=tr("check.activations.test_single_samples_and_3d_batches.as_2d") if own else "")
+
+
 @pytest.mark.points(1)
 def test_softmax_backward_matches_central_difference(student, inputs):
     """softmax_backward gives dL/dx for L = sum(softmax(x) * grad_out)"""
@@ -157,3 +224,13 @@ def test_maxout_backward_routes_gradient_to_the_winner(student, inputs):
     numeric = numeric_gradient(lambda: float(np.sum(maxout(x, 3) * grad_out)), x)
     call = Call("activations.maxout_backward", (x, grad_out, 3))
     expect_gradient(student.call(call.target, x, grad_out, 3), numeric, call=call, wrt="dL/dx")
+
+
+@pytest.mark.points(0.5)
+def test_maxout_backward_splits_ties(student):
+    """maxout_backward splits a unit's gradient equally between the pieces that tie for its maximum"""
+    # Unit by unit: two of three pieces tie, all three tie, one winner; exact ties never occur in random inputs.
+    x = np.array([[2.0, -1.0, 2.0, 0.5, 0.5, 0.5, -3.0, 4.0, 1.0],
+                  [0.0, 0.0, -1.0, 7.0, 7.0, 7.0, -2.0, -2.0, -2.5]])
+    grad_out = np.array([[3.0, -1.5, 2.0], [1.0, 6.0, -4.0]])
+    expect_same_as_reference(student, "activations.maxout_backward", x, grad_out, 3)
