@@ -1,9 +1,9 @@
 """Loss functions and their gradients
 
-Values against the reference (zeros, exact hits, |y| = 1000, probabilities of exactly 0 and 1 under Keras' clip,
-integer labels of shape (N,) with N != C), a single number that is a mean over the batch, gradients against central
-differences of the loss (probabilities and logits), from_logits=True stable for logits of 1000, float32 kept, inputs
-unchanged and no numpy warnings.
+Values against the reference (zeros, exact hits, |y| = 1000, probabilities of exactly 0 and 1 under Keras' clip and
+exactly at its bounds, integer labels of shape (N,) with N != C, soft targets, one sample (C,) and (N, 1) columns), a
+single number that is a mean over the batch, gradients against central differences of the loss (probabilities and
+logits), from_logits=True stable for logits of 1000, y_pred's dtype kept, inputs unchanged and no numpy warnings.
 """
 
 import numpy as np
@@ -20,10 +20,14 @@ from grader.compare import (
     expect_properties,
     expect_same_as_reference,
     expect_scalar,
+    expect_value,
+    own_answer,
 )
 from grader.gradcheck import expect_gradient, numeric_gradient
 from grader.i18n import tr
 from grader.inputs import one_hot
+
+EPSILON = 1e-7  # Keras' fuzz factor, as the losses' docstring states it: the clip's bounds are EPSILON, 1 - EPSILON
 
 ORDER = 2
 
@@ -108,7 +112,7 @@ def test_regression_loss_matches_reference(student, inputs, name):
     expect_same_as_reference(student, f"losses.{name}", EDGE_TRUE, EDGE_PRED)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.parametrize("name", REGRESSION)
 @pytest.mark.figure("gradient", "losses.{name}_grad")
 def test_regression_grad_matches_central_difference(student, inputs, name):
@@ -181,7 +185,7 @@ def test_from_logits_is_stable_for_large_logits(student, inputs):
                                   properties={NO_WARNINGS, SAME_VALUE})
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_clip_and_kinks_match_reference(student):
     """losses and gradients match the reference where the loss is clipped or has a kink
 
@@ -199,6 +203,95 @@ def test_clip_and_kinks_match_reference(student):
     for name, y_true, y_pred in cases:
         expect_same_as_reference(student, f"losses.{name}", y_true, y_pred)
         expect_same_as_reference(student, f"losses.{name}_grad", y_true, y_pred)
+
+
+@pytest.mark.points(0.5)
+def test_clip_bounds_keep_the_gradient(student):
+    """y_pred of exactly 1e-7 or 1 - 1e-7 is inside the clip and keeps its gradient; only beyond the bounds is it 0"""
+    # The gradient at a bound must be the student's own gradient a hair inside it (the loss is smooth there): a
+    # strict comparison with the bound cuts it to 0. Values away from the bounds are the other checks' to grade.
+    at = np.array([EPSILON, 1 - EPSILON])
+    near = np.array([EPSILON * (1 + 1e-9), 1 - EPSILON - 2e-16])
+    rows = lambda p: np.array([[p[0], p[1], 0.0], [p[1], p[0], 0.0]])  # noqa: E731 -- true class 0 in both rows
+    cases = [("binary_crossentropy", np.array([[1.0, 0.0], [0.0, 1.0]]), lambda p: np.array([p, p])),
+             ("categorical_crossentropy", one_hot(np.array([0, 0]), 3), rows),
+             ("sparse_categorical_crossentropy", np.array([0, 0]), rows),
+             ("mean_squared_logarithmic_error", np.array([1.0, 2.0]), lambda p: np.array([p[0], 2.5]))]
+    for name, y_true, build in cases:
+        call = Call(f"losses.{name}_grad", (y_true, build(at)))
+        inside, own = own_answer(student, call.target, y_true, build(near))
+        expect_value(student.call(call.target, y_true, build(at)), inside, call=call,
+                     what=tr("check.losses.test_clip_bounds_keep_the_gradient.at_bound") if own else "")
+
+
+@pytest.mark.points(0.5)
+def test_soft_targets_match_reference(student, inputs):
+    """soft targets: binary y_true of probabilities and categorical rows that are distributions, not one-hot"""
+    # Every cross-entropy is linear in y_true, so with soft = 0.3 * hard_a + 0.7 * hard_b the student's answer for
+    # soft must be 0.3 * (its answer for hard_a) + 0.7 * (its answer for hard_b): only the soft targets are graded.
+    cases = [("binary_crossentropy", inputs.binary(6, 4), inputs.binary(6, 4), inputs.probability(6, 4)),
+             ("categorical_crossentropy", inputs.one_hot(6, 4), inputs.one_hot(6, 4), inputs.probabilities(6, 4))]
+    for name, hard_a, hard_b, y_pred in cases:
+        soft = 0.3 * hard_a + 0.7 * hard_b
+        for target in (f"losses.{name}", f"losses.{name}_grad"):
+            for scores, kwargs in ((y_pred, {}), (inputs.normal(6, 4, scale=2.0), {"from_logits": True})):
+                (a, own_a), (b, own_b) = (own_answer(student, target, hard, scores, **kwargs)
+                                          for hard in (hard_a, hard_b))
+                call = Call(target, (soft, scores), kwargs)
+                if own_a and own_b:
+                    expected = (0.3 * np.asarray(a, dtype=np.float64) + 0.7 * np.asarray(b, dtype=np.float64))[()]
+                    what = tr("check.losses.test_soft_targets_match_reference.mixed")
+                else:
+                    expected, what = reference.call(target, soft, scores, **kwargs), ""
+                expect_value(student.call(target, soft, scores, **kwargs), expected, call=call, what=what)
+
+
+@pytest.mark.points(0.5)
+def test_one_sample_and_column_shapes(student, inputs):
+    """the shapes the docstrings allow: one sample (C,), binary (N, 1), sparse labels (N, 1), 1-d regression grads"""
+    # Each answer must be the student's own answer on the same numbers in the usual (N, C) or (N,) form.
+    y_one, p_one = one_hot(np.array(2), 4), inputs.probabilities(1, 4)[0]
+    labels, p_rows = inputs.labels(6, 4), inputs.probabilities(6, 4)
+    y_col, p_col = inputs.binary(6, 1), inputs.probability(6, 1)
+    cases = [("categorical_crossentropy", (y_one, p_one), (y_one[None], p_one[None]), True),
+             ("binary_crossentropy", (y_col, p_col), (y_col[:, 0], p_col[:, 0]), True),
+             ("sparse_categorical_crossentropy", (labels[:, None], p_rows), (labels, p_rows), True)]
+    for name in REGRESSION:
+        y_true, y_pred = regression_batch(inputs, name, 7)
+        cases.append((name, (y_true, y_pred), (y_true[:, None], y_pred[:, None]), False))
+    for name, form, usual, logits in cases:
+        options = [{}, {"from_logits": True}] if logits else [{}]
+        for target in (f"losses.{name}", f"losses.{name}_grad"):
+            for kwargs in options:
+                expect_same_as_usual_form(student, target, form, usual, kwargs)
+
+
+def expect_same_as_usual_form(student, target: str, form: tuple, usual: tuple, kwargs: dict) -> None:
+    """The student's ``target(*form)`` equals its answer on ``usual`` (the same numbers), reshaped to y_pred's shape."""
+    if kwargs.get("from_logits"):  # logits: the probabilities' log-odds, the same numbers in both forms
+        form, usual = (form[0], np.log(form[1])), (usual[0], np.log(usual[1]))
+    answer, own = own_answer(student, target, *usual, **kwargs)
+    expected = np.reshape(answer, form[1].shape) if target.endswith("_grad") else answer
+    expect_value(student.call(target, *form, **kwargs), expected, call=Call(target, form, kwargs),
+                 what=tr("check.losses.test_one_sample_and_column_shapes.usual_form") if own else "")
+
+
+@pytest.mark.points(0.5)
+def test_gradient_has_y_preds_dtype(student, inputs):
+    """the gradient has y_pred's dtype whatever y_true's is: float64 or integer targets with float32 predictions"""
+    for name in REGRESSION:
+        y_true, y_pred = regression_batch(inputs, name, 5, 3)
+        expect_properties(student, f"losses.{name}_grad", y_true, y_pred.astype(np.float32), properties={DTYPE_KEPT})
+    for name in CROSSENTROPY:
+        y_true, y_pred = crossentropy_batch(inputs, name, dtype=np.float32)
+        integer_targets = y_true.astype(np.int64)
+        logits = inputs.normal(*y_pred.shape, scale=2.0, dtype=np.float32)
+        expect_properties(student, f"losses.{name}_grad", integer_targets, y_pred, properties={DTYPE_KEPT})
+        expect_properties(student, f"losses.{name}_grad", integer_targets, logits, from_logits=True,
+                          properties={DTYPE_KEPT})
+        if name != "sparse_categorical_crossentropy":
+            expect_properties(student, f"losses.{name}_grad", y_true.astype(np.float64), y_pred,
+                              properties={DTYPE_KEPT})
 
 
 # -- every loss ------------------------------------------------------------------------------------------------
@@ -231,7 +324,7 @@ def test_float32_in_gives_float32_out(student, inputs):
         expect_properties(student, f"losses.{name}_grad", y_true, logits, from_logits=True, properties={DTYPE_KEPT})
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_inputs_unchanged_and_no_warnings(student, inputs):
     """no loss or gradient changes its inputs in place or makes numpy warn (also at p = 0 and 1 and |y| = 1000)"""
     batches = [(name, regression_batch(inputs, name, 5, 3)) for name in REGRESSION]
