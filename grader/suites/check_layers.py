@@ -3,7 +3,7 @@
 z = x @ W + b with batch size, input width and units all different (5, 4, 3), so a transposed product or gradient
 has the wrong shape; odd shapes (one sample, one input, one unit); dense_backward's three gradients against central
 differences (grad_W of W's shape, grad_b summed over the batch); float32 kept; inputs unchanged; the same gradients
-on a second call; (n_in + 1) * n_units parameters.
+on a second call; (n_in + 1) * n_units parameters, a Python int, also for 0 inputs or 0 units.
 """
 
 import numpy as np
@@ -13,11 +13,13 @@ from grader import reference
 from grader.compare import (
     DTYPE_KEPT,
     Call,
+    describe_value,
     expect_array,
     expect_arrays,
     expect_contract,
     expect_properties,
     expect_same_as_reference,
+    fail,
 )
 from grader.gradcheck import expect_gradient, numeric_gradient
 from grader.i18n import tr
@@ -95,7 +97,7 @@ def test_grad_b_matches_central_difference(student, inputs):
     check_backward_gradient(student, inputs, 2)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_backward_twice_gives_the_same_gradients(student, inputs):
     """calling dense_backward twice on the same arrays gives the same gradients (nothing accumulates)"""
     x, W, _ = dense_inputs(inputs)
@@ -137,3 +139,15 @@ def test_dense_param_count(student):
     """dense_param_count counts every weight and every bias: 100 inputs and 10 units give 1010"""
     for n_inputs, n_units in [(100, 10), (4, 3), (784, 128), (1, 1)]:
         expect_same_as_reference(student, "layers.dense_param_count", n_inputs, n_units)
+
+
+@pytest.mark.points(0.5)
+def test_param_count_is_a_python_int(student):
+    """dense_param_count returns a Python int, not a numpy integer or a float, also for 0 inputs or 0 units"""
+    for n_inputs, n_units in [(0, 5), (7, 0), (12, 3)]:
+        got = student.call("layers.dense_param_count", n_inputs, n_units)  # its value is the value check's
+        if type(got) is not int:
+            fail(tr("check.layers.test_param_count_is_a_python_int.not_int",
+                    call=Call("layers.dense_param_count", (n_inputs, n_units)).describe(), got=describe_value(got),
+                    type=type(got).__name__),
+                 hint=tr("check.layers.test_param_count_is_a_python_int.hint"))

@@ -3,7 +3,8 @@
 sgd_step's value; momentum_step going downhill from rest, matching Keras' sequence from a non-zero velocity, returning
 Keras' velocity (the learning rate changes between steps, which tells it from PyTorch's buffer) and stepping Nesterov
 with the new velocity; the SGD class updating a params dict in place, one velocity per key kept across calls,
-momentum 0 as plain SGD, momentum adding inertia, grads left unchanged and float32 kept.
+momentum 0 as plain SGD, momentum adding inertia, keys without a gradient left alone, grads left unchanged, and the
+parameter's dtype kept (float32, also under float64 gradients; integers become float64).
 """
 
 import numpy as np
@@ -100,7 +101,7 @@ def test_sgd_step_matches_reference(student, inputs):
     expect_same_as_reference(student, "optimizers.sgd_step", inputs.normal(5), inputs.normal(5), 0.01)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_momentum_step_from_rest_goes_downhill(student, inputs):
     """momentum_step from zero velocity moves every parameter against its gradient, and the loss goes down"""
     curvature = inputs.positive(3, 4, low=0.5, high=2.0)
@@ -156,7 +157,7 @@ def test_momentum_step_returns_keras_velocity(student, inputs):
         param, velocity = got
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_nesterov_uses_the_new_velocity(student, inputs):
     """nesterov=True steps param + momentum * new_velocity - lr * grad (momentum_step and SGD)"""
     param, velocity, grad = inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1), inputs.normal(3, 4)
@@ -217,7 +218,7 @@ def test_velocity_is_kept_across_applies(student, inputs):
         expect_params(g, e, call=sgd_settings(**settings), when=when)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_momentum_zero_is_plain_sgd(student, inputs):
     """with momentum=0 every apply is a plain sgd_step"""
     settings = dict(learning_rate=0.05)
@@ -231,7 +232,7 @@ def test_momentum_zero_is_plain_sgd(student, inputs):
         expect_params(g, expected, call=sgd_settings(**settings), when=when)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_momentum_adds_inertia(student, inputs):
     """with the same gradient on every apply, each step is longer than the last: 1, 1.9, 2.71 times the first"""
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
@@ -249,6 +250,20 @@ def test_momentum_adds_inertia(student, inputs):
             fail(tr("check.optimizers.test_momentum_adds_inertia.ratio", optimizer=call.describe(), n=n,
                     ratio=format_number(ratio), wanted=format_number(wanted), power=n - 1),
                  hint=tr("check.optimizers.test_momentum_adds_inertia.hint"))
+
+
+@pytest.mark.points(0.5)
+def test_keys_without_a_gradient_stay_unchanged(student, inputs):
+    """apply updates only the keys of grads: a parameter missing from grads keeps its value, momentum or not"""
+    params = {"W": inputs.normal(3, 4), "frozen": inputs.normal(4), "b": inputs.normal(4)}
+    grads = [{"W": inputs.normal(3, 4), "b": inputs.normal(4)} for _ in range(2)]
+    for settings in (dict(learning_rate=LEARNING_RATE), dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)):
+        call = apply_call(settings, params, grads[0])
+        for when, after in zip(after_applies(2), student_applies(student, settings, params, grads), strict=True):
+            # Only the key without a gradient is graded here: the updated keys' values are the other checks'.
+            frozen = after.get("frozen") if isinstance(after, dict) else after
+            expect_value(frozen, params["frozen"], call=call,
+                         what=tr("suite.optimizers.param_after", when=when, key=repr("frozen")))
 
 
 @pytest.mark.points(1)
@@ -286,3 +301,22 @@ def test_float32_stays_float32(student, inputs):
     got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
     for when, g, e in zip(after_applies(2), got, expected, strict=True):
         expect_same_dtypes(g, e, call=sgd_settings(**settings), what=tr("suite.optimizers.params_after", when=when))
+
+
+@pytest.mark.points(0.5)
+def test_mixed_dtypes_keep_the_params_dtype(student, inputs):
+    """the result has the parameter's float dtype: float32 under float64 gradients, float64 for integer parameters"""
+    param, grad = inputs.normal(3, 4, dtype=np.float32), inputs.normal(3, 4)
+    velocity = inputs.normal(3, 4, scale=0.1)
+    expect_properties(student, "optimizers.sgd_step", param, grad, LEARNING_RATE, properties={DTYPE_KEPT})
+    expect_properties(student, "optimizers.sgd_step", np.arange(-3, 9).reshape(3, 4), grad, LEARNING_RATE,
+                      properties={DTYPE_KEPT})
+    for nesterov in (False, True):
+        expect_properties(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
+                          nesterov=nesterov, properties={DTYPE_KEPT})
+    for settings in (dict(learning_rate=LEARNING_RATE), dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)):
+        params = {"W": inputs.normal(3, 4, dtype=np.float32), "b": inputs.normal(4, dtype=np.float32)}
+        grads = [{key: inputs.normal(*value.shape) for key, value in params.items()} for _ in range(2)]
+        got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
+        for when, g, e in zip(after_applies(2), got, expected, strict=True):
+            expect_same_dtypes(g, e, call=sgd_settings(**settings), what=tr("suite.optimizers.params_after", when=when))
