@@ -1,17 +1,30 @@
 """Accuracy, precision, recall and F1 for binary labels
 
 Each metric against the reference on labels built from a known confusion matrix (FP and FN differ, so swapped
-formulas show), F1 as the harmonic mean, the imbalanced case where accuracy is high and F1 low, and 0.0 where a
-ratio's denominator is 0. Every metric returns a single number.
+formulas show), specificity too, F1 as the harmonic mean, the imbalanced case where accuracy is high and F1 low, and
+0.0 where a ratio's denominator is 0 (accuracy's too, for empty labels). Labels of any shape, bool labels, multi-class
+labels for accuracy; every metric returns a Python float and leaves its inputs unchanged.
 """
 
 import numpy as np
 import pytest
 
-from grader.compare import expect_same_as_reference, hint
+from grader.compare import (
+    INPUTS_UNCHANGED,
+    Call,
+    describe_value,
+    expect_properties,
+    expect_same_as_reference,
+    expect_value,
+    fail,
+    hint,
+    own_answer,
+)
 from grader.i18n import tr
 
 ORDER = 6
+
+METRICS = ["accuracy", "precision", "recall", "specificity", "f1_score"]
 
 
 def confusion(rng: np.random.Generator, tp: int, fp: int, fn: int, tn: int) -> tuple[np.ndarray, np.ndarray]:
@@ -48,21 +61,21 @@ def test_metric_matches_reference(student, rng, name):
         expect_metric(student, name, rng, *lopsided_counts(rng, more))
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_f1_is_the_harmonic_mean(student, rng):
     """f1_score is the harmonic mean of precision and recall, 2TP / (2TP + FP + FN), not their average"""
     expect_metric(student, "f1_score", rng, *lopsided_counts(rng))
     expect_metric(student, "f1_score", rng, tp=2, fp=2, fn=6, tn=10)  # P 1/2, R 1/4: F1 1/3, not the average 3/8
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_class_imbalance_high_accuracy_low_f1(student, rng):
     """imbalanced labels (5 positives in 100): accuracy 0.94 but precision 1/3, recall 1/5 and F1 only 0.25"""
     for name in ["accuracy", "precision", "recall", "f1_score"]:
         expect_metric(student, name, rng, tp=1, fp=2, fn=4, tn=93)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_zero_denominator_gives_zero(student, rng):
     """0.0 where a denominator is 0: nothing predicted positive (precision), no positive label (recall), neither (F1)"""
     never_positive = (0, 0, 5, 95)  # the notes' "never defective" model: accuracy 0.95, F1 0
@@ -72,3 +85,69 @@ def test_zero_denominator_gives_zero(student, rng):
     for counts in [never_positive, no_positive_label, all_negative]:
         for name in ["accuracy", "precision", "recall", "f1_score"]:
             expect_metric(student, name, rng, *counts, why=why)
+
+
+@pytest.mark.points(0.5)
+def test_specificity_matches_reference(student, rng):
+    """specificity is TN / (TN + FP), the share of true negatives recognised, on labels with known counts"""
+    for more in ["fn", "fp"]:
+        expect_metric(student, "specificity", rng, *lopsided_counts(rng, more))
+    expect_metric(student, "specificity", rng, tp=1, fp=2, fn=4, tn=93)
+
+
+@pytest.mark.points(0.5)
+def test_specificity_without_negatives_is_zero(student, rng):
+    """specificity is 0.0 when y_true has no negative (TN + FP = 0), whatever was predicted"""
+    why = tr("check.metrics.test_zero_denominator_gives_zero.hint")
+    for counts in [(5, 0, 3, 0), (4, 0, 0, 0)]:
+        expect_metric(student, "specificity", rng, *counts, why=why)
+
+
+@pytest.mark.points(0.5)
+def test_labels_of_any_shape_and_bool(student, rng):
+    """labels of any shape (a 2-d array: every element is one sample) and bool labels give the same numbers"""
+    # Each answer must be the student's own answer on the same labels as 1-d integer arrays, whose values the other
+    # checks grade: this check blames only the labels' form.
+    y_true, y_pred = confusion(rng, 6, 2, 9, 11)  # 28 samples
+    forms = [(y_true.reshape(4, 7), y_pred.reshape(4, 7)), (y_true.astype(bool), y_pred.astype(bool))]
+    for name in METRICS:
+        usual, own = own_answer(student, f"metrics.{name}", y_true, y_pred)
+        for form in forms:
+            expect_value(student.call(f"metrics.{name}", *form), usual, call=Call(f"metrics.{name}", form),
+                         what=tr("check.metrics.test_labels_of_any_shape_and_bool.usual_form") if own else "")
+
+
+@pytest.mark.points(0.5)
+def test_accuracy_of_multiclass_labels(student, rng):
+    """accuracy is mean(y_pred == y_true), so it also grades integer class labels of a multi-class problem"""
+    y_true = rng.integers(0, 4, size=30)
+    y_pred = np.where(rng.random(30) < 0.6, y_true, rng.integers(0, 4, size=30))
+    expect_same_as_reference(student, "metrics.accuracy", y_true, y_pred)
+
+
+@pytest.mark.points(0.5)
+def test_accuracy_of_empty_labels_is_zero(student):
+    """accuracy of empty labels is 0.0, not 0 / 0"""
+    empty = np.array([], dtype=np.int64)
+    expect_same_as_reference(student, "metrics.accuracy", empty, empty)
+
+
+@pytest.mark.points(0.5)
+def test_every_metric_returns_a_python_float(student, rng):
+    """every metric returns a Python float, not a numpy number or a 0-d array"""
+    y_true, y_pred = confusion(rng, *lopsided_counts(rng))
+    for name in METRICS:
+        got = student.call(f"metrics.{name}", y_true, y_pred)
+        if type(got) is not float:
+            fail(tr("check.metrics.test_every_metric_returns_a_python_float.not_float",
+                    call=Call(f"metrics.{name}", (y_true, y_pred)).describe(), got=describe_value(got),
+                    type=type(got).__name__),
+                 hint=tr("check.metrics.test_every_metric_returns_a_python_float.hint"))
+
+
+@pytest.mark.points(0.5)
+def test_inputs_are_not_modified(student, rng):
+    """no metric changes y_true or y_pred in place"""
+    y_true, y_pred = confusion(rng, *lopsided_counts(rng))
+    for name in METRICS:
+        expect_properties(student, f"metrics.{name}", y_true, y_pred, properties={INPUTS_UNCHANGED})
