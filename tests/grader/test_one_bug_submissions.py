@@ -73,7 +73,8 @@ BUGS = [
         '    return np.mean(-np.sum(y_true * log_p, axis=-1))',
         frozenset(['test_clip_and_kinks_match_reference',
                    'test_from_logits_is_stable_for_large_logits', 'test_inputs_unchanged_and_no_warnings',
-                   'test_loss_is_a_mean_over_the_batch', 'test_sparse_categorical_crossentropy_matches_reference']),
+                   'test_loss_is_a_mean_over_the_batch', 'test_one_sample_and_column_shapes',
+                   'test_sparse_categorical_crossentropy_matches_reference']),
         'operands could not be broadcast together'),
     Bug('mape-not-percent', 'losses',
         '    return 100 * np.mean(np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), EPSILON))',
@@ -155,6 +156,11 @@ BUGS = [
 
 @pytest.mark.parametrize("bug", BUGS, ids=[b.id for b in BUGS])
 def test_one_bug_is_caught_by_the_right_checks(bug, tmp_path):
+    expect_caught_by_the_right_checks(bug, tmp_path)
+
+
+def expect_caught_by_the_right_checks(bug: Bug, tmp_path) -> None:
+    """Exactly ``bug.failing`` fail, one of them with ``bug.hint``, as failures or errors (never a crash)."""
     result = grade(make_submission(tmp_path, bug.module, bug.old, bug.new), [bug.module])
     failed = {c.name for c in result.checks if not c.passed}
     assert failed == bug.failing
