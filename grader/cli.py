@@ -11,16 +11,16 @@ import importlib
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from grader import __version__
-from grader.classroom.release_cli import hidden_visibility_option
 from grader.errors import INTERNAL_ERROR_EXIT, UserError
 from grader.i18n import language, tr
-from grader.options import lang_option, parts_argument, quiet_option, seed_option
+from grader.options import Decorated, lang_option, parts_argument, quiet_option, seed_option
 from grader.output import (
     STDOUT,
     OutputError,
@@ -30,8 +30,17 @@ from grader.output import (
     prepare_folder,
     write_text,
 )
+from grader.report.gradescope import DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES
 
 FORMATS = ("text", "json", "junit", "gradescope", "github", "github-summary", "prairielearn")
+
+
+def hidden_visibility_option() -> Callable[[Decorated], Decorated]:
+    """``--hidden-visibility``: when Gradescope shows the hidden checks' details (public checks are always shown)."""
+    return click.option("--hidden-visibility", type=click.Choice(VISIBILITIES), default=DEFAULT_HIDDEN_VISIBILITY,
+                        show_default=True, help="Gradescope: when students see the hidden checks' details; before "
+                                                "then, only their total. Public checks are always visible.")
+
 
 # Commands that live beside the library they drive, imported only when asked for, so that `nn-grader check` does
 # not pay for the quiz engine or the classroom tools. name -> "module:attribute".

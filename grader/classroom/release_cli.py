@@ -12,19 +12,12 @@ from pathlib import Path
 
 import click
 
+from grader.cli import hidden_visibility_option
 from grader.errors import UserError
 from grader.options import Decorated, lang_option, seed_option
 from grader.output import OutputError, prepare_file
-from grader.report.gradescope import DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES
 
 ROOT_ENV = "NN_GRADER_AUTOGRADER_ROOT"
-
-
-def hidden_visibility_option() -> Callable[[Decorated], Decorated]:
-    """``--hidden-visibility``: when Gradescope shows the hidden checks' details (public checks are always shown)."""
-    return click.option("--hidden-visibility", type=click.Choice(VISIBILITIES), default=DEFAULT_HIDDEN_VISIBILITY,
-                        show_default=True, help="Gradescope: when students see the hidden checks' details; before "
-                                                "then, only their total. Public checks are always visible.")
 
 
 def seed_per_option() -> Callable[[Decorated], Decorated]:

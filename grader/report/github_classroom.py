@@ -4,9 +4,14 @@
 action (base64-encoded in ``<RUNNER>_RESULTS``). The reporter (github-education-resources/autograding-grading-reporter:
 ``src/main.js``, ``src/notify-classroom.js``, ``src/console-results.js``) reads ``status`` ("pass", "fail" or
 "error"), ``max_score`` and ``tests[]`` with ``name``, ``status``, ``score`` and ``message``; the runners also
-give ``line_no``, ``execution_time`` (as text, "12ms") and a ``version`` (written here as 3; the reporter does
-not read it). The reporter posts ``Points <sum of tests' score>/<max_score>`` to the classroom, so each check
-carries its own points; note that its console table instead scores passed/total tests times max_score.
+give ``line_no`` (0, as the command grader sends it: the reporter prints it after each test), ``execution_time``
+(as text, "12ms") and a ``version`` (written here as 3; the reporter does not read it). The reporter posts
+``Points <sum of tests' score>/<max_score>`` to the classroom, while its console table shows passed/total tests
+times ``max_score``; the two agree only when every test is worth the same whole number of points. So what is sent
+is one test per check worth 1 point, ``max_score`` the number of checks: the classroom records the checks passed
+out of the checks run. The checks' own (weighted) points are beside it, in ``points`` and ``max_points`` (which the
+reporter ignores), and in the job summary. ``summary`` holds the job summary's markdown, so that the workflow grades
+once and writes both.
 
 ``render_github_summary`` is markdown for ``$GITHUB_STEP_SUMMARY``: the same ``Points X/Y`` line, then a table
 per part. A grade from a student's copy of the course adds how many hidden checks it did not run: a ``hidden`` field
@@ -30,9 +35,12 @@ def render_github(result: GradeResult, **_: object) -> str:
     document = {
         "version": 3,
         "status": "pass" if result.all_passed else ("error" if broken else "fail"),
-        "max_score": result.max_points,
+        "max_score": len(tests),
         "tests": tests,
+        "points": result.points,
+        "max_points": result.max_points,
         "reproduce": reproduction(result),
+        "summary": render_github_summary(result),
     }
     if result.hidden.checks:
         document["hidden"] = result.hidden.to_dict()
@@ -45,9 +53,9 @@ def _test(check: CheckResult, part: PartResult) -> dict:
     return {
         "name": f"{part.name}: {check.title}",
         "status": "pass" if check.passed else ("error" if check.outcome is Outcome.ERROR else "fail"),
-        "score": check.points,
+        "score": 1 if check.passed else 0,  # one whole point per check: see the module docstring
         "message": None if check.passed else explanation(check, part),
-        "line_no": None,
+        "line_no": 0,
         "execution_time": f"{round(check.duration * 1000)}ms",
         "test_code": check.id,
     }
@@ -60,7 +68,8 @@ def render_github_summary(result: GradeResult, **_: object) -> str:
 
 def _summary_lines(result: GradeResult) -> list[str]:
     # "Points X/Y" is the line the reporter itself posts to the classroom: kept as it writes it, in any language
-    lines = [f"Points {pts(result.points)}/{pts(result.max_points)}", ""]
+    lines = [f"Points {sum(c.passed for c in result.checks)}/{len(result.checks)}", "",
+             tr("report.github.weighted", points=pts(result.points), max=pts(result.max_points)), ""]
     if result.hidden.checks:
         lines += [hidden_note(result), ""]
     lines += [f"| {tr('report.col.part')} | {tr('report.col.points')} | {tr('report.col.checks_passed')} |",

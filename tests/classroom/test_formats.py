@@ -46,14 +46,21 @@ def test_gradescope_results_follow_the_autograder_spec(buggy):
 
 def test_github_classroom_result_gives_the_reporter_its_points(buggy):
     doc = json.loads(RENDERERS["github"](buggy))
-    assert doc["version"] == 3 and doc["status"] == "fail" and doc["max_score"] == buggy.max_points
-    # what the reporter posts to the classroom: the sum of the tests' scores over max_score
-    assert sum(t["score"] for t in doc["tests"]) == buggy.points
-    for test in doc["tests"]:
+    passed = sum(c.passed for c in buggy.checks)
+    assert doc["version"] == 3 and doc["status"] == "fail" and doc["max_score"] == len(buggy.checks)
+    # what the reporter posts to the classroom (the sum of the tests' scores over max_score) is what its table shows
+    # (passed tests / tests * max_score): one whole point per check
+    tests = doc["tests"]
+    table = sum(t["status"] == "pass" for t in tests) / len(tests) * doc["max_score"]
+    assert sum(t["score"] for t in tests) == passed == table
+    assert (doc["points"], doc["max_points"]) == (buggy.points, buggy.max_points)
+    for test in tests:
         assert test["status"] in ("pass", "fail", "error") and test["execution_time"].endswith("ms")
         assert (test["message"] is None) == (test["status"] == "pass")
+        assert test["line_no"] == 0 and test["score"] in (0, 1)
     summary = RENDERERS["github-summary"](buggy)
-    assert summary.splitlines()[0] == f"Points {buggy.points:g}/{buggy.max_points:g}"
+    assert summary.splitlines()[0] == f"Points {passed}/{len(buggy.checks)}" and doc["summary"] == summary
+    assert f"{buggy.points:g}/{buggy.max_points:g}" in summary
 
 
 def test_prairielearn_result_scores_a_fraction(buggy):
