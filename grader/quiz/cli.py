@@ -19,19 +19,25 @@ import yaml
 
 from grader.i18n import DEFAULT_LANGUAGE, language, tr
 from grader.options import lang_option
-from grader.output import OutputError, is_stdout, prepare_file, write_text
+from grader.output import OutputError, is_stdout, prepare_file, write_bytes, write_text
 from grader.quiz.answers import read_answers
 from grader.quiz.catalog import SUFFIXES, available_quizzes, quiz_dirs, resolve_quiz
 from grader.quiz.checks import DEFAULT_SEEDS
 from grader.quiz.grading import grade_answers, message_language
 from grader.quiz.html_export import export_html
 from grader.quiz.keys import key_for
-from grader.quiz.loader import load_quiz
+from grader.quiz.lms import FORMATS as LMS_FORMATS
+from grader.quiz.lms import export_lms
+from grader.quiz.lms.importing import finish
+from grader.quiz.lms.read_gift import read_gift
+from grader.quiz.lms.read_moodle import read_moodle
+from grader.quiz.loader import MAX_QUIZ_BYTES, load_quiz
 from grader.quiz.locks import DEFAULT_COST
 from grader.quiz.model import Quiz
 from grader.quiz.problems import Problem, QuizError
 from grader.quiz.results import QuizResult, result_to_dict
 from grader.quiz.sealing import dump_yaml, seal_quiz
+from grader.quiz.source import read_text_file
 from grader.quiz.terminal import Session
 from grader.quiz.text import LANGUAGES
 
@@ -272,17 +278,32 @@ def seal(name: str, tier: str, output: Path, cost: int) -> None:
 
 @quiz.command()
 @click.argument("name")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), required=True,
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), default=None,
               help="Write the quiz page to this file: one self-contained HTML file that works offline (its folders "
                    "are created; - is the terminal).")
+@click.option("--format", "fmt", type=click.Choice(LMS_FORMATS), default=None,
+              help="Write the quiz for an LMS instead: qti (a Canvas QTI 1.2 zip), moodle (Moodle XML) or gift.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), default=None,
+              help="The file --format writes (its folders are created; - is the terminal).")
+@click.option("--variants", type=click.IntRange(1, 100), default=5, show_default=True,
+              help="Drawn copies of each parameterized question (--format).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the drawn copies (--format).")
 @lang_option(default=None, help="Language of the text.")
 @click.option("--cost", type=int, default=DEFAULT_COST, show_default=True,
               help="scrypt N for the locks when NAME is an open quiz (a sealed copy keeps its own).")
 @click.option("--student", default=None,
               help=f"Make the page for one student (needed when ${SECRET_ENV} is set; the page then holds only "
                    "that student's seed).")
-def export(name: str, html_file: Path, lang: str | None, cost: int, student: str | None) -> None:
-    """Write quiz NAME as a page to take in a browser, in the sealed tier: no answer in plain text."""
+def export(name: str, html_file: Path | None, fmt: str | None, output: Path | None, variants: int, seed: int,
+           lang: str | None, cost: int, student: str | None) -> None:
+    """Write quiz NAME as a page to take in a browser (--html, sealed tier: no answer in plain text), or for an LMS
+    (--format qti|moodle|gift --output FILE, with its key: for instructors)."""
+    if (html_file is None) == (fmt is None):
+        raise click.UsageError("give --html FILE, or --format qti|moodle|gift with --output FILE")
+    if fmt is not None:
+        _export_lms(name, fmt, output, lang, variants, seed)
+        return
+    assert html_file is not None
     _check_cost(cost)
     found = _load(name)
     prepare_file(html_file)  # before the slow locks are made
@@ -296,6 +317,52 @@ def export(name: str, html_file: Path, lang: str | None, cost: int, student: str
     write_text(html_file, page)
     click.echo(f"Wrote the quiz page of {found.id} to {html_file} ({len(page.encode()) // 1024} KB); "
                "open it in a browser, no network needed.", err=is_stdout(html_file))
+
+
+def _export_lms(name: str, fmt: str, output: Path | None, lang: str | None, variants: int, seed: int) -> None:
+    """`export --format`: write the LMS file and say on stderr everything the format could not carry."""
+    if output is None:
+        raise click.UsageError("--format needs --output FILE")
+    found = _load(name)
+    prepare_file(output)
+    try:
+        data, losses = export_lms(found, fmt, lang=_lang(lang, found), variants=variants, seed=seed)
+    except QuizError as error:
+        _fail(error.problems)
+    if is_stdout(output):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_bytes(output, data)
+    label = {"qti": "QTI 1.2", "moodle": "Moodle XML", "gift": "GIFT"}[fmt]
+    click.echo(tr("quiz_lms.lost_header", format=label), err=True)
+    for line in losses.lines:
+        click.echo(f"  - {line}", err=True)
+    click.echo(tr("quiz_lms.wrote", format=label, quiz=found.id, path=output, questions=len(found.questions)), err=True)
+
+
+@quiz.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), required=True,
+              help="The quiz file to write, e.g. quizzes/NAME.yaml (its folders are created; - is the terminal).")
+@click.option("--id", "quiz_id", default=None, help="The quiz id (default: the output file's name).")
+def import_bank(file: Path, output: Path, quiz_id: str | None) -> None:
+    """Read a GIFT (.gift, .txt) or Moodle XML (.xml) question bank FILE into a quiz file, checked like any quiz."""
+    text, problems = read_text_file(file, MAX_QUIZ_BYTES)
+    if text is None:
+        _fail(problems)
+    assert text is not None
+    reader = read_moodle if text.lstrip().startswith("<") else read_gift
+    bank = reader(text, str(file))
+    ident = quiz_id or (output.stem if not is_stdout(output) else file.stem)
+    yaml_text, notes = finish(bank, ident)
+    for note in notes:
+        click.echo(str(note), err=True)
+    if yaml_text is None:
+        sys.exit(1)
+    write_text(output, yaml_text)
+    click.echo(tr("quiz_lms.import.wrote", path=output, n=len(bank.questions), skipped=bank.skipped), err=True)
 
 
 def _check_cost(cost: int) -> None:
