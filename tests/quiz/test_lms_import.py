@@ -3,6 +3,8 @@ not carry named by its source line, and untrusted files refused in one line."""
 
 from __future__ import annotations
 
+import html
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -84,3 +86,23 @@ def test_broken_and_oversized_files_are_refused(tmp_path: Path) -> None:
     nothing.write_text("// only a comment\n", encoding="utf-8")
     code, err = run_import(nothing, tmp_path / "d.yaml")
     assert code == 1 and "no question could be imported" in err
+
+
+def test_hostile_banks_stay_fast_and_readable(tmp_path: Path) -> None:
+    """Texts built to make a naive parser slow (openings with no end) or to confuse it: a one-line answer each."""
+    opening = '<span lang="en" class="multilang">'
+    many = opening * (MAX_QUIZ_BYTES // len(opening) // 2)
+    cases = {
+        "spans.xml": f"<quiz><question type='multichoice'><questiontext><text>{html.escape(many)}</text>"
+                     "</questiontext><answer fraction='100'><text>a</text></answer></question></quiz>",
+        "braces.gift": "::a::" + "{" * 200_000 + "\n",
+        "titles.gift": "::" * 300_000,
+        "junk.gift": "::x:: {=\n~%abc%y#\n}\n\n{#..}\n\n{T#a#b#c}\n",
+    }
+    for name, text in cases.items():
+        source = tmp_path / name
+        source.write_text(text.replace("\\n", "\n"), encoding="utf-8")
+        started = time.monotonic()
+        code, err = run_import(source, tmp_path / f"{name}.yaml")
+        assert time.monotonic() - started < 10, name
+        assert code in (0, 1) and "Traceback" not in err, name

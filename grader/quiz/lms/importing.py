@@ -7,6 +7,7 @@ it through the quiz loader: an import is only written if it validates like a han
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from grader.quiz.loader import load_quiz_text
 from grader.quiz.problems import Problem
 from grader.quiz.text import LANGUAGES
 
-MULTILANG = re.compile(r'<span\s+lang="([A-Za-z-]+)"\s+class="multilang"\s*>(.*?)</span>', re.S | re.I)
+MULTILANG = re.compile(r'<span\s+lang="([A-Za-z-]{1,20})"\s+class="multilang"\s*>', re.I)
+SPAN_END = re.compile(r"</span\s*>", re.I)
 TAG = re.compile(r"<[^>]{0,2000}>")
 # Fields whose text is prose: a multilingual quiz needs them in every language, even where the bank had one.
 PROSE = ("prompt", "explanation", "feedback")
@@ -45,7 +47,7 @@ class Bank:
 
     def text(self, source: str) -> str | dict[str, str]:
         """Source text (HTML or plain) as a quiz text: per language where it has Moodle multilang spans."""
-        spans = MULTILANG.findall(source)
+        spans = multilang_spans(source)
         if not spans:
             return plain_text(source)
         found = {lang.lower().split("-")[0]: plain_text(body) for lang, body in spans}
@@ -62,6 +64,19 @@ class Bank:
             ident = f"{base}-{n}"
         question["id"] = ident
         self.questions.append(question)
+
+
+def multilang_spans(source: str) -> list[tuple[str, str]]:
+    """(language, body) of each Moodle multilang span, in one pass: every opening is matched with the first
+    ``</span>`` after it by bisection, so a hostile text of openings with no ends costs n log n, not n squared."""
+    ends = [(m.start(), m.end()) for m in SPAN_END.finditer(source)]
+    starts = [start for start, _ in ends]
+    spans = []
+    for opening in MULTILANG.finditer(source):
+        i = bisect.bisect_left(starts, opening.end())
+        if i < len(ends):
+            spans.append((opening.group(1), source[opening.end():starts[i]]))
+    return spans
 
 
 def plain_text(source: str) -> str:
