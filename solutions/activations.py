@@ -154,8 +154,9 @@ def relu_grad(x: ArrayLike) -> np.ndarray:
     Formula: relu_grad(x) = 1 if x > 0 else 0.
     Shapes: any; returns x's shape and dtype.
     Hint: a strict comparison, converted to x's dtype.
-    Why it matters: the derivative is 1 or 0, never a small fraction, which is why ReLU does not suffer the
-    vanishing gradient of the sigmoid.
+    Why it matters: the derivative is 1 or 0, never a small fraction like the sigmoid's (at most 0.25), so a
+    deep ReLU stack eases the vanishing gradient -- it does not remove it: the weights can still shrink the
+    gradient layer by layer, and a dead unit (input always <= 0) passes no gradient at all.
 
     >>> relu_grad(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 1.])

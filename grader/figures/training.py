@@ -6,7 +6,8 @@
   Glorot-uniform weights; the loss L = sum(a_L * g) for a random upstream g is backpropagated with the student's
   dense_backward and activation derivatives, and ||dL/dW_i|| is drawn per layer on a log scale. Each sigmoid
   layer multiplies the gradient by sigmoid'(z) <= 0.25, so the first layer's norm is orders of magnitude below
-  ReLU's.
+  ReLU's. ReLU eases the vanishing, it does not abolish it: its slope is 1 only on active units, and the weights
+  still scale the gradient.
 """
 
 from __future__ import annotations
