@@ -146,6 +146,7 @@ class GradeResult:
     duration: float = 0.0
     language: str = "en"
     isolation: str = ""  # how the student's code was confined: "jail", "user" or "process" (grader.sandbox)
+    notes: list[str] = field(default_factory=list)  # about the submission as a whole: what a notebook left ungraded
 
     @property
     def checks(self) -> list[CheckResult]:
@@ -180,6 +181,7 @@ class GradeResult:
             "duration": round(self.duration, 3),
             "language": self.language,
             "isolation": self.isolation,
+            "notes": self.notes,
             "hidden": self.hidden.to_dict(),
             "parts": [
                 {

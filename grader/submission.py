@@ -4,10 +4,16 @@ Only the exercise modules of the parts being graded are copied (an allow-list); 
 in the folder -- ``conftest.py``, ``pytest.ini``, ``numpy.py``, ``sitecustomize.py``, ``*.pth`` -- never reaches any
 path the grader or the worker uses. The copy is a fresh package ``submission`` with an empty ``__init__.py`` of the
 grader's own.
+
+A submission may also be Jupyter notebooks (docs/notebooks.md): one ``.ipynb`` file, or a folder holding notebooks
+and none of the exercise modules. Their code cells become the modules as ``check()`` in a cell makes them
+(grader/notebook_source.py): imports, definitions and constants only, nothing run; each function goes to the part
+whose reference module defines its name, with the helpers it uses. Outputs are never read.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import py_compile
 import stat
@@ -15,9 +21,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import UserError
+from grader.i18n import tr
+from grader.notebook_source import (
+    NotebookError,
+    Skipped,
+    notebook_cells,
+    relative_course_imports,
+    split_by_part,
+    statements,
+)
 from grader.sandbox.protocol import SUBMISSION_PACKAGE
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024  # outputs (images) make notebooks big; they are parsed past, never used
+MAX_NOTEBOOKS = 32
+NOTEBOOK_SUFFIX = ".ipynb"
+SKIPPED_SHOWN = 12
 
 
 class SubmissionError(UserError, ValueError):
@@ -39,15 +58,13 @@ class StagedSubmission:
 
 
 def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission:
-    """Copy the allowed ``module_files`` of ``source`` into ``root/submission``."""
+    """Copy the allowed ``module_files`` of ``source`` into ``root/submission`` (made from its notebooks, if it is
+    a notebook submission)."""
     source = Path(source)
-    if not source.exists():
-        raise SubmissionError(f"submission folder {source} does not exist")
-    if not source.is_dir():
-        raise SubmissionError(f"submission {source} is not a folder")
+    modules = notebook_modules(source, module_files)
     staged = _new_package(source, Path(root))
     for name in module_files:
-        _stage_student_module(staged, name)
+        _stage_student_module(staged, name, modules)
     return staged
 
 
@@ -61,10 +78,11 @@ def stage_alone(source: Path, module_file: str, reference_dir: Path, module_file
     student's module name), so the student's code shares a folder with the reference's behaviour but has no
     solution text to print into its output; their tracebacks name no file of the submission.
     """
+    modules = notebook_modules(Path(source), module_files)
     staged = _new_package(source, Path(root))
     for name in module_files:
         if name == module_file:
-            _stage_student_module(staged, name)
+            _stage_student_module(staged, name, modules)
         elif (reference_dir / name).is_file():
             py_compile.compile(str(reference_dir / name), cfile=str(staged.package_dir / f"{name[:-3]}.pyc"),
                                dfile=f"<reference>/{name}", doraise=True,
@@ -80,19 +98,45 @@ def _new_package(source: Path, root: Path) -> StagedSubmission:
     return staged
 
 
-def _stage_student_module(staged: StagedSubmission, name: str) -> None:
-    problem = _copy_module(staged.source / name, staged.package_dir / name)
+def _stage_student_module(staged: StagedSubmission, name: str, modules: dict[str, str] | None) -> None:
+    """Stage the student's module ``name``: copied from the folder, or written from ``modules`` (a notebook
+    submission's, see :func:`notebook_modules`)."""
+    if modules is None:
+        problem = _copy_module(staged.source / name, staged.package_dir / name)
+    else:
+        problem = _write_module(modules.get(name), staged.package_dir / name)
     if problem:
         staged.problems[name] = problem
     else:
         staged.copied.append(name)
 
 
+def _write_module(text: str | None, dest: Path) -> str:
+    """Write a module made from notebooks; the reason it was not, or '' when written."""
+    if text is None:
+        return "missing"
+    data = text.encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        return "too_large"
+    dest.write_bytes(data)
+    return ""
+
+
 def _copy_module(src: Path, dest: Path) -> str:
-    """Copy one module file; the reason it was refused, or '' when copied.
+    """Copy one module file; the reason it was refused, or '' when copied."""
+    data = _read_regular(src, MAX_FILE_BYTES)
+    if isinstance(data, str):
+        return data
+    dest.write_bytes(data)
+    return ""
+
+
+def _read_regular(src: Path, limit: int) -> bytes | str:
+    """The bytes of the regular file ``src`` if it holds at most ``limit``; else why not ("missing",
+    "not_regular", "too_large").
 
     The file is opened without following a symbolic link and checked on the open descriptor, so what is checked is
-    what is copied (a link to the solutions, a FIFO or a device is refused, never read).
+    what is read (a link to the solutions, a FIFO or a device is refused, never read).
     """
     try:
         fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -104,8 +148,108 @@ def _copy_module(src: Path, dest: Path) -> str:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
             return "not_regular"
-        data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        return "too_large"
-    dest.write_bytes(data)
-    return ""
+        data = file.read(limit + 1)
+    return "too_large" if len(data) > limit else data
+
+
+def notebook_files(source: Path, module_files: list[str]) -> list[Path]:
+    """The notebooks a submission is made of: ``source`` itself if it is an ``.ipynb`` file; those of the folder
+    ``source`` if it holds none of ``module_files`` (modules win over notebooks); else none.
+
+    Raises ``SubmissionError`` when ``source`` is neither a folder nor a notebook.
+    """
+    if not source.exists() and not source.is_symlink():
+        raise SubmissionError(f"submission folder {source} does not exist")
+    if not source.is_dir():
+        if source.suffix.lower() != NOTEBOOK_SUFFIX:
+            raise SubmissionError(tr("notebook.not_folder_or_notebook", file=source))
+        return [source]
+    if any((source / name).exists() or (source / name).is_symlink() for name in module_files):
+        return []
+    found = sorted(p for p in source.iterdir() if p.suffix.lower() == NOTEBOOK_SUFFIX and not p.name.startswith("."))
+    if len(found) > MAX_NOTEBOOKS:
+        raise SubmissionError(tr("notebook.too_many", folder=source, count=MAX_NOTEBOOKS))
+    return found
+
+
+def read_notebooks(notebooks: list[Path]) -> list[tuple[str, list[str]]]:
+    """``(file name, cell sources)`` of each notebook; ``SubmissionError`` saying what is wrong with the first that
+    cannot be read as an nbformat 4 notebook."""
+    read = []
+    for path in notebooks:
+        data = _read_regular(path, MAX_NOTEBOOK_BYTES)
+        if isinstance(data, str):
+            raise SubmissionError(tr(f"notebook.file_{data}", file=path.name, mib=MAX_NOTEBOOK_BYTES >> 20))
+        try:
+            read.append((path.name, notebook_cells(data)))
+        except NotebookError as error:
+            raise SubmissionError(tr(f"notebook.{error.key}", file=path.name, **error.params)) from None
+    return read
+
+
+def notebook_modules(source: Path, module_files: list[str]) -> dict[str, str] | None:
+    """The module text of each of ``module_files`` a notebook submission defines (file name -> text); None when
+    ``source`` is a folder of modules. The cells of every notebook are taken in order, notebook after notebook."""
+    notebooks = notebook_files(source, module_files)
+    if not notebooks:
+        return None
+    kept = [s for _, cells in read_notebooks(notebooks) for s in statements(cells)[0]]
+    contract = contract_names([name.removesuffix(".py") for name in module_files])
+    if contract is None:  # a student's copy has no reference modules to say which part a name is: all go everywhere
+        every = {name for statement in kept for name in statement.binds}
+        contract = {name.removesuffix(".py"): (every, every) for name in module_files}
+    owned = {part: names for part, (names, _) in contract.items()}
+    modules = split_by_part(kept, owned, {part: graded for part, (_, graded) in contract.items()})
+    return {f"{part}.py": relative_course_imports(text, set(owned)) for part, text in modules.items()}
+
+
+def contract_names(parts: list[str]) -> dict[str, tuple[set[str], set[str]]] | None:
+    """For each part, the names its reference module defines at its top level (functions, classes, constants),
+    which a notebook's definitions of the same name belong to, and of those the graded ones (holding a solution
+    block); None where there is no reference (a student's copy)."""
+    import importlib.util
+
+    from grader.reference import REFERENCE_PACKAGE
+    from grader.stubgen import solution_blocks
+
+    spec = importlib.util.find_spec(REFERENCE_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    owned = {}
+    for part in parts:
+        path = folder / f"{part}.py"
+        if path.is_file():
+            source = path.read_text(encoding="utf-8")
+            kept, _ = statements([source])
+            names = {n for s in kept if not isinstance(s.node, (ast.Import, ast.ImportFrom)) for n in s.binds}
+            graded = {block.qualname.split(".")[0] for block in solution_blocks(source, path.name)}
+            owned[part] = (names, graded)
+    return owned
+
+
+def notebook_notes(source: Path, module_files: list[str] | None = None) -> list[str]:
+    """The line saying what the notebooks of ``source`` left ungraded (cell by cell), in the current language;
+    none for a folder of modules, or for notebooks that skipped nothing. Never raises. ``module_files`` are the
+    exercise modules (by default grading's allow-list), whose presence makes a folder one of modules."""
+    if module_files is None:
+        from grader.grading import exercise_module_files  # grading imports this module: import it when used
+
+        module_files = exercise_module_files()
+    try:
+        notebooks = notebook_files(Path(source), module_files)
+        read = read_notebooks(notebooks) if notebooks else []
+    except (SubmissionError, OSError):
+        return []  # grading has already said what is wrong with it
+    skipped = [(name, s) for name, cells in read for s in statements(cells)[1]]
+    if not skipped:
+        return []
+    return [tr("notebook.skipped", items=skipped_items(skipped))]
+
+
+def skipped_items(skipped: list[tuple[str, Skipped]]) -> str:
+    """``work.ipynb cell 3 line 1 (while True:); ...``, cells counted from 1, the first ``SKIPPED_SHOWN`` only."""
+    items = "; ".join(tr("notebook.file_skipped_item", notebook=name, cell=s.cell + 1, line=s.line, what=s.what)
+                      for name, s in skipped[:SKIPPED_SHOWN])
+    more = tr("notebook.skipped_more", count=len(skipped) - SKIPPED_SHOWN) if len(skipped) > SKIPPED_SHOWN else ""
+    return items + more

@@ -32,7 +32,7 @@ def render_html(result: GradeResult, figures: Figures | None = None) -> str:
     figures = figures or Figures()
     with language(result.language):
         drawn = _Drawn(figures)
-        body = [_banner(result), '<main id="main" class="wrap">', _summary(result), *_notes(figures)]
+        body = [_banner(result), '<main id="main" class="wrap">', _summary(result), *_notes(figures, result.notes)]
         body += [_part(part, drawn) for part in result.parts]
         body += [_training(drawn), "</main>", _footer(result)]
         return _page(result, "\n".join(b for b in body if b))
@@ -112,8 +112,8 @@ def _summary(result: GradeResult) -> str:
 </section>"""
 
 
-def _notes(figures: Figures) -> list[str]:
-    notes = [] if plotting_available() else [tr("report.no_plots")]
+def _notes(figures: Figures, submission_notes: list[str]) -> list[str]:
+    notes = [*submission_notes] + ([] if plotting_available() else [tr("report.no_plots")])
     notes += [figures.note] if figures.note else []
     return [f'<aside class="note" role="note"><p>{escape(n)}</p></aside>' for n in notes]
 

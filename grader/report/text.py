@@ -27,6 +27,7 @@ def render_text(result: GradeResult, *, verbose: bool = False, colour: bool = Fa
                          seconds=f"{result.duration:.2f}")]
         if result.hidden.checks:
             lines.append(hidden_note(result))
+        lines += result.notes
     return "\n".join(lines) + "\n"
 
 
