@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from grader.errors import UserError
 from grader.i18n import tr
 
-KEPT_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".md", ".txt")
+KEPT_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".md", ".txt", ".ipynb")  # notebooks: docs/notebooks.md
 MAX_FILES = 2000
 MAX_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024

@@ -2,7 +2,8 @@
 
 Three layouts are recognised (see docs/classroom.md):
 
-- plain: one sub-folder or ``.zip`` per student; the name (without ``.zip``) is the student id.
+- plain: one sub-folder, ``.zip`` or Jupyter notebook (``.ipynb``) per student; the name (without ``.zip`` or
+  ``.ipynb``) is the student id.
 - GitHub Classroom (``gh classroom clone student-repos``): a folder ``<assignment>-submissions`` holding one clone
   per student, ``<assignment>-<login>``; the id is the login. Recognised by the folder's ``-submissions`` suffix
   or by every entry being a git clone; the shared ``<assignment>-`` prefix is removed.
@@ -26,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from grader.errors import UserError
+from grader.submission import NOTEBOOK_SUFFIX
 
 GRADESCOPE_METADATA = "submission_metadata.yml"
 IGNORED = {"__MACOSX", "__pycache__", ".git", ".github", ".DS_Store"}
@@ -118,13 +120,17 @@ def _entries(root: Path) -> list[Path]:
             continue
         if entry.is_symlink():
             continue  # a link in the class folder is not a submission
-        if entry.is_dir() or (entry.is_file() and entry.suffix.lower() == ".zip"):
+        if entry.is_dir() or (entry.is_file() and entry.suffix.lower() in (".zip", NOTEBOOK_SUFFIX)):
             out.append(entry)
     return out
 
 
 def _strip_zip(name: str) -> str:
-    return name[:-4] if name.lower().endswith(".zip") else name
+    """The student's name from a submission's: without ``.zip``, or ``.ipynb`` for a notebook handed in alone."""
+    for suffix in (".zip", NOTEBOOK_SUFFIX):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _looks_like_github_classroom(root: Path, entries: list[Path]) -> bool:

@@ -16,7 +16,9 @@ their computer's login, not their class id, so refusing would silently cost them
 Where things are looked for inside a submission (a folder, or a zip unpacked by grader.classroom.archive):
 - the code: the shallowest folder holding an exercise module (``activations.py`` ...); on a tie, the one holding
   the most, then one named ``exercises``. So a repository (``exercises/...``), a bare folder of modules and a zip
-  with one top folder all work.
+  with one top folder all work. Without any module, the shallowest folder holding Jupyter notebooks (``.ipynb``),
+  whose code cells are graded (docs/notebooks.md); a notebook handed in alone is graded as it is. A notebook that
+  cannot be read as one makes the student's record ``invalid``, saying why.
 - a quiz's answers: ``<quiz id>.answers.yaml`` (as ``nn-grader quiz take`` saves it), the shallowest one found.
 
 A record's messages are for its student, so they speak the class's language (``classroom.record.*`` in
@@ -42,6 +44,7 @@ from grader.grading import DEFAULT_SEED, grade, versions
 from grader.i18n import language, tr
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits
+from grader.submission import NOTEBOOK_SUFFIX, SubmissionError, notebook_notes
 
 MAX_DEPTH = 4
 MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few lines; a bigger one could exhaust a grading process
@@ -96,7 +99,7 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path, *,
             return _finish(record, "invalid", say(settings.lang, "classroom.record.zip_unusable", name=name,
                                                   problem=say(settings.lang, exc.key, **exc.params)), started)
         root = scratch / "unpacked"
-    if not root.is_dir():
+    if not root.is_dir() and not is_notebook(root):
         return _finish(record, "invalid", say(settings.lang, "classroom.record.not_folder_or_zip", name=name),
                        started)
 
@@ -107,11 +110,16 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path, *,
         return _finish(record, unfinished[0], unfinished[1], started)
 
     modules = [p.module_file for p in course.discover()]
-    code_dir = find_code(root, modules)
+    code_dir = root if is_notebook(root) else find_code(root, modules)
     if code_dir is None:
         return _finish(record, "no_code", say(settings.lang, "classroom.record.no_code", modules=", ".join(modules)),
                        started)
-    result = grade(code_dir, list(settings.parts), seed=settings.seed, lang=settings.lang, limits=settings.limits)
+    try:
+        result = grade(code_dir, list(settings.parts), seed=settings.seed, lang=settings.lang, limits=settings.limits)
+    except SubmissionError as exc:  # a notebook that is not one, too big, of another format: this student only
+        return _finish(record, "invalid", _error_line(exc, root), started)
+    with language(settings.lang):
+        result.notes += notebook_notes(code_dir)  # what a notebook left ungraded, cell by cell
     result.submission = f"{student.source.name}/{code_dir.relative_to(root).as_posix()}".rstrip("/.")
     page_problem = ""
     if settings.html_output is not None:
@@ -226,16 +234,31 @@ def load_key(path: Path) -> Any:
 
 
 def find_code(root: Path, modules: list[str]) -> Path | None:
-    """The folder of ``root`` (to ``MAX_DEPTH``) that holds the exercise modules (see the module docstring)."""
-    best: tuple[int, int, int] | None = None
+    """The folder of ``root`` (to ``MAX_DEPTH``) that holds the exercise modules, else the notebooks (see the module
+    docstring)."""
+    best: tuple[int, int, int, int] | None = None
     chosen = None
     for folder, depth in _folders(root):
         held = sum((folder / m).is_file() for m in modules)
-        if held:
-            rank = (depth, -held, 0 if folder.name == "exercises" else 1)
+        if held or _holds_notebook(folder):
+            rank = (0 if held else 1, depth, -held, 0 if folder.name == "exercises" else 1)
             if best is None or rank < best:
                 best, chosen = rank, folder
     return chosen
+
+
+def is_notebook(path: Path) -> bool:
+    """Whether ``path`` is a notebook handed in alone (a file, not a link)."""
+    return path.suffix.lower() == NOTEBOOK_SUFFIX and path.is_file() and not path.is_symlink()
+
+
+def _holds_notebook(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.lower().endswith(NOTEBOOK_SUFFIX) and not e.name.startswith(".") and e.is_file()
+                       for e in entries)
+    except OSError:
+        return False
 
 
 def find_file(root: Path, name: str) -> Path | None:
