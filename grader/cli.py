@@ -133,7 +133,6 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
     zygote.prewarm()  # the worker's Python and numpy load in the zygote while this process loads pytest and the checks
     from grader.grading import grade
     from grader.report import RENDERERS
-    from grader.report.gradescope import render_gradescope
     from grader.submission import notebook_notes
 
     with language(lang):  # before grading: a report that cannot be written must not cost a whole grading run
@@ -151,8 +150,8 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
         with language(lang):
             write_text(html, page)
     colour = fmt == "text" and (output is None or is_stdout(output)) and colour_wanted(sys.stdout)
-    if fmt == "gradescope":  # the one format that knows when students may see the hidden checks' details
-        text = render_gradescope(result, hidden_visibility=hidden_visibility)
+    if fmt in ("gradescope", "prairielearn"):  # the formats that know when students may see the hidden details
+        text = RENDERERS[fmt](result, hidden_visibility=hidden_visibility)
     else:
         text = total_line(result) if quiet and fmt == "text" else RENDERERS[fmt](result, verbose=verbose, colour=colour)
     with language(lang):

@@ -16,7 +16,7 @@ import io
 import re
 import warnings
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -63,15 +63,35 @@ def plotting_available() -> bool:
 
 def svg_of(figure: Figure, *, title: str, salt: str) -> str:
     """``figure`` as an inline ``<svg>`` element titled ``title``; ``salt`` makes its ids unique in the page."""
-    import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    out = io.StringIO()
+    save(figure, FigureCanvasSVG, out, {"svg.hashsalt": salt}, format="svg",
+         metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    return inline(out.getvalue(), title, f"{salt}-title")
+
+
+def png_of(figure: Figure, *, dpi: int = 60) -> bytes:
+    """``figure`` as a PNG image, for a platform that takes pictures but no SVG (PrairieLearn's ``images``); a low
+    ``dpi`` keeps it small, since such a platform caps the size of its results."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    out = io.BytesIO()
+    save(figure, FigureCanvasAgg, out, {}, format="png", dpi=dpi, metadata={"Software": None})
+    return out.getvalue()
+
+
+def save(figure: Figure, backend: Any, out: IO[Any], style: dict[RcKeyType, Any], **options: Any) -> None:
+    """Draw ``figure``'s panels on a canvas of class ``backend`` and save it to ``out`` (``options`` go to
+    ``savefig``), all within the house style updated with ``style`` (some settings are read only when saving)."""
+    import matplotlib
     from matplotlib.figure import Figure as Canvas
 
     width, height = {1: 6.2, 2: 10.0}.get(len(figure.panels), 11.5), 3.5
-    with matplotlib.rc_context({**STYLE, "svg.hashsalt": salt}), warnings.catch_warnings():
+    with matplotlib.rc_context({**STYLE, **style}), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")  # Hangul: the browser draws it
         canvas = Canvas(figsize=(width, height))
-        FigureCanvasSVG(canvas)
+        backend(canvas)
         share = len({p.yscale for p in figure.panels}) == 1 and figure.panels[0].yscale == "log"
         axes = canvas.subplots(1, len(figure.panels), sharey=share, squeeze=False)[0]
         for i, (ax, panel) in enumerate(zip(axes, figure.panels, strict=True)):
@@ -81,9 +101,7 @@ def svg_of(figure: Figure, *, title: str, salt: str) -> str:
         top = 0.38 if any(p.title for p in figure.panels) else 0.15
         canvas.subplots_adjust(left=0.8 / width, right=1 - 0.15 / width, top=1 - top / height,
                                bottom=(1.0 if rotated else 0.6) / height, wspace=0.1 if share else 0.3)
-        out = io.StringIO()
-        canvas.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    return inline(out.getvalue(), title, f"{salt}-title")
+        canvas.savefig(out, **options)
 
 
 def draw_panel(ax: Any, panel: Panel, *, first: bool = True) -> None:

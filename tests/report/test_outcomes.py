@@ -96,9 +96,9 @@ def test_junit_counts_failures_and_errors_by_the_outcomes_tag():
 
 def explanations(result: GradeResult) -> dict[str, dict[str, str]]:
     """Format -> check name -> what the format says went wrong in that check (its message and hint)."""
-    gradescope = json.loads(RENDERERS["gradescope"](result))["tests"]
+    gradescope = json.loads(RENDERERS["gradescope"](result, hidden_visibility="visible"))["tests"]
     github = json.loads(RENDERERS["github"](result))["tests"]
-    prairielearn = json.loads(RENDERERS["prairielearn"](result))["tests"]
+    prairielearn = json.loads(RENDERERS["prairielearn"](result, hidden_visibility="visible"))["tests"]
     junit = ET.fromstring(RENDERERS["junit"](result))
     names = [c.name for c in result.checks]
     return {
@@ -126,9 +126,9 @@ def test_a_failed_check_gives_its_message_and_hint_in_every_format():
 
 def student_texts(result: GradeResult) -> dict[str, str]:
     """What a student reads in each platform's report (the fields the platform only reads are left out)."""
-    gradescope = json.loads(RENDERERS["gradescope"](result))
+    gradescope = json.loads(RENDERERS["gradescope"](result, hidden_visibility="visible"))
     github = json.loads(RENDERERS["github"](result))
-    prairielearn = json.loads(RENDERERS["prairielearn"](result))
+    prairielearn = json.loads(RENDERERS["prairielearn"](result, hidden_visibility="visible"))
     summary = RENDERERS["github-summary"](result).splitlines()
     return {
         "gradescope": "\n".join([gradescope["output"]]
@@ -177,7 +177,7 @@ def test_an_english_class_reads_them_in_english():
 
 def test_the_fields_a_platform_reads_keep_its_own_words_in_korean():
     result = one_of_each("ko")
-    gradescope = json.loads(RENDERERS["gradescope"](result))
+    gradescope = json.loads(RENDERERS["gradescope"](result, hidden_visibility="visible"))
     assert [t["status"] for t in gradescope["tests"]] == ["passed"] + ["failed"] * 6
     assert gradescope["tests"][1]["tags"] == ["activations", "failed"]
     github = json.loads(RENDERERS["github"](result))
