@@ -10,6 +10,7 @@ mistake, names that mistake.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import numpy as np
 
 from grader import mistakes, reference
 from grader.i18n import tr
-from grader.sandbox.protocol import Handle, Unsupported
+from grader.sandbox.protocol import Handle, Unsupported, Watch
 
 LARGEST_WHOLE_NUMBER = 2 ** 63  # beyond int64, numpy cannot hold an integer: no exercise answers with one
 DESCRIBED_CHARACTERS = 200  # a described value is cut here: a message names a value, it does not print it
@@ -275,6 +276,40 @@ def expect_unchanged(before: list, after: list, *, call: Call) -> None:
             fail(tr("compare.mutated", call=call.describe(), name=name), hint=tr("hint.mutated"))
 
 
+def expect_old_arrays_kept(watch: Watch, *, call: Call, argument: int | None = None) -> None:
+    """The call must not have modified, in place, any array it was given, even one inside a dict or a list: a call
+    that rebinds ``params[key]`` to a new array keeps the old one, which the caller may still hold. With
+    ``argument``, only the arrays of that positional argument count (the others are another check's)."""
+    prefix = f"args[{argument}]"
+    modified = [path for path in watch.modified
+                if argument is None or path == prefix or path.startswith(prefix + "[")]
+    if modified:
+        fail(tr("compare.modified_in_place", call=call.describe(), name=argument_name(modified[0], call)),
+             hint=tr("hint.modified_in_place"))
+
+
+def expect_new_arrays(watch: Watch, got: Any, *, call: Call) -> None:
+    """No array of the call's answer may share memory with an array it was given: a new array, not the input or a
+    view of it, so that changing the answer later cannot change the caller's input. ``got``, the answer, lets the
+    finding name a catalogued mistake with the same values."""
+    if watch.shared:
+        result, argument = watch.shared[0]
+        fail(tr("compare.not_new", call=call.describe(), what=tr("compare.result") + result.removeprefix("value"),
+                name=argument_name(argument, call)),
+             **{"hint": tr("hint.not_new"), **mistake_hint(call, got)})
+
+
+def argument_name(path: str, call: Call) -> str:
+    """A watched path (``args[0]['W']``, ``kwargs['velocity']``) with the parameter's name: ``params['W']``."""
+    positional = re.match(r"args\[([0-9]+)\]", path)
+    if positional:
+        names, index = list(call.named_args()), int(positional[1])
+        name = names[index] if index < len(names) else tr("compare.argument", n=index + 1)
+        return name + path[positional.end():]
+    keyword = re.match(r"kwargs\['([^']*)'\]", path)
+    return keyword[1] + path[keyword.end():] if keyword else path
+
+
 def expect_no_warnings(warnings: list[str], *, call: Call, got: Any = None) -> None:
     """numpy must not have warned (overflow, invalid value, division by zero) during the call. ``got``, the call's
     result where the caller has it, lets the finding name a catalogued mistake that warns the same way."""
@@ -409,6 +444,10 @@ NO_WARNINGS = "no warnings"  # numpy issues no overflow, invalid-value or divisi
 DTYPE_KEPT = "dtype kept"  # every array in the answer has the reference's dtype (float32 in, float32 out)
 FINITE = "finite"  # no NaN or Inf where the reference's answer is finite
 SAME_VALUE = "same value"  # the reference's answer: for a check whose title promises the values
+# Seen by the worker, where the arrays live (the grader only ever gets copies): ``watch`` calls.
+OLD_ARRAYS_KEPT = "old arrays kept"  # no array the call was given, even in a dict or list, is modified in place
+NEW_ARRAY = "new array"  # no array of the answer shares memory with an array the call was given
+WATCHED = frozenset({OLD_ARRAYS_KEPT, NEW_ARRAY})
 
 
 def expect_properties(student: Any, target: str, *args: Any, properties: Collection[str], **kwargs: Any) -> Any:
@@ -417,13 +456,17 @@ def expect_properties(student: Any, target: str, *args: Any, properties: Collect
 
         expect_properties(student, "activations.relu", x, properties={INPUTS_UNCHANGED, NO_WARNINGS})
     """
-    unknown = set(properties) - {INPUTS_UNCHANGED, NO_WARNINGS, DTYPE_KEPT, FINITE, SAME_VALUE}
+    unknown = set(properties) - {INPUTS_UNCHANGED, NO_WARNINGS, DTYPE_KEPT, FINITE, SAME_VALUE, *WATCHED}
     if unknown:
         raise ValueError(f"unknown properties {sorted(unknown)}")  # the suite's mistake: the check errors
-    reply = student.call(target, *args, echo_args=True, **kwargs)
+    reply = student.call(target, *args, echo_args=True, watch=bool(WATCHED & set(properties)), **kwargs)
     call = Call(target, args, kwargs)
     if INPUTS_UNCHANGED in properties:
         expect_unchanged(list(args), reply.args_after, call=call)
+    if OLD_ARRAYS_KEPT in properties:
+        expect_old_arrays_kept(reply.watch, call=call)
+    if NEW_ARRAY in properties:
+        expect_new_arrays(reply.watch, reply.value, call=call)
     if NO_WARNINGS in properties:
         expect_no_warnings(reply.warnings, call=call, got=reply.value)
     if {DTYPE_KEPT, FINITE, SAME_VALUE} & set(properties):

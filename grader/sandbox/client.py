@@ -51,11 +51,13 @@ STARTUP_SECONDS = 30.0  # starting Python and importing numpy; a worker that tak
 
 @dataclass
 class Reply:
-    """What one call produced: its value, the arguments as they were after the call, and any warnings."""
+    """What one call produced: its value, the arguments as they were after the call, any warnings, and (with
+    ``watch``) what the worker saw the call do to the very arrays it was given."""
 
     value: Any
     warnings: list[str] = field(default_factory=list)
     args_after: list[Any] | None = None
+    watch: protocol.Watch | None = None
 
 
 class OutputCapture:
@@ -356,10 +358,13 @@ class Submission:
         self._send({"op": "import", "module": module}, module, [], {}, self.worker.limits.import_seconds)
 
     def call(self, target: str, *args: Any, timeout: float | None = None, echo_args: bool = False,
-             **kwargs: Any) -> Any:
-        """Call ``module.function`` with plain arguments; returns its value (or a ``Reply`` with ``echo_args``)."""
-        reply = self._send({"op": "call", "target": target, "echo_args": echo_args}, target, args, kwargs, timeout)
-        return reply if echo_args else reply.value
+             watch: bool = False, **kwargs: Any) -> Any:
+        """Call ``module.function`` with plain arguments; returns its value (or a ``Reply`` with ``echo_args`` or
+        ``watch``: the worker reports which argument arrays the call modified in place and which arrays of its answer
+        share memory with them)."""
+        header = {"op": "call", "target": target, "echo_args": echo_args, "watch": watch}
+        reply = self._send(header, target, args, kwargs, timeout)
+        return reply if echo_args or watch else reply.value
 
     def new(self, target: str, *args: Any, **kwargs: Any) -> RemoteObject:
         """Create an instance of the student's class ``module.Class`` that lives in the worker."""
@@ -386,7 +391,7 @@ class Submission:
         except WorkerCrashed as crash:
             self.crash_codes[target] = crash.returncode
             raise
-        reply = _parse_reply(target, raw, blobs, self.worker.limits)
+        reply = _parse_reply(target, raw, blobs, self.worker.limits, watched=bool(header.get("watch")))
         if _holds_handle(reply.value):
             self.worker.holds_objects = True
         if len(self.received) < self.RECEIVED_KEPT:
@@ -410,11 +415,13 @@ class RemoteObject:
         self._submission, self._handle, self._target = submission, handle, target
 
     def call(self, method: str, *args: Any, timeout: float | None = None, echo_args: bool = False,
-             **kwargs: Any) -> Any:
+             watch: bool = False, **kwargs: Any) -> Any:
+        """Call the object's ``method``; as ``Submission.call``, a ``Reply`` with ``echo_args`` or ``watch``."""
         name = f"{self._target}.{method}"
-        header = {"op": "method", "handle": self._handle.id, "name": method, "target": name, "echo_args": echo_args}
+        header = {"op": "method", "handle": self._handle.id, "name": method, "target": name, "echo_args": echo_args,
+                  "watch": watch}
         reply = self._submission._send(header, name, args, kwargs, timeout)
-        return reply if echo_args else reply.value
+        return reply if echo_args or watch else reply.value
 
     def get(self, attribute: str) -> Any:
         header = {"op": "getattr", "handle": self._handle.id, "name": attribute}
@@ -425,15 +432,18 @@ class RemoteObject:
         self._submission._send(header, f"{self._target}.{attribute}", [value], {}, None)
 
 
-def _parse_reply(target: str, raw: dict, blobs: list[bytes], limits: Limits) -> Reply:
+def _parse_reply(target: str, raw: dict, blobs: list[bytes], limits: Limits, *, watched: bool = False) -> Reply:
     """The reply's value, or the fault it reports. Whatever the worker sent was made by the student's code, so any
-    way it fails to decode is a ``BadReply`` of that call, never an error of the grader's."""
+    way it fails to decode is a ``BadReply`` of that call, never an error of the grader's: a ``watched`` call's
+    reply without a well-formed report of its arrays too."""
     try:
         warnings = [printable(str(w)[:500]) for w in raw.get("warnings", [])[:20]]
         if raw.get("ok") is True:
             reply = Reply(protocol.decode(raw.get("value"), blobs), warnings)
             if "args_after" in raw:
                 reply.args_after = protocol.decode(raw["args_after"], blobs)
+            if watched:
+                reply.watch = protocol.decode_watch(raw.get("watch"))
             return reply
         error = raw["error"]
     except protocol.ProtocolError as exc:

@@ -17,6 +17,12 @@ Values travel as JSON with a few tagged forms:
     {"__handle__": [n, type_name]}  an object that stays in the worker (an MLP, an optimizer)
     {"__object__": name}  a value of a type that cannot cross: only its type name crosses
 
+A call made with ``watch`` also gets a report of its side effects, made by the worker, where the arrays live (the
+grader only ever sees copies): ``{"modified": [path, ...], "shared": [[result path, argument path], ...]}``, the
+argument arrays the call modified in place and the arrays of its answer that share memory with an argument array.
+A path is ``args[0]['W']``, ``kwargs['velocity']`` or ``value[1]`` (see :func:`array_paths`); :func:`decode_watch`
+checks the report like any other value from the worker.
+
 Decoding never unpickles: an array is rebuilt from raw bytes, its dtype must be a plain boolean, integer or float
 type code and its byte count must match its shape, so whatever the worker sends becomes plain numbers and arrays on the
 grader's side. (Raw frames rather than .npy: parsing .npy headers with ``ast`` cost more than the calls it carried.)
@@ -45,6 +51,9 @@ MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 ACCEPTED_DTYPE_KINDS = "biuf"
 ARRAY_DTYPE = re.compile(r"[|<>][biuf][0-9]{1,2}")  # dtype.str of a plain boolean, integer or float array
 MAX_DIMENSIONS = 32  # numpy's own limit
+MAX_WATCHED = 64  # arrays the worker watches per call, and entries per list of its report: a check passes a handful
+MAX_WATCH_DEPTH = 3  # containers a watched array may sit in: args[0]['W'] sits in two
+WATCH_PATH = re.compile(r"(args|kwargs|value)(\[([0-9]{1,4}|'[A-Za-z0-9_.-]{1,40}'|\.\.\.)\]){0,3}")
 
 
 class ProtocolError(Exception):
@@ -57,6 +66,15 @@ class Handle:
 
     id: int
     type_name: str = "object"
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What the worker saw a watched call do to arrays: the argument arrays it modified in place, and (result path,
+    argument path) for each array of its answer that shares memory with an argument array."""
+
+    modified: tuple[str, ...] = ()
+    shared: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +139,58 @@ def decode(data: Any, blobs: list[bytes]) -> Any:
     if tag == "__object__" and isinstance(inner, str):
         return Unsupported(inner[:200])
     raise ProtocolError(f"unknown tag {tag!r}")
+
+
+def array_paths(value: Any, path: str, depth: int = 0) -> list[tuple[str, np.ndarray]]:
+    """Every plain ndarray in ``value`` (itself, or an item of a list or tuple, or a value of a dict, at most
+    ``MAX_WATCH_DEPTH`` containers deep), with the path that reaches it from ``path``: ``args[0]['W']``. At most
+    ``MAX_WATCHED``. Only exact built-in types are walked, so walking runs none of the student's code."""
+    if type(value) is np.ndarray:
+        return [(path, value)]
+    if depth >= MAX_WATCH_DEPTH:
+        return []
+    if type(value) in (list, tuple):
+        items = [(f"{path}[{i}]", v) for i, v in enumerate(value[:MAX_WATCHED])]
+    elif type(value) is dict:
+        items = [(f"{path}[{_watch_key(k)}]", v) for k, v in list(value.items())[:MAX_WATCHED]]
+    else:
+        return []
+    found: list[tuple[str, np.ndarray]] = []
+    for item_path, item in items:
+        found += array_paths(item, item_path, depth + 1)[:MAX_WATCHED - len(found)]
+    return found
+
+
+def _watch_key(key: Any) -> str:
+    """A dict key as a path shows it: ``'W1'``, or ``...`` for a key the path grammar (``WATCH_PATH``) cannot hold."""
+    text = repr(key)
+    return text if WATCH_PATH.fullmatch(f"value[{text}]") else "..."
+
+
+def shares_memory(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``a``'s memory overlaps ``b``'s bounds, in constant time whatever the strides: an answer reaching into
+    the argument's buffer is no new array, even where its strides skip the argument's own elements."""
+    return bool(np.may_share_memory(a, b))
+
+
+def decode_watch(data: Any) -> Watch:
+    """The worker's report of a watched call, or ``ProtocolError``: lists of at most ``MAX_WATCHED`` paths, each of
+    the ``WATCH_PATH`` grammar (a forged report can hold anything)."""
+    if not (isinstance(data, dict) and set(data) == {"modified", "shared"}):
+        raise ProtocolError("the reply has no well-formed report of the watched arrays")
+    modified, shared = data["modified"], data["shared"]
+    if not (isinstance(modified, list) and isinstance(shared, list)
+            and len(modified) <= MAX_WATCHED and len(shared) <= MAX_WATCHED):
+        raise ProtocolError("the report of the watched arrays is not two short lists")
+    if not all(_is_watch_path(p) for p in modified):
+        raise ProtocolError("the report of the watched arrays names a path of another form")
+    if not all(isinstance(pair, list) and len(pair) == 2 and all(_is_watch_path(p) for p in pair) for pair in shared):
+        raise ProtocolError("the report of the watched arrays names a pair of another form")
+    return Watch(tuple(modified), tuple((result, argument) for result, argument in shared))
+
+
+def _is_watch_path(path: Any) -> bool:
+    return isinstance(path, str) and WATCH_PATH.fullmatch(path) is not None
 
 
 def describe_type(value: Any) -> str:

@@ -147,6 +147,8 @@ class Server:
             kwargs = {k: self.resolve(v) for k, v in keywords.items()}
         except protocol.ProtocolError as exc:
             return {"ok": False, "seq": seq, "error": {"kind": "protocol", "message": str(exc)}}, []
+        # Taken before the call: the student's code may rebind the containers' entries (params[key] = new).
+        watched = watch_arrays(args, kwargs) if header.get("watch") else None
         # Every call starts from the same numpy error state, whatever an earlier call or the import changed.
         np.seterr(all="warn", under="ignore")
         with warnings.catch_warnings(record=True) as caught:
@@ -162,6 +164,8 @@ class Server:
                      "warnings": self.describe_warnings(caught)}
             if header.get("echo_args"):
                 reply["args_after"] = self.encode(list(args), reply_blobs)
+            if watched is not None:
+                reply["watch"] = watch_report(watched, value)
         except BaseException as exc:  # a value that cannot be sent is the answer's fault, not fatal
             return {"ok": False, "seq": seq, "error": {"kind": "bad_value", "type": type(exc).__name__,
                                                       "message": safe_str(exc)}}, []
@@ -253,6 +257,23 @@ class Server:
             suffix = f" ({where}:{w.lineno})" if where else ""
             described.append(f"{w.category.__name__}: {safe_str(w.message)}{suffix}")
         return described
+
+
+def watch_arrays(args: list, kwargs: dict) -> list[tuple[str, "np.ndarray", tuple, bytes]]:
+    """Every array the call is given (``protocol.array_paths``) with its shape, dtype and bytes as they are now."""
+    found = protocol.array_paths(list(args), "args")
+    found += protocol.array_paths(kwargs, "kwargs")[:protocol.MAX_WATCHED - len(found)]
+    return [(path, array, (array.shape, array.dtype.str), array.tobytes()) for path, array in found]
+
+
+def watch_report(watched: list, value: object) -> dict:
+    """Which watched arrays -- the very objects the call was given -- it modified in place, and which arrays of its
+    answer share memory with one of them: what only this process, where the arrays live, can see."""
+    modified = [path for path, array, form, data in watched
+                if (array.shape, array.dtype.str) != form or array.tobytes() != data]
+    shared = [[result_path, path] for result_path, result in protocol.array_paths(value, "value")
+              for path, array, _, _ in watched if protocol.shares_memory(result, array)]
+    return {"modified": modified, "shared": shared[:protocol.MAX_WATCHED]}
 
 
 class MissingName(AttributeError):
