@@ -2,7 +2,8 @@
 
 Values against the reference (with 0, kinks and |x| = 1000 among the inputs), float32 in -> float32 out, integers
 in -> float64 out, no overflow warnings, derivatives against central differences, softmax and log_softmax along an
-axis and softmax's backward pass, single samples and 3-d batches, maxout's gradient split between tied pieces.
+axis and softmax's backward pass, single samples and 3-d batches, maxout's gradient split between tied pieces, and
+linear returning a new array, never its input.
 """
 
 import numpy as np
@@ -12,6 +13,7 @@ from grader import reference
 from grader.compare import (
     DTYPE_KEPT,
     FINITE,
+    NEW_ARRAY,
     NO_WARNINGS,
     SAME_VALUE,
     Call,
@@ -95,7 +97,7 @@ def test_integers_in_give_float64_out(student):
         expect_properties(student, f"activations.{name}", x.tolist(), properties={DTYPE_KEPT})
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_inputs_are_not_modified(student, inputs):
     """no function changes its input array in place"""
     x = inputs.normal(4, 6, scale=2.0)
@@ -109,6 +111,14 @@ def test_inputs_are_not_modified(student, inputs):
     expect_contract(student, "activations.softmax_backward", x, inputs.upstream(4, 6), axis=0)
     expect_contract(student, "activations.maxout", x, 3)
     expect_contract(student, "activations.maxout_backward", x, inputs.upstream(4, 3), 3)
+
+
+@pytest.mark.points(0.5)
+def test_linear_returns_a_new_array(student, inputs):
+    """linear returns a new array (a copy), never its input or a view of it"""
+    # Only the worker, where the arrays live, sees whether the answer is the input: the grader gets copies.
+    for dtype in (np.float64, np.float32):  # a float array passes _float_array as itself: both could be returned
+        expect_properties(student, "activations.linear", inputs.normal(4, 6, dtype=dtype), properties={NEW_ARRAY})
 
 
 @pytest.mark.points(1)

@@ -4,7 +4,8 @@ sgd_step's value; momentum_step going downhill from rest, matching Keras' sequen
 Keras' velocity (the learning rate changes between steps, which tells it from PyTorch's buffer) and stepping Nesterov
 with the new velocity; the SGD class updating a params dict in place, one velocity per key kept across calls,
 momentum 0 as plain SGD, momentum adding inertia, keys without a gradient left alone, grads left unchanged, and the
-parameter's dtype kept (float32, also under float64 gradients; integers become float64).
+parameter's dtype kept (float32, also under float64 gradients; integers become float64); the steps returning new
+arrays, and apply rebinding params' entries, leaving the old arrays as they were.
 """
 
 import numpy as np
@@ -13,10 +14,12 @@ import pytest
 from grader import reference
 from grader.compare import (
     DTYPE_KEPT,
+    NEW_ARRAY,
     Call,
     MethodCall,
     expect_arrays,
     expect_contract,
+    expect_old_arrays_kept,
     expect_properties,
     expect_same_as_reference,
     expect_same_dtypes,
@@ -174,7 +177,7 @@ def test_nesterov_uses_the_new_velocity(student, inputs):
 # -- the SGD class ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_apply_updates_every_param_in_place(student, inputs):
     """apply(params, grads) updates every parameter of the params dict in place"""
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
@@ -266,7 +269,7 @@ def test_keys_without_a_gradient_stay_unchanged(student, inputs):
                          what=tr("suite.optimizers.param_after", when=when, key=repr("frozen")))
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_inputs_are_not_modified(student, inputs):
     """sgd_step, momentum_step and SGD.apply keep their input arrays unchanged (apply: the grads)"""
     param, grad, velocity = inputs.normal(3, 4), inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1)
@@ -285,6 +288,34 @@ def test_inputs_are_not_modified(student, inputs):
             if not (isinstance(grads_after, dict) and isinstance(grads_after.get(key), np.ndarray)
                     and np.array_equal(grads_after[key], grads[key])):
                 fail(tr("compare.mutated", call=apply.describe(), name=f"grads[{key!r}]"), hint=tr("hint.mutated"))
+
+
+@pytest.mark.points(0.5)
+def test_steps_return_new_arrays(student, inputs):
+    """sgd_step and momentum_step return new arrays, never an input array or a view of one"""
+    # Only the worker, where the arrays live, sees whether the answer is an input: the grader gets copies.
+    for dtype in (np.float64, np.float32):
+        param, grad = inputs.normal(3, 4, dtype=dtype), inputs.normal(3, 4, dtype=dtype)
+        velocity = inputs.normal(3, 4, scale=0.1, dtype=dtype)
+        expect_properties(student, "optimizers.sgd_step", param, grad, LEARNING_RATE, properties={NEW_ARRAY})
+        for nesterov in (False, True):
+            expect_properties(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
+                              nesterov=nesterov, properties={NEW_ARRAY})
+
+
+@pytest.mark.points(0.5)
+def test_apply_keeps_the_old_arrays(student, inputs):
+    """apply rebinds params[key] to a new array: the old parameter arrays are not modified, momentum or not"""
+    # The caller's params dict sees the new values either way; only the worker sees whether the old arrays, which
+    # the caller may still hold, were overwritten. The grads are test_inputs_are_not_modified's.
+    for settings in (dict(learning_rate=LEARNING_RATE), dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)):
+        params = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
+        optimizer = student.new("optimizers.SGD", **settings)
+        for _ in range(2):  # the second apply, with a velocity, is where params[key] += velocity is tempting
+            grads = {key: inputs.normal(*value.shape) for key, value in params.items()}
+            reply = optimizer.call("apply", params, grads, echo_args=True, watch=True)
+            expect_old_arrays_kept(reply.watch, call=apply_call(settings, params, grads), argument=0)
+            params = reply.args_after[0]
 
 
 @pytest.mark.points(1)
