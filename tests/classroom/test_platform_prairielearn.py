@@ -62,12 +62,12 @@ def reference(student: Path) -> None:
 
 
 def test_the_example_question_is_laid_out_as_prairielearn_documents():
-    info = json.loads((TEMPLATE / "question" / "info.json").read_text())
+    info = json.loads((TEMPLATE / "info.json").read_text())
     options = info["externalGradingOptions"]
     assert info["gradingMethod"] == "External" and options["image"] and 0 < options["timeout"] <= 600
     assert options["entrypoint"][0] == f"/grade/serverFilesCourse/nn-grader/{ENTRYPOINT}"
     assert options["serverFilesCourse"] == ["nn-grader/"]
-    html = (TEMPLATE / "question" / "question.html").read_text()
+    html = (TEMPLATE / "question.html").read_text()
     assert "<pl-file-editor" in html and "<pl-external-grader-results>" in html and "pl-file-upload" in html
 
 
