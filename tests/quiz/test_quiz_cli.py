@@ -62,7 +62,7 @@ def test_grade_text_and_json_for_a_class(tmp_path: Path, shipped: dict[str, Quiz
     bad = _answers(tmp_path, quiz, answerer, "s-bad", right=False)
     code, out = run("grade", "activations", "--answers", str(good), "--answers", str(bad))
     assert code == 0
-    assert "s-good: 13 / 13 (100%, passed" in out and "s-bad: 0 / 13 (0%, not passed" in out
+    assert "s-good: 15 / 15 (100%, passed" in out and "s-bad: 0 / 15 (0%, not passed" in out
     assert "[notes-say-0-3]" in out  # a wrong numeric answer names its misconception
     code, out = run("grade", str(QUIZZES / "activations.yaml"), "--answers", str(bad), "--format", "json",
                     "--lang", "ko")

@@ -160,11 +160,11 @@ def test_grade_text_output_speaks_the_students_language(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         outputs[lang] = result.output
     english, korean = outputs["en"], outputs["ko"]
-    assert "s1: 0 / 13 (0%, not passed, quiz activations)" in english
+    assert "s1: 0 / 15 (0%, not passed, quiz activations)" in english
     assert "why-activation: 0/1 incorrect (answered Z; expected " in english
     assert "tanh-range: 0/1 not answered (no answer; expected " in english
     assert "no letter 'Z' in this question; expected a letter A-D or an option id" in english
-    assert said("ko", "quiz.grade.student", student="s1", got=0, max=13, fraction=0,
+    assert said("ko", "quiz.grade.student", student="s1", got=0, max=15, fraction=0,
                 verdict=said("ko", "quiz.grade.not_passed"), quiz="activations") in korean
     assert said("ko", "quiz.answer.no_letter", token="'Z'", letters="A-D") in korean
     assert f"tanh-range: 0/1 {said('ko', 'quiz.grade.verdict.unanswered')} ({said('ko', 'quiz.grade.no_answer')}" \

@@ -88,7 +88,7 @@ def test_sealed_copy_session_does_not_name_the_answer(tmp_path: Path, shipped, a
     child.expect("Score so far: 0 of 1")
     assert "Incorrect" in child.before and "Hidden layers alone do not help" in child.before
     child.sendeof()
-    child.expect("Stopped after 1 of 13 questions")
+    child.expect("Stopped after 1 of 15 questions")
     child.expect(pexpect.EOF)
 
 
