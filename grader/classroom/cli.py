@@ -1,4 +1,4 @@
-"""`nn-grader autograde` and `nn-grader gradebook merge`: parse, call grader.classroom, report progress.
+"""`nn-grader autograde`, `gradebook merge` and `gradebook export`: parse, call grader.classroom, report progress.
 
 Exit codes: 0 the run finished (whatever the students scored), 2 a usage error, 130 interrupted (everything
 finished so far is kept; run the same command again to continue).
@@ -149,3 +149,40 @@ def merge(output: Path, shards: tuple[Path, ...]) -> None:
     prepare_folder(output)
     summary = merge_shards(output, list(shards))
     click.echo(f"{summary['students']} students in {output / 'gradebook.csv'}")
+
+
+@gradebook.command()
+@click.argument("graded", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["canvas", "moodle", "csv"]), default="csv", show_default=True,
+              help="canvas / moodle: the LMS's grade import CSV; csv: the plain gradebook.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write ('-' for standard output).")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV mapping folder ids to LMS ids: student, lms_id, name, section, email, sis_user_id, "
+                   "sis_login_id (docs/classroom.md).")
+@click.option("--assignment", default="nn-grader", show_default=True, help="The assignment's (grade item's) name.")
+@click.option("--assignment-id", default="", help="Canvas: the assignment's id, so the import updates it.")
+@click.option("--strict", is_flag=True, help="Leave out students the roster does not list.")
+def export(graded: Path, fmt: str, output: Path, roster: Path | None, assignment: str, assignment_id: str,
+           strict: bool) -> None:
+    """Write GRADED's totals (an autograde --output folder) as a CSV file Canvas or Moodle imports as it is."""
+    from grader.classroom.class_report import load_class
+    from grader.classroom.lms_gradebook import export_gradebook, read_roster
+    from grader.classroom.roster import quoted_name
+    from grader.output import is_stdout, prepare_file, write_text
+
+    if fmt == "csv" and (roster or strict):
+        raise click.UsageError("--roster and --strict apply to --format canvas and moodle")
+    prepare_file(output)  # before the work: a file that cannot be written is one line, at once
+    made = export_gradebook(load_class(graded), fmt, roster=read_roster(roster) if roster else None,
+                            assignment=assignment, assignment_id=assignment_id, strict=strict)
+    write_text(output, made.text)
+    fate = "left out (--strict)" if strict else "exported by folder id"
+    for student in made.unlisted:
+        click.echo(f"not in the roster, {fate}: {quoted_name(student)}", err=True)
+    for student in made.unknown:
+        click.echo(f"in the roster but without a record in {graded}: {quoted_name(student)}", err=True)
+    for student in made.ungraded:
+        click.echo(f"the grader failed on {quoted_name(student)}: their cell is empty (see their record)", err=True)
+    if not is_stdout(output):
+        click.echo(f"{fmt} gradebook: {output}")
