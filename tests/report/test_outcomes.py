@@ -146,8 +146,8 @@ SHOWN = {
     "ko": {
         "gradescope": ["**실패** (0/1)", "힌트: np.exp를 쓰세요", "코드가 출력한 내용:", "1/8점. 시드 7"],
         "github": ["힌트: np.exp를 쓰세요"],
-        "github-summary": ["| 부분 | 점수 | 통과한 검사 |", "통과하지 못한 검사", "- **실패** activations: 검사 1"],
-        "prairielearn": ["1/8점", "실패", "시작 전", "힌트: np.exp를 쓰세요"],
+        "github-summary": ["| 파트 | 점수 | 통과한 검사 |", "통과하지 못한 검사", "- **실패** activations: 검사 1"],
+        "prairielearn": ["1/8점", "실패", "미구현", "힌트: np.exp를 쓰세요"],
     },
     "en": {
         "gradescope": ["**failed** (0/1)", "hint: use np.exp", "your code printed:", "1/8 points. Graded with seed 7"],
