@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from grader.cli import main
+from tests.classroom.documented import CLASSROOM_DOC, bash_blocks
 from tests.classroom.test_class_report import quiz, synth_record, write_class
 
 __all__ = ["quiz"]  # the fixture, shared with the class report's tests
@@ -128,3 +130,18 @@ def test_a_folder_without_records_is_one_line_and_exit_2(tmp_path: Path) -> None
                                        "--output", str(tmp_path / "out.csv")])
     assert result.exit_code == 2 and "holds no student records" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_documented_commands_write_what_the_docs_say(graded: Path) -> None:
+    blocks = bash_blocks(CLASSROOM_DOC, "### Grades into Canvas or Moodle")
+    commands = [shlex.split(" ".join(block).replace("\\ ", " ")) for block in blocks]
+    assert [c[:5] for c in commands] == [["nn-grader", "gradebook", "export", "graded/", "--format"]] * 2
+    (graded.parent / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    places = {"graded/": str(graded), "roster.csv": str(graded.parent / "roster.csv")}
+    for command in commands:
+        args = [places.get(a, str(graded.parent / a) if a.endswith(".csv") else a) for a in command[1:]]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    canvas = (graded.parent / "canvas-grades.csv").read_text(encoding="utf-8").splitlines()
+    moodle = (graded.parent / "moodle-grades.csv").read_text(encoding="utf-8").splitlines()
+    assert canvas[0].endswith(",First network (4711)") and moodle[0].endswith(",First network")
