@@ -2,9 +2,11 @@
 
 A part calls the parts its suite declares (a module-level ``USES = ("network", "losses")`` in ``check_<part>.py``:
 ``training.fit`` drives the model and optimizer it is handed, which no import shows), or, without a declaration, the
-parts the student's module imports (``from . import activations``). A failed check that ran the student's whole
-submission (see ``runner.SuiteRun.integrated``) in a part whose callees, directly or through others, fail checks of
-their own is led by a note naming them: the bug is most likely there, and its own checks say where.
+parts the student's module imports (``from . import activations``). Such a part's checks take the fixture ``alone``
+(its module among the reference's), but for the ones its suite names in ``INTEGRATION = (...)``, which run the
+student's whole submission (see ``runner.SuiteRun.integrated``). A failure of such a check, in a part whose callees
+(directly or through others) fail checks of their own, is led by a note naming them: the bug is most likely there,
+and its own checks say where.
 """
 
 from __future__ import annotations
@@ -18,14 +20,26 @@ from grader.parts import Part
 from grader.results import CheckResult
 
 USES = "USES"
+INTEGRATION = "INTEGRATION"
 
 
 def declared_uses(suite: Path) -> set[str]:
     """The parts a suite's ``USES = (...)`` names (read without importing the suite); empty without one."""
+    return declared_names(suite, USES)
+
+
+def declared_integration(suite: Path) -> set[str]:
+    """The checks a suite's ``INTEGRATION = (...)`` names: those that run the student's own callees, where every
+    other check of a part that calls others takes the fixture ``alone``; empty without one."""
+    return declared_names(suite, INTEGRATION)
+
+
+def declared_names(suite: Path, variable: str) -> set[str]:
+    """The strings of a suite's module-level tuple or list ``variable`` (read without importing the suite)."""
     tree = ast.parse(suite.read_text(encoding="utf-8"), filename=str(suite))
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                and node.targets[0].id == USES and isinstance(node.value, (ast.Tuple, ast.List))):
+                and node.targets[0].id == variable and isinstance(node.value, (ast.Tuple, ast.List))):
             return {e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
     return set()
 

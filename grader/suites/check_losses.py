@@ -4,6 +4,11 @@ Values against the reference (zeros, exact hits, |y| = 1000, probabilities of ex
 exactly at its bounds, integer labels of shape (N,) with N != C, soft targets, one sample (C,) and (N, 1) columns), a
 single number that is a mean over the batch, gradients against central differences of the loss (probabilities and
 logits), from_logits=True stable for logits of 1000, y_pred's dtype kept, inputs unchanged and no numpy warnings.
+
+Every check but one runs the student's losses.py beside the reference's activations (the fixture ``alone``), so a bug
+there costs their checks, not these. The integration check (from_logits stable for large logits, the path that calls
+sigmoid, softmax and log_softmax) runs the student's own activations; when it fails while they fail checks of their
+own, its note names them.
 """
 
 import numpy as np
@@ -30,6 +35,7 @@ from grader.inputs import one_hot
 EPSILON = 1e-7  # Keras' fuzz factor, as the losses' docstring states it: the clip's bounds are EPSILON, 1 - EPSILON
 
 ORDER = 2
+INTEGRATION = ("test_from_logits_is_stable_for_large_logits",)  # the one check on the student's activations
 
 REGRESSION = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
               "mean_squared_logarithmic_error"]
@@ -105,19 +111,19 @@ def expect_gradient_of_loss(student, name: str, y_true: np.ndarray, y_pred: np.n
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", REGRESSION)
 @pytest.mark.figure("loss", "losses.{name}")
-def test_regression_loss_matches_reference(student, inputs, name):
+def test_regression_loss_matches_reference(alone, inputs, name):
     """a single number equal to the reference: (N, D) and 1-d batches, zeros, exact hits, |y| = 1000"""
-    expect_same_as_reference(student, f"losses.{name}", *regression_batch(inputs, name, 5, 3))
-    expect_same_as_reference(student, f"losses.{name}", *regression_batch(inputs, name, 7))
-    expect_same_as_reference(student, f"losses.{name}", EDGE_TRUE, EDGE_PRED)
+    expect_same_as_reference(alone, f"losses.{name}", *regression_batch(inputs, name, 5, 3))
+    expect_same_as_reference(alone, f"losses.{name}", *regression_batch(inputs, name, 7))
+    expect_same_as_reference(alone, f"losses.{name}", EDGE_TRUE, EDGE_PRED)
 
 
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("name", REGRESSION)
 @pytest.mark.figure("gradient", "losses.{name}_grad")
-def test_regression_grad_matches_central_difference(student, inputs, name):
+def test_regression_grad_matches_central_difference(alone, inputs, name):
     """the gradient agrees with central differences of the loss (an (N, D) batch: 1/N is 1/y_pred.size)"""
-    expect_gradient_of_loss(student, name, *smooth_regression_batch(inputs, name))
+    expect_gradient_of_loss(alone, name, *smooth_regression_batch(inputs, name))
 
 
 # -- the cross-entropy family ------------------------------------------------------------------------------------
@@ -126,50 +132,54 @@ def test_regression_grad_matches_central_difference(student, inputs, name):
 @pytest.mark.public
 @pytest.mark.points(1)
 @pytest.mark.figure("loss", "losses.binary_crossentropy")
-def test_binary_crossentropy_matches_reference(student, inputs):
+def test_binary_crossentropy_matches_reference(alone, inputs):
     """binary_crossentropy matches the reference on an (N, D) and a 1-d batch"""
-    expect_same_as_reference(student, "losses.binary_crossentropy", *crossentropy_batch(inputs, "binary_crossentropy"))
-    expect_same_as_reference(student, "losses.binary_crossentropy", inputs.binary(7), inputs.probability(7))
+    expect_same_as_reference(alone, "losses.binary_crossentropy", *crossentropy_batch(inputs, "binary_crossentropy"))
+    expect_same_as_reference(alone, "losses.binary_crossentropy", inputs.binary(7), inputs.probability(7))
 
 
 @pytest.mark.public
 @pytest.mark.points(1)
 @pytest.mark.figure("loss", "losses.categorical_crossentropy")
-def test_categorical_crossentropy_matches_reference(student, inputs):
+def test_categorical_crossentropy_matches_reference(alone, inputs):
     """categorical_crossentropy of one-hot rows (N, C), N != C: sum over the classes, mean over the samples"""
-    expect_same_as_reference(student, "losses.categorical_crossentropy",
+    expect_same_as_reference(alone, "losses.categorical_crossentropy",
                              *crossentropy_batch(inputs, "categorical_crossentropy"))
 
 
 @pytest.mark.points(1)
 @pytest.mark.figure("loss", "losses.sparse_categorical_crossentropy")
-def test_sparse_categorical_crossentropy_matches_reference(student, inputs):
+def test_sparse_categorical_crossentropy_matches_reference(alone, inputs):
     """sparse_categorical_crossentropy of integer labels of shape (N,), not one-hot rows, N != C"""
-    expect_same_as_reference(student, "losses.sparse_categorical_crossentropy",
+    expect_same_as_reference(alone, "losses.sparse_categorical_crossentropy",
                              *crossentropy_batch(inputs, "sparse_categorical_crossentropy"))
 
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", CROSSENTROPY)
 @pytest.mark.figure("gradient", "losses.{name}_grad")
-def test_crossentropy_grad_matches_central_difference(student, inputs, name):
+def test_crossentropy_grad_matches_central_difference(alone, inputs, name):
     """the gradient agrees with central differences of the loss, for probabilities in (0.05, 0.95)"""
     y_true = crossentropy_targets(inputs, name, 5, 4)
-    expect_gradient_of_loss(student, name, y_true, inputs.probability(5, 4))
+    expect_gradient_of_loss(alone, name, y_true, inputs.probability(5, 4))
 
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", CROSSENTROPY)
 @pytest.mark.figure("gradient", "losses.{name}_grad", from_logits=True)
-def test_crossentropy_grad_from_logits_matches_central_difference(student, inputs, name):
+def test_crossentropy_grad_from_logits_matches_central_difference(alone, inputs, name):
     """from_logits=True: the gradient with respect to the logits agrees with central differences"""
     y_true = crossentropy_targets(inputs, name, 5, 4)
-    expect_gradient_of_loss(student, name, y_true, inputs.normal(5, 4), from_logits=True)
+    expect_gradient_of_loss(alone, name, y_true, inputs.normal(5, 4), from_logits=True)
 
 
 @pytest.mark.points(1)
 def test_from_logits_is_stable_for_large_logits(student, inputs):
-    """from_logits=True: losses and gradients match the reference for logits of +-1000, without overflow"""
+    """from_logits=True on your own activations: losses and gradients match the reference for logits of +-1000
+
+    Nothing may overflow. The integration check: the only one of this part that runs your activations.py (sigmoid,
+    softmax, log_softmax), as training does.
+    """
     cases = {
         "binary_crossentropy": [(LARGE_BINARY_TRUE, LARGE_BINARY_LOGITS),
                                 (inputs.binary(6, 4), inputs.normal(6, 4, scale=3.0))],
@@ -186,7 +196,7 @@ def test_from_logits_is_stable_for_large_logits(student, inputs):
 
 
 @pytest.mark.points(0.5)
-def test_clip_and_kinks_match_reference(student):
+def test_clip_and_kinks_match_reference(alone):
     """losses and gradients match the reference where the loss is clipped or has a kink
 
     Probabilities of exactly 0 and 1 (clipped to [1e-7, 1 - 1e-7], where the gradient is 0), y_pred == y_true
@@ -201,12 +211,12 @@ def test_clip_and_kinks_match_reference(student):
         ("mean_squared_logarithmic_error", np.array([1.0, 1.0, 1.0, 2.0, 0.0]), np.array([-1.0, 0.0, 1e-8, 2.0, 0.5])),
     ]
     for name, y_true, y_pred in cases:
-        expect_same_as_reference(student, f"losses.{name}", y_true, y_pred)
-        expect_same_as_reference(student, f"losses.{name}_grad", y_true, y_pred)
+        expect_same_as_reference(alone, f"losses.{name}", y_true, y_pred)
+        expect_same_as_reference(alone, f"losses.{name}_grad", y_true, y_pred)
 
 
 @pytest.mark.points(0.5)
-def test_clip_bounds_keep_the_gradient(student):
+def test_clip_bounds_keep_the_gradient(alone):
     """y_pred of exactly 1e-7 or 1 - 1e-7 is inside the clip and keeps its gradient; only beyond the bounds is it 0"""
     # The gradient at a bound must be the student's own gradient a hair inside it (the loss is smooth there): a
     # strict comparison with the bound cuts it to 0. Values away from the bounds are the other checks' to grade.
@@ -219,13 +229,13 @@ def test_clip_bounds_keep_the_gradient(student):
              ("mean_squared_logarithmic_error", np.array([1.0, 2.0]), lambda p: np.array([p[0], 2.5]))]
     for name, y_true, build in cases:
         call = Call(f"losses.{name}_grad", (y_true, build(at)))
-        inside, own = own_answer(student, call.target, y_true, build(near))
-        expect_value(student.call(call.target, y_true, build(at)), inside, call=call,
+        inside, own = own_answer(alone, call.target, y_true, build(near))
+        expect_value(alone.call(call.target, y_true, build(at)), inside, call=call,
                      what=tr("check.losses.test_clip_bounds_keep_the_gradient.at_bound") if own else "")
 
 
 @pytest.mark.points(0.5)
-def test_soft_targets_match_reference(student, inputs):
+def test_soft_targets_match_reference(alone, inputs):
     """soft targets: binary y_true of probabilities and categorical rows that are distributions, not one-hot"""
     # Every cross-entropy is linear in y_true, so with soft = 0.3 * hard_a + 0.7 * hard_b the student's answer for
     # soft must be 0.3 * (its answer for hard_a) + 0.7 * (its answer for hard_b): only the soft targets are graded.
@@ -235,7 +245,7 @@ def test_soft_targets_match_reference(student, inputs):
         soft = 0.3 * hard_a + 0.7 * hard_b
         for target in (f"losses.{name}", f"losses.{name}_grad"):
             for scores, kwargs in ((y_pred, {}), (inputs.normal(6, 4, scale=2.0), {"from_logits": True})):
-                (a, own_a), (b, own_b) = (own_answer(student, target, hard, scores, **kwargs)
+                (a, own_a), (b, own_b) = (own_answer(alone, target, hard, scores, **kwargs)
                                           for hard in (hard_a, hard_b))
                 call = Call(target, (soft, scores), kwargs)
                 if own_a and own_b:
@@ -243,11 +253,11 @@ def test_soft_targets_match_reference(student, inputs):
                     what = tr("check.losses.test_soft_targets_match_reference.mixed")
                 else:
                     expected, what = reference.call(target, soft, scores, **kwargs), ""
-                expect_value(student.call(target, soft, scores, **kwargs), expected, call=call, what=what)
+                expect_value(alone.call(target, soft, scores, **kwargs), expected, call=call, what=what)
 
 
 @pytest.mark.points(0.5)
-def test_one_sample_and_column_shapes(student, inputs):
+def test_one_sample_and_column_shapes(alone, inputs):
     """the shapes the docstrings allow: one sample (C,), binary (N, 1), sparse labels (N, 1), 1-d regression grads"""
     # Each answer must be the student's own answer on the same numbers in the usual (N, C) or (N,) form.
     y_one, p_one = one_hot(np.array(2), 4), inputs.probabilities(1, 4)[0]
@@ -263,7 +273,7 @@ def test_one_sample_and_column_shapes(student, inputs):
         options = [{}, {"from_logits": True}] if logits else [{}]
         for target in (f"losses.{name}", f"losses.{name}_grad"):
             for kwargs in options:
-                expect_same_as_usual_form(student, target, form, usual, kwargs)
+                expect_same_as_usual_form(alone, target, form, usual, kwargs)
 
 
 def expect_same_as_usual_form(student, target: str, form: tuple, usual: tuple, kwargs: dict) -> None:
@@ -277,20 +287,20 @@ def expect_same_as_usual_form(student, target: str, form: tuple, usual: tuple, k
 
 
 @pytest.mark.points(0.5)
-def test_gradient_has_y_preds_dtype(student, inputs):
+def test_gradient_has_y_preds_dtype(alone, inputs):
     """the gradient has y_pred's dtype whatever y_true's is: float64 or integer targets with float32 predictions"""
     for name in REGRESSION:
         y_true, y_pred = regression_batch(inputs, name, 5, 3)
-        expect_properties(student, f"losses.{name}_grad", y_true, y_pred.astype(np.float32), properties={DTYPE_KEPT})
+        expect_properties(alone, f"losses.{name}_grad", y_true, y_pred.astype(np.float32), properties={DTYPE_KEPT})
     for name in CROSSENTROPY:
         y_true, y_pred = crossentropy_batch(inputs, name, dtype=np.float32)
         integer_targets = y_true.astype(np.int64)
         logits = inputs.normal(*y_pred.shape, scale=2.0, dtype=np.float32)
-        expect_properties(student, f"losses.{name}_grad", integer_targets, y_pred, properties={DTYPE_KEPT})
-        expect_properties(student, f"losses.{name}_grad", integer_targets, logits, from_logits=True,
+        expect_properties(alone, f"losses.{name}_grad", integer_targets, y_pred, properties={DTYPE_KEPT})
+        expect_properties(alone, f"losses.{name}_grad", integer_targets, logits, from_logits=True,
                           properties={DTYPE_KEPT})
         if name != "sparse_categorical_crossentropy":
-            expect_properties(student, f"losses.{name}_grad", y_true.astype(np.float64), y_pred,
+            expect_properties(alone, f"losses.{name}_grad", y_true.astype(np.float64), y_pred,
                               properties={DTYPE_KEPT})
 
 
@@ -298,34 +308,34 @@ def test_gradient_has_y_preds_dtype(student, inputs):
 
 
 @pytest.mark.points(1)
-def test_loss_is_a_mean_over_the_batch(student, inputs):
+def test_loss_is_a_mean_over_the_batch(alone, inputs):
     """every loss is a mean over the batch: the batch stacked twice has the same loss as the batch"""
     batches = {name: regression_batch(inputs, name, 5, 3) for name in REGRESSION}
     batches.update({name: crossentropy_batch(inputs, name) for name in CROSSENTROPY})
     for name, (y_true, y_pred) in batches.items():
         twice = (np.concatenate([y_true, y_true]), np.concatenate([y_pred, y_pred]))
         # The student's own loss of the batch, whatever its value: the value is the value checks' to grade.
-        once = expect_number(student.call(f"losses.{name}", y_true, y_pred),
+        once = expect_number(alone.call(f"losses.{name}", y_true, y_pred),
                              call=Call(f"losses.{name}", (y_true, y_pred)))
-        expect_scalar(student.call(f"losses.{name}", *twice), once, call=Call(f"losses.{name}", twice),
+        expect_scalar(alone.call(f"losses.{name}", *twice), once, call=Call(f"losses.{name}", twice),
                       what=tr("check.losses.test_loss_is_a_mean_over_the_batch.stacked_twice"))
 
 
 @pytest.mark.points(1)
-def test_float32_in_gives_float32_out(student, inputs):
+def test_float32_in_gives_float32_out(alone, inputs):
     """float32 inputs give float32 gradients, for every loss, from probabilities and from logits"""
     for name in REGRESSION:
         batch = regression_batch(inputs, name, 5, 3, dtype=np.float32)
-        expect_properties(student, f"losses.{name}_grad", *batch, properties={DTYPE_KEPT})
+        expect_properties(alone, f"losses.{name}_grad", *batch, properties={DTYPE_KEPT})
     for name in CROSSENTROPY:
         y_true, y_pred = crossentropy_batch(inputs, name, dtype=np.float32)
         logits = inputs.normal(*y_pred.shape, scale=2.0, dtype=np.float32)
-        expect_properties(student, f"losses.{name}_grad", y_true, y_pred, properties={DTYPE_KEPT})
-        expect_properties(student, f"losses.{name}_grad", y_true, logits, from_logits=True, properties={DTYPE_KEPT})
+        expect_properties(alone, f"losses.{name}_grad", y_true, y_pred, properties={DTYPE_KEPT})
+        expect_properties(alone, f"losses.{name}_grad", y_true, logits, from_logits=True, properties={DTYPE_KEPT})
 
 
 @pytest.mark.points(0.5)
-def test_inputs_unchanged_and_no_warnings(student, inputs):
+def test_inputs_unchanged_and_no_warnings(alone, inputs):
     """no loss or gradient changes its inputs in place or makes numpy warn (also at p = 0 and 1 and |y| = 1000)"""
     batches = [(name, regression_batch(inputs, name, 5, 3)) for name in REGRESSION]
     batches += [(name, (EDGE_TRUE, EDGE_PRED)) for name in REGRESSION]
@@ -335,8 +345,8 @@ def test_inputs_unchanged_and_no_warnings(student, inputs):
                 ("sparse_categorical_crossentropy", (EDGE_LABELS, EDGE_PROBABILITIES))]
     for name, (y_true, y_pred) in batches:
         for target in (f"losses.{name}", f"losses.{name}_grad"):
-            expect_contract(student, target, y_true, y_pred)
+            expect_contract(alone, target, y_true, y_pred)
     for name in CROSSENTROPY:
         y_true, y_pred = crossentropy_batch(inputs, name)
         for target in (f"losses.{name}", f"losses.{name}_grad"):
-            expect_contract(student, target, y_true, inputs.normal(*y_pred.shape, scale=3.0), from_logits=True)
+            expect_contract(alone, target, y_true, inputs.normal(*y_pred.shape, scale=3.0), from_logits=True)

@@ -7,6 +7,10 @@ a second backward; x, grad_out and the parameters left unchanged; float32 kept; 
 model keeps between calls: backward after two forwards uses the second one's values, and the cache holds one pair per
 layer (not every forward's); forward and backward on a batch of another size; nothing accumulates from one backward to
 the next. The given constructor: the reference's weights for a seed.
+
+Every check but one runs the student's network.py beside the reference's activations and layers (the fixture
+``alone``), so a bug there costs their checks, not these. The integration check (a second batch of another size) runs
+the student's own pieces together; when it fails while those parts fail checks of their own, its note names them.
 """
 
 from collections.abc import Sequence
@@ -34,6 +38,7 @@ from grader.gradcheck import expect_gradient, numeric_gradient
 from grader.i18n import tr
 
 ORDER = 4
+INTEGRATION = ("test_a_second_batch_of_another_size",)  # the one check on the student's activations and layers
 
 LAYER_SIZES = [4, 6, 5, 3]  # 83 parameters: small enough for central differences on every one
 N = 7  # batch size, different from every layer width
@@ -102,9 +107,9 @@ def added(first: dict, second: dict) -> dict:
 @pytest.mark.public
 @pytest.mark.points(1)
 @pytest.mark.parametrize("hidden, output", ACTIVATIONS)
-def test_forward_matches_reference(student, inputs, hidden, output):
+def test_forward_matches_reference(alone, inputs, hidden, output):
     """forward matches the reference MLP with the same weights, for a batch of 7 and for one sample"""
-    model, ref, built = build(student, inputs, hidden, output)
+    model, ref, built = build(alone, inputs, hidden, output)
     for x in (inputs.normal(N, LAYER_SIZES[0], scale=2.0), inputs.normal(1, LAYER_SIZES[0])):
         call = MethodCall("network.MLP.forward", (ref, x), model=built)
         expected = ref.forward(x)
@@ -112,9 +117,9 @@ def test_forward_matches_reference(student, inputs, hidden, output):
 
 
 @pytest.mark.points(1)
-def test_forward_keeps_float32(student, inputs):
+def test_forward_keeps_float32(alone, inputs):
     """float32 x and float32 params give a float32 output"""
-    model, ref, built = build(student, inputs, dtype=np.float32)
+    model, ref, built = build(alone, inputs, dtype=np.float32)
     x = inputs.normal(N, LAYER_SIZES[0], dtype=np.float32)
     call = MethodCall("network.MLP.forward", (ref, x), model=built)
     expect_same_dtypes(model.call("forward", x), ref.forward(x), call=call)
@@ -125,9 +130,9 @@ def test_forward_keeps_float32(student, inputs):
 
 @pytest.mark.points(1.5)
 @pytest.mark.parametrize("hidden, output", ACTIVATIONS)
-def test_backward_matches_central_difference(student, inputs, hidden, output):
+def test_backward_matches_central_difference(alone, inputs, hidden, output):
     """backward gives dL/dparam for every parameter (W1, b1, ... W3, b3), L = sum(forward(x) * grad_out)"""
-    model, ref, built = build(student, inputs, hidden, output)
+    model, ref, built = build(alone, inputs, hidden, output)
     x, grad_out = batch_away_from_kinks(inputs, ref), inputs.upstream(N, LAYER_SIZES[-1])
     numeric = {key: numeric_gradient(lambda: float(np.sum(ref.forward(x) * grad_out)), value)
                for key, value in ref.params.items()}
@@ -140,10 +145,10 @@ def test_backward_matches_central_difference(student, inputs, hidden, output):
 
 
 @pytest.mark.points(1)
-def test_backward_returns_one_gradient_per_parameter(student, inputs):
+def test_backward_returns_one_gradient_per_parameter(alone, inputs):
     """backward returns a dict with the keys of params (W1, b1, W2, ...), each gradient of its parameter's shape"""
     for layer_sizes in (LAYER_SIZES, [3, 2]):
-        model, ref, built = build(student, inputs, layer_sizes=layer_sizes)
+        model, ref, built = build(alone, inputs, layer_sizes=layer_sizes)
         x, grad_out = inputs.normal(N, layer_sizes[0]), inputs.upstream(N, layer_sizes[-1])
         ref.forward(x)
         model.call("forward", x)
@@ -152,9 +157,9 @@ def test_backward_returns_one_gradient_per_parameter(student, inputs):
 
 
 @pytest.mark.points(1)
-def test_backward_twice_gives_the_same_gradients(student, inputs):
+def test_backward_twice_gives_the_same_gradients(alone, inputs):
     """a second backward after the same forward gives the same gradients (nothing accumulates, the cache is kept)"""
-    model, ref, built = build(student, inputs, "tanh", "softmax")
+    model, ref, built = build(alone, inputs, "tanh", "softmax")
     x, grad_out = inputs.normal(N, LAYER_SIZES[0]), inputs.upstream(N, LAYER_SIZES[-1])
     ref.forward(x)
     call = MethodCall("network.MLP.backward", (ref, grad_out), model=built, after=f"forward(x={describe_value(x)})")
@@ -173,9 +178,9 @@ def test_backward_twice_gives_the_same_gradients(student, inputs):
 
 
 @pytest.mark.points(0.5)
-def test_backward_uses_the_last_forward(student, inputs):
+def test_backward_uses_the_last_forward(alone, inputs):
     """after two forwards, backward uses the second one's values, and the cache holds one pair per layer"""
-    model, ref, built = build(student, inputs, "tanh", "softmax")
+    model, ref, built = build(alone, inputs, "tanh", "softmax")
     first, x = inputs.normal(N, LAYER_SIZES[0]), inputs.normal(N, LAYER_SIZES[0])
     grad_out = inputs.upstream(N, LAYER_SIZES[-1])
     ref.forward(first)
@@ -196,7 +201,10 @@ def test_backward_uses_the_last_forward(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_a_second_batch_of_another_size(student, inputs):
-    """forward and backward on a batch of 7, then of 3: each pass matches the reference for its own batch"""
+    """your MLP on your own activations and layers: forward and backward on a batch of 7, then of 3, as the reference
+
+    The integration check: the only one of this part that runs your activations.py and layers.py, as training does.
+    """
     model, ref, built = build(student, inputs, "relu", "sigmoid")
     previous: dict | None = None
     after = ""
@@ -219,11 +227,11 @@ def test_a_second_batch_of_another_size(student, inputs):
 
 
 @pytest.mark.points(0.5)
-def test_given_constructor_draws_the_reference_weights(student, inputs):
+def test_given_constructor_draws_the_reference_weights(alone, inputs):
     """the given constructor is unchanged: the reference's weights and zero biases for a seed, used by forward"""
     for layer_sizes, settings in (([4, 6, 5, 3], {}), ([3, 5, 2], {"seed": 7, "output_activation": "linear"})):
         ref = reference.resolve("network.MLP")(layer_sizes, **settings)
-        model = student.new("network.MLP", layer_sizes, **settings)
+        model = alone.new("network.MLP", layer_sizes, **settings)
         construction = Call("network.MLP", (tuple(layer_sizes),), settings)  # a tuple is shown, a list only counted
         with hint(tr("check.network.test_given_constructor_draws_the_reference_weights.given")):
             expect_value(model.get("params"), ref.params, call=construction, what="params")
@@ -236,9 +244,9 @@ def test_given_constructor_draws_the_reference_weights(student, inputs):
 
 
 @pytest.mark.points(1)
-def test_passes_leave_inputs_and_params_unchanged(student, inputs):
+def test_passes_leave_inputs_and_params_unchanged(alone, inputs):
     """forward and backward change neither x, grad_out nor the parameters"""
-    model, ref, built = build(student, inputs, "tanh", "sigmoid")  # elementwise output: g *= ... is tempting
+    model, ref, built = build(alone, inputs, "tanh", "sigmoid")  # elementwise output: g *= ... is tempting
     x, grad_out = inputs.normal(N, LAYER_SIZES[0]), inputs.upstream(N, LAYER_SIZES[-1])
     for method, argument in (("forward", x), ("backward", grad_out)):
         call = MethodCall(f"network.MLP.{method}", (ref, argument), model=built)
@@ -257,9 +265,9 @@ def test_passes_leave_inputs_and_params_unchanged(student, inputs):
 
 @pytest.mark.public
 @pytest.mark.points(1)
-def test_param_count(student, inputs):
+def test_param_count(alone, inputs):
     """param_count counts every weight and bias: 83 for [4, 6, 5, 3], 1010 for [100, 10]"""
     for layer_sizes in (LAYER_SIZES, [100, 10], [2, 16, 3]):
-        model, ref, built = build(student, inputs, layer_sizes=layer_sizes)
+        model, ref, built = build(alone, inputs, layer_sizes=layer_sizes)
         call = MethodCall("network.MLP.param_count", (ref,), model=built)
         expect_scalar(model.call("param_count"), ref.param_count(), call=call)

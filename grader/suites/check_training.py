@@ -27,6 +27,7 @@ from grader.inputs import one_hot
 from grader.sandbox.faults import StudentException
 
 ORDER = 7
+INTEGRATION = ("test_capstone_learns_xor",)  # the one check on the student's MLP, SGD and losses
 USES = ("network", "losses", "optimizers")  # fit drives the model, the loss and the optimizer (see grader/callees.py)
 
 FIT_SECONDS = 30  # a whole training run in one call; the reference needs a few hundredths of a second

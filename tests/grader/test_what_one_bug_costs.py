@@ -1,11 +1,13 @@
 """What one bug costs: the checks of the property it breaks, in the part where it lives.
 
-A part that calls other parts is graded with the reference's callees (the fixture ``alone``), except its integration
-check, which runs the student's own pieces together and, when a callee fails its own checks, says so first.
+A part that calls other parts (network, losses, training) is graded with the reference's callees (the fixture
+``alone``), except its one integration check (its suite's ``INTEGRATION = (...)``), which runs the student's own pieces
+together and, when a callee fails its own checks, says so first.
 """
 
 from __future__ import annotations
 
+import ast
 import tempfile
 from pathlib import Path
 
@@ -13,46 +15,87 @@ import pytest
 
 from grader import parts as course
 from grader.audit import reference_copy, write_variant
-from grader.callees import callees, imported_parts
+from grader.callees import callees, declared_integration, imported_parts
 from grader.grading import exercise_module_files, grade, reference_dir
 from grader.mistakes import all_mistakes
+from grader.runner import list_checks
 from grader.submission import stage_alone
 
 from submissions import make_submission
 
-# the parts whose checks all measure the part alone but for their integration checks; network and losses still run
-# the student's activations and layers in every check (see the README, "What one bug costs")
-ISOLATED = {"training"}
 APPLY_RETURNS_A_COPY = ("        for key, grad in grads.items():\n            if self.momentum == 0:",
                         "        params = dict(params)\n        for key, grad in grads.items():\n"
                         "            if self.momentum == 0:")
 
 
-def lost_outside(mistake_id: str, part: str, downstream: list[str]) -> dict[str, list]:
+def calling_parts() -> dict[str, set[str]]:
+    """Part -> the parts it calls, for every part that calls some."""
+    return {part: calls for part, calls in callees(course.discover(), reference_dir()).items() if calls}
+
+
+def integration_checks() -> dict[str, set[str]]:
+    """Part -> the checks its suite declares in ``INTEGRATION = (...)``, for every part that calls others."""
+    suites = {p.name: p.path for p in course.discover()}
+    return {part: declared_integration(suites[part]) for part in calling_parts()}
+
+
+def integration_points() -> dict[str, float]:
+    """Part -> what its integration checks are worth together (every parametrization of a parametrized one)."""
+    integration = integration_checks()
+    points = dict.fromkeys(integration, 0.0)
+    for check in list_checks(course.select(sorted(integration))):
+        if check.name.split("[")[0] in integration[check.part]:
+            points[check.part] += check.points
+    return points
+
+
+def check_fixtures(suite: Path) -> dict[str, set[str]]:
+    """Check -> the fixtures it asks for (its parameters), read from the suite's source."""
+    tree = ast.parse(suite.read_text(encoding="utf-8"))
+    return {node.name: {a.arg for a in node.args.args} for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+
+
+def with_mistake(folder: Path, mistake_id: str) -> Path:
+    """A copy of the reference in ``folder`` with one catalogued mistake."""
+    write_variant(reference_copy(folder), next(m for m in all_mistakes() if m.id == mistake_id))
+    return folder
+
+
+def lost_outside(mistake_id: str, downstream: list[str]) -> dict[str, list]:
     """Grade the reference with one catalogued mistake on ``downstream``: part -> its failed checks."""
     with tempfile.TemporaryDirectory(prefix="nn-grader-cost-") as tmp:
-        folder = reference_copy(Path(tmp) / "submission")
-        write_variant(folder, next(m for m in all_mistakes() if m.id == mistake_id))
-        result = grade(folder, downstream)
+        result = grade(with_mistake(Path(tmp) / "submission", mistake_id), downstream)
     return {p.name: [c for c in p.checks if not c.passed] for p in result.parts}
+
+
+def test_every_part_that_calls_others_has_one_integration_check_and_grades_the_rest_alone():
+    suites = {p.name: p.path for p in course.discover()}
+    integration = integration_checks()
+    assert set(integration) == {"network", "losses", "training"}
+    for part, declared in integration.items():
+        fixtures = check_fixtures(suites[part])
+        assert len(declared) == 1 and declared <= set(fixtures), f"{part}: INTEGRATION must name one of its checks"
+        for check, asked in fixtures.items():
+            expected = "student" if check in declared else "alone"
+            assert expected in asked and ({"student", "alone"} - {expected}).isdisjoint(asked), (
+                f"{part}::{check} must take the fixture {expected!r}")
 
 
 @pytest.mark.slow
 def test_a_catalogued_mistake_costs_other_parts_at_most_their_integration_checks():
-    parts = course.discover()
-    calls = callees(parts, reference_dir())
-    integration = {"training": {"test_capstone_learns_xor"}}
+    calls, integration, allowed = calling_parts(), integration_checks(), integration_points()
     worst: dict[str, float] = {}
     for m in all_mistakes():
-        downstream = sorted(p for p in ISOLATED if m.part in calls[p])
+        downstream = sorted(p for p, called in calls.items() if m.part in called)
         if not downstream:
             continue
-        for part, failed in lost_outside(m.id, m.part, downstream).items():
-            outside = {c.name for c in failed} - integration[part]
+        for part, failed in lost_outside(m.id, downstream).items():
+            outside = {c.name.split("[")[0] for c in failed} - integration[part]
             assert outside == set(), f"{m.id} in {m.part} costs {part} checks it does not break: {outside}"
             worst[part] = max(worst.get(part, 0.0), sum(c.max_points for c in failed))
-    assert worst["training"] > 0  # the integration check does notice: a mistake in network fails it
-    assert worst["training"] <= 2  # test_capstone_learns_xor's points
+    for part, points in allowed.items():
+        assert 0 < worst[part] <= points, (part, worst[part], points)  # the integration check does notice
 
 
 def test_a_bug_in_sgd_apply_costs_fit_only_its_integration_check_which_names_optimizers_first(tmp_path):
@@ -72,13 +115,20 @@ def test_a_failure_of_fit_alone_gets_no_note(tmp_path):
     assert not shuffling.passed and not shuffling.message.startswith("note:")
 
 
-def test_a_network_failure_names_the_failing_activations_first(tmp_path):
+def test_a_bug_in_relu_grad_costs_network_only_its_integration_check_which_names_activations_first(tmp_path):
     folder = make_submission(tmp_path, "activations", "    return (x > 0).astype(x.dtype)",
                              "    return relu(x)")
     result = grade(folder, ["activations", "network"])
     network = [c for c in result.checks if c.part == "network" and not c.passed]
-    assert network and all(c.message.startswith("note: here network.py calls your activations.py (failed checks: ")
-                           for c in network)
+    assert [c.name for c in network] == ["test_a_second_batch_of_another_size"]
+    assert network[0].message.startswith("note: here network.py calls your activations.py (failed checks: ")
+
+
+def test_softmax_over_the_whole_array_costs_losses_only_its_integration_check(tmp_path):
+    result = grade(with_mistake(tmp_path / "submission", "softmax-whole-array"), ["activations", "losses"])
+    losses = [c for c in result.checks if c.part == "losses" and not c.passed]
+    assert [c.name for c in losses] == ["test_from_logits_is_stable_for_large_logits"]
+    assert losses[0].message.startswith("note: here losses.py calls your activations.py (failed checks: ")
 
 
 def test_callees_follow_the_suites_uses_and_the_students_imports_through_other_parts():
