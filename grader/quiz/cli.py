@@ -252,7 +252,7 @@ def _render_result(result: QuizResult) -> None:
             for a in q.answers:
                 if not (a.correct and a.selected):
                     tag = f" [{a.misconception}]" if a.misconception else ""
-                    click.echo(f"    {a.label}) {a.text}: {a.feedback}{tag}")
+                    click.echo(f"    {a.heading}: {a.feedback}{tag}")
         for note in result.notes:
             click.echo(f"  {tr('quiz.grade.note', note=note)}")
 

@@ -27,6 +27,11 @@ class AnswerFeedback:
     misconception: str | None = None
     slot: str = ""
 
+    @property
+    def heading(self) -> str:
+        """How the answer is named to a student: "C) 1,010" for an option, a typed number alone (not "0.3) 0.3")."""
+        return self.text if self.text == self.label else f"{self.label}) {self.text}"
+
 
 @dataclass(frozen=True)
 class QuestionResult:

@@ -156,7 +156,7 @@ class Session:
             self.say(result.message)
         for item in result.answers:
             who = self.message("you" if item.selected else "missed")
-            self.say(f"  {item.label}) {item.text} ({who}): {item.feedback}")
+            self.say(f"  {item.heading} ({who}): {item.feedback}")
         if result.explanation:
             self.say(f"{self.message('explanation')}: {result.explanation}")
         got = sum(r.points for r in self.results)

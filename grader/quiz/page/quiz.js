@@ -216,19 +216,23 @@ function verdictOf(result) {
   return result.points >= result.maxPoints ? "correct" : result.points > 0 ? "partial" : "wrong";
 }
 
+function answerHeading(item) {
+  // "C) 1,010" for an option; a typed number is its own name, so it is not shown as if it were a letter.
+  const shown = text(item.text);
+  return shown === item.label ? shown : `${item.label}) ${shown}`;
+}
+
 function feedbackNodes(result) {
   const verdict = verdictOf(result);
   const symbol = { correct: "✓", partial: "~", wrong: "✗" }[verdict];
   const earned = word("earned", { got: formatG(result.points), max: formatG(result.maxPoints) });
   const nodes = [el("p", { class: `verdict ${verdict}` }, el("span", { "aria-hidden": "true", text: `${symbol} ` }),
                     el("strong", { text: word(verdict) }), `: ${earned}`)];
-  const items = result.answers.map((item) => {
-    const tag = item.misconception && word("misconception", { tag: item.misconception });
-    return el("li", {}, el("strong", { text: `${item.label}) ${text(item.text)}` }),
-              ` (${word(item.selected ? "your_answer" : "missed")}): `,
-              text(item.feedback) || word(`default_${item.standard}`),
-              tag ? el("span", { class: "misconception", text: ` ${tag}` }) : null);
-  });
+  // The misconception tag (an English slug) is for the instructor's reports, not the student:
+  // the feedback already says the same thing in the student's language.
+  const items = result.answers.map((item) => el("li", {}, el("strong", { text: answerHeading(item) }),
+                                                ` (${word(item.selected ? "your_answer" : "missed")}): `,
+                                                text(item.feedback) || word(`default_${item.standard}`)));
   if (items.length) nodes.push(el("ul", { class: "answers" }, ...items));
   if (result.explanation) {
     const title = el("strong", { text: `${word("explanation")}: ` });
