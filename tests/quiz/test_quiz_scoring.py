@@ -7,6 +7,8 @@ import pytest
 from grader.quiz import grade_answers, load_quiz_text
 from grader.quiz.scoring import SCHEMES, multiple_select_score, numeric_matches
 
+from quiz_files import bias_count_question
+
 CORRECT = {"A", "B", "C"}  # five options A..E, three of them correct
 
 # selection -> expected score for each scheme, in SCHEMES order: all-or-nothing, net-correct, coverage, each-answer
@@ -55,16 +57,7 @@ questions:
       - {{id: mape, text: MAPE, correct: true}}
       - {{id: bce, text: BCE, misconception: crossentropy-for-regression, feedback: BCE is for classification.}}
       - {{id: cce, text: CCE, misconception: crossentropy-for-regression, feedback: CCE is for classification.}}
-  - id: count
-    type: numeric
-    prompt: 100 inputs, 10 units?
-    explanation: (100 + 1) x 10.
-    answer: (100 + 1) * 10
-    distractors:
-      - "100 * 10  # forgot-bias"
-    misconceptions:
-      forgot-bias: Each unit has a bias.
-"""
+""" + bias_count_question('"100 * 10  # forgot-bias"')
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

@@ -9,20 +9,13 @@ import pytest
 from grader.quiz import load_quiz_text
 from grader.quiz.expressions import Expression, ExpressionError, evaluate
 
+from quiz_files import bias_count_question
+
 QUIZ = """
 id: kinds
 title: Kinds
 questions:
-  - id: count
-    type: numeric
-    prompt: 100 inputs, 10 units?
-    explanation: (100 + 1) x 10.
-    answer: (100 + 1) * 10
-    distractors:
-      - {{misconception: forgot-bias{value}}}
-    misconceptions:
-      forgot-bias: Each unit has a bias.
-"""
+""" + bias_count_question("{{misconception: forgot-bias{value}}}")
 
 
 @pytest.mark.parametrize("value, got", [("", "nothing"), (", value: [1, 2]", "a list"), (", value: true", "`true`")])
