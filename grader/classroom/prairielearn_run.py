@@ -31,12 +31,10 @@ from typing import Any
 import click
 
 from grader import parts as course
-from grader.classroom.release_cli import seed_per_option
+from grader.classroom.release_cli import autograder_options
 from grader.classroom.student import find_code
-from grader.cli import hidden_visibility_option
 from grader.errors import UserError
 from grader.i18n import language
-from grader.options import lang_option, seed_option
 from grader.report.gradescope import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.prairielearn import prairielearn_document
 
@@ -90,10 +88,7 @@ def submission_seed(root: Path, seed: int) -> int:
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=f"The grading job's root  [default: ${ROOT_ENV}, else /grade]")
 @click.option("--part", "parts", multiple=True, help="Grade only this part (repeatable); all parts by default.")
-@seed_option("Seed of the generated inputs.")
-@lang_option()
-@hidden_visibility_option()
-@seed_per_option()
+@autograder_options()
 def main(root: Path | None, parts: tuple[str, ...], seed: int, lang: str, hidden_visibility: str,
          seed_per: str) -> None:
     """Grade ROOT/student with every check and write ROOT/results/results.json (PrairieLearn's external grader)."""

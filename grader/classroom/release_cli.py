@@ -28,6 +28,20 @@ def seed_per_option() -> Callable[[Decorated], Decorated]:
                                                 "inputs; course: every submission uses --seed.")
 
 
+
+def autograder_options() -> Callable[[Decorated], Decorated]:
+    """What every platform's grading command takes, declared once so that they mean the same on each: --seed, --lang,
+    --hidden-visibility and --seed-per."""
+    options = [seed_option("Seed of the generated inputs."), lang_option(), hidden_visibility_option(),
+               seed_per_option()]
+
+    def decorate(command: Decorated) -> Decorated:
+        for option in reversed(options):  # bottom first, as stacked decorators apply: --help lists them in this order
+            command = option(command)
+        return command
+
+    return decorate
+
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--quiz-tier", type=click.Choice(["sealed", "ci"]), default="sealed", show_default=True,
@@ -61,10 +75,7 @@ def gradescope() -> None:
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--quiz", "quizzes", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="An open quiz file (or a folder of them) whose <quiz id>.answers.yaml is graded too.")
-@seed_option("Seed of the generated inputs.")
-@lang_option()
-@hidden_visibility_option()
-@seed_per_option()
+@autograder_options()
 def build(out: Path, quizzes: tuple[Path, ...], seed: int, lang: str, hidden_visibility: str, seed_per: str) -> None:
     """Write the autograder zip OUT (setup.sh, run_autograder, this checkout) to upload to Gradescope."""
     from grader.classroom.gradescope_build import build_gradescope
@@ -83,10 +94,7 @@ def build(out: Path, quizzes: tuple[Path, ...], seed: int, lang: str, hidden_vis
               help=f"The autograder's root  [default: ${ROOT_ENV}, else /autograder]")
 @click.option("--quiz", "quizzes", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="An open quiz file (or a folder of them) whose answers file in the submission is graded.")
-@seed_option("Seed of the generated inputs.")
-@lang_option()
-@hidden_visibility_option()
-@seed_per_option()
+@autograder_options()
 def run(root: Path | None, quizzes: tuple[Path, ...], seed: int, lang: str, hidden_visibility: str,
         seed_per: str) -> None:
     """Grade ROOT/submission with every check and write ROOT/results/results.json (what run_autograder does)."""
