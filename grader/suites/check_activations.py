@@ -6,6 +6,8 @@ axis and softmax's backward pass, single samples and 3-d batches, maxout's gradi
 linear returning a new array, never its input.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -42,20 +44,27 @@ def with_special_values(x: np.ndarray) -> np.ndarray:
     return x
 
 
-@pytest.mark.public
-@pytest.mark.points(0.5)
-@pytest.mark.parametrize("name", ACTIVATIONS)
-@pytest.mark.figure("activation", "activations.{name}")
+def public_value_check(names: list[str], figure: str) -> Callable[[Callable], Callable]:
+    """The marks of a public half-point check run once per function in ``names``, drawn as a ``figure`` figure."""
+    marks = [pytest.mark.public, pytest.mark.points(0.5), pytest.mark.parametrize("name", names),
+             pytest.mark.figure(figure, "activations.{name}")]
+
+    def marked(check: Callable) -> Callable:
+        for mark in reversed(marks):  # bottom first, as stacked decorators apply
+            check = mark(check)
+        return check
+
+    return marked
+
+
+@public_value_check(ACTIVATIONS, "activation")
 def test_activation_matches_reference(student, inputs, name):
     """value matches the reference, including at 0 and at |x| = 1000"""
     x = with_special_values(inputs.normal(4, 5, scale=3.0))
     expect_same_as_reference(student, f"activations.{name}", x)
 
 
-@pytest.mark.public
-@pytest.mark.points(0.5)
-@pytest.mark.parametrize("name", DERIVATIVES)
-@pytest.mark.figure("derivative", "activations.{name}")
+@public_value_check(DERIVATIVES, "derivative")
 def test_derivative_matches_reference(student, inputs, name):
     """derivative matches the reference, including the kink at 0 (relu_grad(0) is 0)"""
     x = with_special_values(inputs.normal(5, 3, scale=3.0))

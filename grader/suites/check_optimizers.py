@@ -87,6 +87,16 @@ def expect_params(got: dict, expected: dict, *, call: Call, when: str) -> None:
     expect_value(got, expected, call=call, what=tr("suite.optimizers.params_after", when=when))
 
 
+def expect_applies_like_reference(student, settings: dict, params: dict, grads_per_apply: list[dict],
+                                  learning_rates: list[float] | None = None, *, whens: list[str] | None = None) -> None:
+    """The student's SGD leaves the reference's params after each apply; ``whens`` names the applies (by default
+    "after the first apply", ...)."""
+    got = student_applies(student, settings, params, grads_per_apply, learning_rates)
+    expected = reference_applies(settings, params, grads_per_apply, learning_rates)
+    for when, g, e in zip(whens or after_applies(len(grads_per_apply)), got, expected, strict=True):
+        expect_params(g, e, call=sgd_settings(**settings), when=when)
+
+
 def param_after(params, key: str, shape: tuple, *, call: Call, when: str) -> np.ndarray:
     """params[key] read back after an apply, once it is known to be a finite array of the parameter's shape."""
     name = lambda k: tr("suite.optimizers.param_after", when=when, key=repr(k))  # noqa: E731
@@ -169,9 +179,7 @@ def test_nesterov_uses_the_new_velocity(student, inputs):
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM, nesterov=True)
     params = {"W": inputs.normal(3, 4)}
     grads = [{"W": inputs.normal(3, 4)}, {"W": inputs.normal(3, 4)}]
-    got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
-    for when, g, e in zip(after_applies(2), got, expected, strict=True):
-        expect_params(g, e, call=sgd_settings(**settings), when=when)
+    expect_applies_like_reference(student, settings, params, grads)
 
 
 # -- the SGD class ---------------------------------------------------------------------------------------------------
@@ -200,9 +208,7 @@ def test_one_velocity_per_parameter(student, inputs):
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4)}
     grads = [{"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4, scale=3.0)} for _ in range(2)]
-    got, expected = student_applies(student, settings, params, grads), reference_applies(settings, params, grads)
-    for when, g, e in zip(after_applies(2), got, expected, strict=True):
-        expect_params(g, e, call=sgd_settings(**settings), when=when)
+    expect_applies_like_reference(student, settings, params, grads)
 
 
 @pytest.mark.points(1)
@@ -213,12 +219,9 @@ def test_velocity_is_kept_across_applies(student, inputs):
     params = {"W": inputs.normal(4, 3), "b": inputs.normal(3)}
     grads = [{"W": inputs.normal(4, 3), "b": inputs.normal(3)} for _ in range(3)]
     learning_rates = [LEARNING_RATE, LEARNING_RATE, 0.03]
-    got = student_applies(student, settings, params, grads, learning_rates)
-    expected = reference_applies(settings, params, grads, learning_rates)
     whens = after_applies(2) + [tr("check.optimizers.test_velocity_is_kept_across_applies.after_third",
                                    before=f"{learning_rates[1]:g}", after=f"{learning_rates[2]:g}")]
-    for when, g, e in zip(whens, got, expected, strict=True):
-        expect_params(g, e, call=sgd_settings(**settings), when=when)
+    expect_applies_like_reference(student, settings, params, grads, learning_rates, whens=whens)
 
 
 @pytest.mark.points(0.5)

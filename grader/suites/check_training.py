@@ -54,6 +54,13 @@ def run_fit(student, model, optimizer, x, y, loss: str, epochs: int, batch_size:
     return student.call("training.fit", *args, timeout=FIT_SECONDS, **options), Call("training.fit", args)
 
 
+def fit_small_mlp(student, x, y, loss: str, epochs: int, batch_size: int, seed: int, **options):
+    """fit on a new small MLP (seeded with ``seed``) and plain SGD (learning rate 0.1), both the student's own."""
+    model = student.new("network.MLP", **SMALL_MLP, seed=seed)
+    optimizer = student.new("optimizers.SGD", learning_rate=0.1)
+    return run_fit(student, model, optimizer, x, y, loss, epochs, batch_size, seed, **options)
+
+
 def models(student, layers: dict, seed: int):
     """The student's MLP and the reference's, both starting from the reference's initial weights."""
     ref_model = reference.resolve("network.MLP")(**layers, seed=seed)
@@ -132,9 +139,7 @@ def test_fit_returns_one_loss_per_epoch(alone, rng):
     """fit returns a list with one loss (a number) per epoch"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
-    model = alone.new("network.MLP", **SMALL_MLP, seed=seed)
-    optimizer = alone.new("optimizers.SGD", learning_rate=0.1)
-    history, call = run_fit(alone, model, optimizer, x, y, "sparse_categorical_crossentropy", 3, 25, seed)
+    history, call = fit_small_mlp(alone, x, y, "sparse_categorical_crossentropy", 3, 25, seed)
     expect_history(history, 3, call=call)
 
 
@@ -198,10 +203,8 @@ def test_loss_is_found_by_its_name(alone, rng):
     seed = int(rng.integers(1000))
     got = fit_both(alone, SMALL_MLP, x, one_hot(y, 2), "mean_squared_error", 2, 25, seed, learning_rate=0.1)
     expect_same_training(*got[:4], call=got[4], why=tr("check.training.test_loss_is_found_by_its_name.hint"))
-    model = alone.new("network.MLP", **SMALL_MLP, seed=seed)
-    optimizer = alone.new("optimizers.SGD", learning_rate=0.1)
     try:
-        run_fit(alone, model, optimizer, x, y, "hinge_loss", 1, 25, seed)
+        fit_small_mlp(alone, x, y, "hinge_loss", 1, 25, seed)
     except StudentException as raised:
         if raised.type_name == "ValueError":
             return
@@ -216,10 +219,7 @@ def test_x_and_y_are_not_modified(alone, rng):
     """fit leaves the caller's x and y unchanged (shuffle an index array, not the data)"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
-    model = alone.new("network.MLP", **SMALL_MLP, seed=seed)
-    optimizer = alone.new("optimizers.SGD", learning_rate=0.1)
-    reply, call = run_fit(alone, model, optimizer, x, y, "sparse_categorical_crossentropy", 2, 25, seed,
-                          echo_args=True)
+    reply, call = fit_small_mlp(alone, x, y, "sparse_categorical_crossentropy", 2, 25, seed, echo_args=True)
     with hint(tr("check.training.test_x_and_y_are_not_modified.hint")):
         expect_unchanged(list(call.args), reply.args_after, call=call)  # the training itself: the history checks
 
