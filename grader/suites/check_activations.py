@@ -23,6 +23,7 @@ from grader.compare import (
     expect_properties,
     expect_same_as_reference,
     expect_value,
+    hint,
     own_answer,
 )
 from grader.gradcheck import elementwise_derivative, expect_gradient, numeric_gradient
@@ -44,9 +45,10 @@ def with_special_values(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def public_value_check(names: list[str], figure: str) -> Callable[[Callable], Callable]:
-    """The marks of a public half-point check run once per function in ``names``, drawn as a ``figure`` figure."""
-    marks = [pytest.mark.public, pytest.mark.points(0.5), pytest.mark.parametrize("name", names),
+def per_function_value_check(names: list[str], figure: str) -> Callable[[Callable], Callable]:
+    """The marks of a half-point check run once per function in ``names``, drawn as a ``figure`` figure. The check
+    still writes ``@pytest.mark.public`` itself: the student copy finds its public checks by that decorator's text."""
+    marks = [pytest.mark.points(0.5), pytest.mark.parametrize("name", names),
              pytest.mark.figure(figure, "activations.{name}")]
 
     def marked(check: Callable) -> Callable:
@@ -57,14 +59,16 @@ def public_value_check(names: list[str], figure: str) -> Callable[[Callable], Ca
     return marked
 
 
-@public_value_check(ACTIVATIONS, "activation")
+@pytest.mark.public
+@per_function_value_check(ACTIVATIONS, "activation")
 def test_activation_matches_reference(student, inputs, name):
     """value matches the reference, including at 0 and at |x| = 1000"""
     x = with_special_values(inputs.normal(4, 5, scale=3.0))
     expect_same_as_reference(student, f"activations.{name}", x)
 
 
-@public_value_check(DERIVATIVES, "derivative")
+@pytest.mark.public
+@per_function_value_check(DERIVATIVES, "derivative")
 def test_derivative_matches_reference(student, inputs, name):
     """derivative matches the reference, including the kink at 0 (relu_grad(0) is 0)"""
     x = with_special_values(inputs.normal(5, 3, scale=3.0))
@@ -154,7 +158,19 @@ def test_softmax_rows_match_reference(student, inputs):
     expect_same_as_reference(student, "activations.softmax", inputs.normal(4, 6, scale=2.0))
 
 
-@pytest.mark.points(1)
+@pytest.mark.public
+@pytest.mark.points(0.5)
+@pytest.mark.figure("activation", "activations.softmax")
+def test_softmax_of_the_notes_example(student):
+    """softmax([2, 10, 1, 4]) from the notes: dog, cat, puppy, person give 0.000334, 0.997071, 0.000123, 0.002471"""
+    scores = np.array([2.0, 10.0, 1.0, 4.0])  # the notes' scores, as floats: integer input has its own check
+    notes = tr("check.activations.test_softmax_of_the_notes_example.message")
+    with hint("", message=lambda failure: f"{notes} {failure}"):
+        expect_same_as_reference(student, "activations.softmax", scores)
+        expect_same_as_reference(student, "activations.softmax", scores[None, :])  # the same, as a batch of one
+
+
+@pytest.mark.points(0.5)
 @pytest.mark.figure("activation", "activations.softmax")
 def test_softmax_along_given_axis(student, inputs):
     """softmax(x, axis=0) normalises columns, and works on a 3-d array"""

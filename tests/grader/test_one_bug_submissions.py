@@ -31,6 +31,13 @@ BUGS = [
         "    e = np.exp(shifted)",
         "    e = np.exp(x)",
         frozenset({"test_softmax_of_large_scores"}), "softmax-without-max-shift"),
+    # The notes' softmax([2, 10, 1, 4]), given as a batch of one, shows a sum down the batch: every entry becomes 1.
+    Bug("softmax-sums-over-the-batch", "activations",
+        "    return e / np.sum(e, axis=axis, keepdims=True)", "    return e / np.sum(e, axis=0, keepdims=True)",
+        frozenset({"test_softmax_of_the_notes_example", "test_softmax_rows_match_reference",
+                   "test_softmax_along_given_axis", "test_softmax_of_large_scores",
+                   "test_single_samples_and_3d_batches", "test_softmax_backward_matches_central_difference"}),
+        "The notes' example, softmax([2, 10, 1, 4])"),
     Bug("sigmoid-grad-of-x", "activations",
         "    s = sigmoid(x)\n    return s * (1 - s)", "    return x * (1 - x)",
         frozenset({"test_derivative_matches_reference[sigmoid_grad]",
