@@ -44,7 +44,10 @@ FIRST_CHECK = "test_activation_matches_reference[relu]"
 # answer that is not an exception earns them, where the honest empty submission (NotImplementedError) does not. A
 # check over many functions blames only the property it tests (README: "a bug costs the checks of the property it
 # breaks"), so a relu that returns zeros keeps these two.
-PROPERTY_ONLY = {"activations::test_inputs_are_not_modified", "activations::test_float32_in_gives_float32_out"}
+# Checks of a property alone (README, "What one bug costs"): a hostile relu that keeps the property earns them, as
+# any wrong relu would; the forms and integer checks compare each form with the submission's own usual answer.
+PROPERTY_ONLY = {"activations::test_inputs_are_not_modified", "activations::test_float32_in_gives_float32_out",
+                 "activations::test_single_samples_and_3d_batches", "activations::test_integers_in_give_float64_out"}
 HONEST_EMPTY_RELU = "\n\ndef relu(x):\n    raise NotImplementedError\n"
 PAYLOAD = "CORPUS-PAYLOAD"
 SECRET = "nn-grader-corpus-secret-7f3a9c"
