@@ -32,7 +32,8 @@ def fit(
     epochs: int,
     batch_size: int,
     seed: int,
-) -> list[float]:
+    validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+) -> list[float] | dict[str, list[float]]:
     """Train `model` on (x, y) with shuffled mini-batches; return the mean training loss of every epoch.
 
     Formula: history[epoch] = sum over the epoch's batches of len(batch) * loss(batch) / N.
@@ -46,9 +47,11 @@ def fit(
     per-sample loss over the epoch, measured while the weights were changing -- what Keras' fit() reports).
     Arguments: `loss` is a loss NAME, as Keras' compile(loss="categorical_crossentropy") takes it: resolve it to
     losses.<name> and losses.<name>_grad (ValueError for an unknown name). `model` has forward, backward and a
-    `params` dict; `optimizer` has apply(params, grads).
+    `params` dict; `optimizer` has apply(params, grads). `validation_data=(x_val, y_val)`, as in Keras' fit(), is
+    never trained on: after each epoch, evaluate(model, x_val, y_val, loss) measures the loss on it, and fit returns
+    the dict dict(loss=[training losses], val_loss=[validation losses]) (Keras' history.history) instead of the list.
     Shapes: x (N, n_features); y whatever the loss expects for N samples (one-hot (N, C), labels (N,), ...);
-    returns a list of `epochs` Python floats.
+    returns a list of `epochs` Python floats (with validation_data: a dict of two such lists).
     Hint: x[idx] with an index array picks a batch; float(...) turns a numpy scalar into a Python float.
     Why it matters: epoch, mini-batch and batch size as the notes define them; the backpropagation loop repeated.
 
@@ -59,6 +62,24 @@ def fit(
     (3, True)
     """
     raise NotImplementedError("training.fit is not implemented yet: see its docstring")
+
+
+def evaluate(model: MLP, x: ArrayLike, y: ArrayLike, loss: str) -> float:
+    """The loss of `model` on (x, y) as it stands, without training: Keras' model.evaluate(x, y).
+
+    Formula: loss_fn(y, model.forward(x)), one mean over all N samples, with loss_fn = losses.<loss>.
+    Arguments: `loss` is a loss NAME, as for fit (ValueError for an unknown name). Nothing is updated: no
+    backward pass, no optimizer.
+    Shapes: x (N, n_features); y whatever the loss expects for N samples; returns a Python float.
+    Hint: float(...) turns the loss's numpy scalar into a Python float.
+    Why it matters: the validation loss. Data the model never trains on shows overfitting (과적합): the training
+    loss keeps falling while the validation loss, after a minimum, rises again.
+
+    >>> model = network.MLP([2, 2], output_activation="softmax", seed=0)
+    >>> round(evaluate(model, np.zeros((3, 2)), np.array([0, 1, 1]), "sparse_categorical_crossentropy"), 4)
+    0.6931
+    """
+    raise NotImplementedError("training.evaluate is not implemented yet: see its docstring")
 
 
 # --- given: data sets ----------------------------------------------------------------------------------------
@@ -177,9 +198,59 @@ def run_capstone(momentum: float, seed: int = 0) -> dict:
         batch_size=settings["batch_size"],
         seed=seed,
     )
+    assert isinstance(history, list)  # no validation_data: the list of training losses
     predicted = np.argmax(model.forward(x), axis=-1)
     return dict(
         history=history,
         accuracy=accuracy(y, predicted),
         epochs_to_target=epochs_to_target(history, settings["target_loss"]),
     )
+
+
+# --- given: overfitting, seen --------------------------------------------------------------------------------
+
+OVERFITTING: dict = dict(
+    train_args=dict(n_per_blob=4, noise=0.7, seed=1),
+    validation_args=dict(n_per_blob=50, noise=0.7, seed=101),
+    layer_sizes=[2, 64, 64, 2],
+    hidden_activation="relu",
+    output_activation="softmax",
+    loss="sparse_categorical_crossentropy",
+    learning_rate=0.1,
+    momentum=0.9,
+    epochs=100,
+    batch_size=16,
+)
+"""Overfitting, seen: an over-large MLP trained long on 16 noisy XOR samples, validated on 200 fresh ones.
+
+Both sets come from make_xor_blobs with the same noise, from different seeds. With the reference pieces the
+training loss falls towards 0 for the whole run, while the validation loss reaches its minimum within the first
+quarter of the epochs and then rises to several times that minimum by the last epoch, for every seed from 0 to 19:
+the network learns the 16 samples' noise, not XOR. The run takes about a tenth of a second.
+"""
+
+
+def overfitting_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Given: OVERFITTING's sets, x_train (16, 2), y_train (16,), x_val (200, 2) and y_val (200,)."""
+    x, y = make_xor_blobs(**OVERFITTING["train_args"])
+    x_val, y_val = make_xor_blobs(**OVERFITTING["validation_args"])
+    return x, y, x_val, y_val
+
+
+def run_overfitting(seed: int = 0) -> dict[str, list[float]]:
+    """Given: train OVERFITTING's MLP with fit(..., validation_data=(x_val, y_val)); its dict(loss=, val_loss=).
+
+    `seed` drives the weight initialisation and the shuffling; the data sets are fixed by OVERFITTING.
+    """
+    from .network import MLP  # imported here for the same reason as in run_capstone
+    from .optimizers import SGD
+
+    settings = OVERFITTING
+    x, y, x_val, y_val = overfitting_data()
+    model = MLP(settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
+                output_activation=settings["output_activation"], seed=seed)
+    optimizer = SGD(learning_rate=settings["learning_rate"], momentum=settings["momentum"])
+    history = fit(model, x, y, settings["loss"], optimizer, epochs=settings["epochs"],
+                  batch_size=settings["batch_size"], seed=seed, validation_data=(x_val, y_val))
+    assert isinstance(history, dict)  # validation_data was given
+    return history

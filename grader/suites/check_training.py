@@ -143,7 +143,7 @@ def test_fit_returns_one_loss_per_epoch(alone, rng):
     expect_history(history, 3, call=call)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_fit_matches_reference_history(alone, rng):
     """same seed and initial weights give the reference's losses and weights (the docstring fixes the shuffling)"""
     # fit's docstring prescribes default_rng(seed) and one rng.permutation(N) per epoch, so any correct fit visits the
@@ -245,7 +245,7 @@ def test_capstone_learns_xor(student, rng):
              hint=tr("check.training.test_capstone_learns_xor.hint"))
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_momentum_reaches_the_target_sooner(alone, rng):
     """momentum 0.9 reaches the target loss in fewer epochs than plain SGD, from the same start"""
     settings = capstone()
@@ -264,3 +264,73 @@ def test_momentum_reaches_the_target_sooner(alone, rng):
                 target=settings["target_loss"], fast=told(fast_epochs), momentum=settings["momentum"],
                 plain=told(plain_epochs), losses=losses(fast)),
              hint=tr("check.training.test_momentum_reaches_the_target_sooner.hint"))
+
+
+# -- validation data: overfitting, seen --------------------------------------------------------------------------
+
+
+def overfitting() -> dict:
+    return reference.resolve("training.OVERFITTING")
+
+
+def fit_validated(student, seed: int):
+    """OVERFITTING's run with validation_data, in the student's fit and in the reference's, from the same weights.
+
+    Returns the student's reply, the reference's dict(loss=, val_loss=) and the Call.
+    """
+    settings = overfitting()
+    x, y, x_val, y_val = reference.call("training.overfitting_data")
+    layers = {k: settings[k] for k in ("layer_sizes", "hidden_activation", "output_activation")}
+    model, ref_model = models(student, layers, seed)
+    sgd = dict(learning_rate=settings["learning_rate"], momentum=settings["momentum"])
+    optimizer = student.new("optimizers.SGD", **sgd)
+    reply, call = run_fit(student, model, optimizer, x, y, settings["loss"], settings["epochs"],
+                          settings["batch_size"], seed, validation_data=(x_val, y_val))
+    expected = reference.call("training.fit", ref_model, x, y, settings["loss"],
+                              reference.resolve("optimizers.SGD")(**sgd), settings["epochs"], settings["batch_size"],
+                              seed, validation_data=(x_val, y_val))
+    return reply, expected, call
+
+
+def expect_validated_history(reply, epochs: int, *, call: Call) -> tuple[list[float], list[float]]:
+    """fit's reply with validation_data must be dict(loss=[...], val_loss=[...]), each ``epochs`` finite numbers."""
+    if not (isinstance(reply, dict) and {"loss", "val_loss"} <= set(reply)):
+        fail(tr("suite.training.not_validated", call=call.describe(), got=describe_value(reply)),
+             hint=tr("suite.training.not_validated_hint"))
+    return expect_history(reply["loss"], epochs, call=call), expect_history(reply["val_loss"], epochs, call=call)
+
+
+@pytest.mark.points(1)
+def test_validation_loss_matches_reference(alone, rng):
+    """fit(..., validation_data=(x_val, y_val)) returns dict(loss=..., val_loss=...): the reference's, epoch by epoch"""
+    seed = int(rng.integers(1000))
+    reply, expected, call = fit_validated(alone, seed)
+    loss, val_loss = expect_validated_history(reply, overfitting()["epochs"], call=call)
+    with hint(tr("check.training.test_validation_loss_matches_reference.hint")):
+        for epoch, (got, want) in enumerate(zip(val_loss, expected["val_loss"], strict=True), start=1):
+            expect_scalar(got, want, call=call, what=tr("suite.training.epoch_val_loss", epoch=epoch), rtol=1e-5)
+    with hint(tr("suite.training.fixed_order")):
+        for epoch, (got, want) in enumerate(zip(loss, expected["loss"], strict=True), start=1):
+            expect_scalar(got, want, call=call, what=tr("suite.training.epoch_loss", epoch=epoch), rtol=1e-5)
+
+
+def overfitting_seen(loss: list[float], val_loss: list[float]) -> bool:
+    """Training loss still falling after the validation loss's minimum, which comes in the first half of the run and
+    is at least half again below the last validation loss."""
+    best = int(np.argmin(val_loss))
+    return best < len(val_loss) // 2 and loss[-1] < loss[best] and val_loss[-1] >= 1.5 * val_loss[best]
+
+
+@pytest.mark.points(1)
+def test_overfitting_is_seen(alone, rng):
+    """on 16 noisy XOR samples an over-large MLP overfits: training loss falls while validation loss rises again"""
+    settings = overfitting()
+    seed = int(rng.integers(1000))
+    reply, _, call = fit_validated(alone, seed)
+    loss, val_loss = expect_validated_history(reply, settings["epochs"], call=call)
+    if not overfitting_seen(loss, val_loss):
+        best = int(np.argmin(val_loss))
+        fail(tr("check.training.test_overfitting_is_seen.not_seen", seed=seed, epochs=settings["epochs"],
+                best=best + 1, best_val=format_number(val_loss[best]), last_val=format_number(val_loss[-1]),
+                first=format_number(loss[0]), last=format_number(loss[-1])),
+             hint=tr("check.training.test_overfitting_is_seen.hint"))

@@ -171,6 +171,9 @@ SAMPLE_CALLS: dict[str, Callable[[Callable[[str], Any]], Any]] = {
     "training.fit": lambda ex: ex("training").fit(
         network_stub_model(ex), X, np.array([1]), "sparse_categorical_crossentropy", ex("optimizers").SGD(), 1, 1, 0
     ),
+    "training.evaluate": lambda ex: ex("training").evaluate(
+        network_stub_model(ex), X, np.array([1]), "sparse_categorical_crossentropy"
+    ),
 }
 
 
