@@ -189,21 +189,25 @@ def list_(parts: tuple[str, ...]) -> None:
 @click.option("--check", "check_only", is_flag=True, help="Only report whether exercises/ is out of date (exit 1).")
 @click.option("--solutions", type=click.Path(path_type=Path, file_okay=False), default=Path("solutions"),
               show_default=True)
-@click.option("--exercises", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
-              show_default=True)
-def stubs(check_only: bool, solutions: Path, exercises: Path) -> None:
+@click.option("--exercises", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The folder of stubs.  [default: exercises, or exercises_<lang> in another language]")
+@lang_option(help="Language of the exercises' docstrings (grader/locale/<lang>/exercises.yaml; the code is the "
+                  "same).")
+def stubs(check_only: bool, solutions: Path, exercises: Path | None, lang: str) -> None:
     """Generate the student stubs in EXERCISES from the marked reference in SOLUTIONS."""
     from grader.stubgen import find_drift, write_exercises
 
+    # Another language gets its own folder by default, so that a Korean run never overwrites the English stubs.
+    exercises = exercises or Path("exercises" if lang == "en" else f"exercises_{lang}")
     require_folders(solutions, *([exercises] if check_only else []), solutions=solutions, exercises=exercises)
     try:
         if check_only:
-            drift = find_drift(solutions, exercises)
+            drift = find_drift(solutions, exercises, lang)
             for line in drift:
                 click.echo(line)
             sys.exit(1 if drift else 0)
         prepare_folder(exercises)
-        generated = write_exercises(solutions, exercises)
+        generated = write_exercises(solutions, exercises, lang)
     except ValueError as exc:  # stubgen's documented error for a marker mistake: file and line are in the message
         raise UserError(str(exc)) from None
     except OSError as exc:  # e.g. an exercise file that is a folder, or a full disk

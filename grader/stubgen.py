@@ -20,6 +20,12 @@ so a stub module imports cleanly and a half-finished submission can be graded fu
 solution_blocks() lists the blocks and stub_block() replaces one alone, so that a reference with one function
 left for the student proves some check fails without it (``nn-grader audit``).
 
+With ``lang`` (``make_stub(..., lang="ko")``, ``nn-grader stubs --lang ko``) the exercise speaks that language: the
+module's and every function's, class's and method's docstring is swapped for the catalogue's text,
+``exercise.<module>.doc`` and ``exercise.<module>.<qualname>.doc`` (grader/locale/ko/exercises.yaml; the notebooks
+read the same keys). The English docstrings are the ones in solutions/, the single source: English has no such
+catalogue, and a docstring without a translation stays English. The code is the same in every language.
+
 Marker mistakes are errors (ValueError naming the file and line), never silently copied into an exercise: a
 BEGIN without its END, an END without a BEGIN, nested blocks, a block outside a function body (at module level
 or directly in a class body), a block that runs past the end of its function, an END indented differently from
@@ -34,6 +40,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+
+from grader.i18n import DEFAULT_LANGUAGE, catalogue
 
 BEGIN_MARKER = "# BEGIN SOLUTION"
 END_MARKER = "# END SOLUTION"
@@ -67,15 +75,66 @@ class SolutionBlock:
     qualname: str  # the function or method it belongs to, dotted inside the module: "sigmoid", "MLP.forward"
 
 
-def make_stub(source: str, filename: str = "<source>") -> str:
-    """Return the exercise version of a solution module's source text.
+def make_stub(source: str, filename: str = "<source>", lang: str = DEFAULT_LANGUAGE) -> str:
+    """Return the exercise version of a solution module's source text, its docstrings in ``lang``.
 
     `filename` is used in error messages and, when it names a module file (activations.py), to qualify the
-    function names in the NotImplementedError messages ("activations.sigmoid_grad").
-    A source without markers is returned unchanged. Raises ValueError, naming the file and line, for marker
-    mistakes or when the source (or the generated stub) is not valid Python.
+    function names in the NotImplementedError messages ("activations.sigmoid_grad") and to find the docstrings'
+    catalogue keys. A source without markers (in English) is returned unchanged. Raises ValueError, naming the
+    file and line, for marker mistakes or when the source (or the generated stub) is not valid Python.
     """
+    source = translate_docstrings(source, filename, lang)
     return _replace_blocks(source, filename, solution_blocks(source, filename))
+
+
+def translate_docstrings(source: str, filename: str, lang: str) -> str:
+    """``source`` with each docstring the catalogue of ``lang`` translates replaced by that translation, written
+    at the docstring's place and indentation; everything else is left as it is, byte for byte."""
+    module = Path(filename).stem if filename.endswith(".py") else ""
+    texts = catalogue(lang) if lang != DEFAULT_LANGUAGE and module else {}
+    lines = source.splitlines(keepends=True)
+    swaps = [(node, texts[key]) for key, node in _docstring_nodes(_parse(source, filename, "solution source"),
+                                                                  module).items() if texts.get(key)]
+    for node, text in sorted(swaps, key=lambda swap: swap[0].lineno, reverse=True):  # later lines first
+        end_line = node.end_lineno or node.lineno
+        head, tail = lines[node.lineno - 1][: node.col_offset], lines[end_line - 1][node.end_col_offset or 0 :]
+        literal = _docstring_literal(text, " " * node.col_offset, f"{filename}:{node.lineno}")
+        lines[node.lineno - 1 : end_line] = [head + literal + tail]
+    return "".join(lines)
+
+
+def docstring_keys(source: str, filename: str) -> list[str]:
+    """The catalogue keys of a solution module's docstrings, in source order: ``exercise.<module>.doc`` and
+    ``exercise.<module>.<qualname>.doc`` for each function, class and method that has one."""
+    return list(_docstring_nodes(_parse(source, filename, "solution source"), Path(filename).stem))
+
+
+def _docstring_nodes(tree: ast.Module, module: str) -> dict[str, ast.expr]:
+    """Catalogue key -> the string constant of each docstring in the module."""
+    found: dict[str, ast.expr] = {}
+
+    def visit(node: ast.AST, qualname: str) -> None:
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if ast.get_docstring(node, clean=False) is not None:
+                found[f"exercise.{module}.{qualname + '.' if qualname else ''}doc"] = node.body[0].value  # type: ignore[attr-defined]
+            for child in node.body:
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    visit(child, f"{qualname}.{child.name}" if qualname else child.name)
+
+    visit(tree, "")
+    return found
+
+
+def _docstring_literal(text: str, indent: str, where: str) -> str:
+    """A triple-quoted literal of the (cleaned) docstring ``text``: its continuation lines at ``indent``, the
+    closing quotes on a line of their own when it has several lines, as the solutions write them."""
+    if '"""' in text:
+        raise ValueError(f"{where}: a translated docstring cannot hold a triple quote")
+    first, *rest = text.strip().replace("\\", "\\\\").splitlines()
+    if not rest:
+        return f'"""{first} """' if first.endswith('"') else f'"""{first}"""'
+    body = "".join(f"{indent}{line}".rstrip() + "\n" for line in rest)
+    return f'"""{first}\n{body}{indent}"""'
 
 
 def solution_blocks(source: str, filename: str = "<source>") -> list[SolutionBlock]:
@@ -116,8 +175,9 @@ def _replace_blocks(source: str, filename: str, blocks: list[SolutionBlock]) -> 
     return stub
 
 
-def write_exercises(solutions_dir: Path, exercises_dir: Path) -> list[Path]:
-    """Generate exercises_dir from every *.py file directly in solutions_dir; return the generated paths.
+def write_exercises(solutions_dir: Path, exercises_dir: Path, lang: str = DEFAULT_LANGUAGE) -> list[Path]:
+    """Generate exercises_dir from every *.py file directly in solutions_dir, docstrings in ``lang``; return the
+    generated paths.
 
     Every stub is computed before anything is written, so a marker error leaves exercises_dir untouched. Files
     whose content is already right are not rewritten; *.py files in exercises_dir with no counterpart in
@@ -125,7 +185,7 @@ def write_exercises(solutions_dir: Path, exercises_dir: Path) -> list[Path]:
     files, sorted, whether or not they had to change.
     """
     solutions_dir, exercises_dir = Path(solutions_dir), Path(exercises_dir)
-    stubs = _expected_stubs(solutions_dir)
+    stubs = _expected_stubs(solutions_dir, lang)
     exercises_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in stubs.items():
@@ -139,14 +199,15 @@ def write_exercises(solutions_dir: Path, exercises_dir: Path) -> list[Path]:
     return written
 
 
-def find_drift(solutions_dir: Path, exercises_dir: Path) -> list[str]:
-    """Human-readable differences between exercises_dir and what write_exercises would produce; [] when in sync.
+def find_drift(solutions_dir: Path, exercises_dir: Path, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """Human-readable differences between exercises_dir and what write_exercises would produce in ``lang``; []
+    when in sync.
 
     Reports missing exercise files, files whose content differs (with the first differing line) and *.py files
     in exercises_dir with no counterpart in solutions_dir. Marker mistakes raise ValueError, as in make_stub.
     """
     solutions_dir, exercises_dir = Path(solutions_dir), Path(exercises_dir)
-    stubs = _expected_stubs(solutions_dir)
+    stubs = _expected_stubs(solutions_dir, lang)
     problems = []
     for name, expected in stubs.items():
         target = exercises_dir / name
@@ -173,10 +234,10 @@ def _read(path: Path) -> str:
         return handle.read()
 
 
-def _expected_stubs(solutions_dir: Path) -> dict[str, str]:
+def _expected_stubs(solutions_dir: Path, lang: str) -> dict[str, str]:
     if not solutions_dir.is_dir():
         raise ValueError(f"{solutions_dir} is not a folder of solution modules")
-    return {path.name: make_stub(_read(path), str(path)) for path in sorted(solutions_dir.glob("*.py"))}
+    return {path.name: make_stub(_read(path), str(path), lang) for path in sorted(solutions_dir.glob("*.py"))}
 
 
 def _parse(source: str, filename: str, what: str) -> ast.Module:

@@ -5,7 +5,8 @@ What a release holds (docs/classroom.md, "For instructors: the student copy"), a
     README.md                         for students: set up, check, take the quizzes, submit    release_readme
     pyproject.toml                    installs this copy's grader and the `nn-grader` command   release_pyproject
     .github/workflows/classroom.yml   GitHub Classroom's autograding of the public checks       (a template)
-    exercises/                        the stubs, generated from solutions/                      grader.stubgen
+    exercises/                        the stubs, generated from solutions/ (docstrings in       grader.stubgen
+                                      --lang: grader/locale/<lang>/exercises.yaml)
     quizzes/                          sealed (or ci) copies of the open quizzes: no answer in   release_quizzes
                                       plain text
     grader/                           the grader without the reference solutions, the catalogue release_package,
@@ -64,9 +65,10 @@ class Release:
 
 
 def build_release(out: Path, *, quiz_tier: str = "sealed", quiz_cost: int = DEFAULT_COST,
-                  notebooks_from: str | None = None) -> Release:
+                  notebooks_from: str | None = None, lang: str = "en") -> Release:
     """Build the student copy into the new (or empty) folder ``out``; see the module docstring. With
-    ``notebooks_from`` (what their set-up cell installs: the copy's path or URL) it holds the notebooks too."""
+    ``notebooks_from`` (what their set-up cell installs: the copy's path or URL) it holds the notebooks too;
+    ``lang`` is the language of the exercises' docstrings."""
     if quiz_tier not in QUIZ_TIERS:
         raise ReleaseError(f"the quizzes' tier must be one of {', '.join(QUIZ_TIERS)}, not {quiz_tier!r}")
     project = checkout()
@@ -83,7 +85,7 @@ def build_release(out: Path, *, quiz_tier: str = "sealed", quiz_cost: int = DEFA
             from grader.classroom.notebooks import LANGUAGES, write_notebooks
 
             write_notebooks(project / "solutions", staging / "notebooks", LANGUAGES, install_from=notebooks_from)
-        release = assemble(project, staging, quiz_tier, quiz_cost)
+        release = assemble(project, staging, quiz_tier, quiz_cost, lang)
         if out.exists():
             out.rmdir()
         staging.rename(out)
@@ -94,8 +96,8 @@ def build_release(out: Path, *, quiz_tier: str = "sealed", quiz_cost: int = DEFA
     return release
 
 
-def assemble(project: Path, root: Path, quiz_tier: str, quiz_cost: int) -> Release:
-    """Write and verify the whole copy in ``root``."""
+def assemble(project: Path, root: Path, quiz_tier: str, quiz_cost: int, lang: str = "en") -> Release:
+    """Write and verify the whole copy in ``root``, its exercises' docstrings in ``lang``."""
     listed = list_checks(course.discover())
     hidden = hidden_per_part(listed)
     copy_grader(project / "grader", root / "grader")
@@ -103,7 +105,7 @@ def assemble(project: Path, root: Path, quiz_tier: str, quiz_cost: int) -> Relea
     filter_catalogues(root / "grader" / "locale", {(part, name) for part, names in hidden_names.items()
                                                    for name in names})
     drop_absent_commands(root / "grader" / "cli.py", root)
-    write_exercises(project / "solutions", root / "exercises")
+    write_exercises(project / "solutions", root / "exercises", lang)
     quizzes = write_quizzes(project / "quizzes", root / "quizzes", quiz_tier, quiz_cost)
     record_reference(project, public_functions(listed)).write(root / "grader" / reference.VALUES_FILE.name)
     modules = sorted(p.name for p in (project / "solutions").glob("*.py") if not p.name.startswith("_"))

@@ -51,13 +51,15 @@ def autograder_options() -> Callable[[Decorated], Decorated]:
 @click.option("--install-from", default="..", show_default=True,
               help="What the notebooks' set-up cell installs where the grader is missing (Colab): this copy's path "
                    "or URL, anything `pip install` takes.")
-def release(out: Path, quiz_tier: str, notebooks: bool, install_from: str) -> None:
+@lang_option(help="Language of the exercises' docstrings (the code is the same; the notebooks come in every "
+                  "language).")
+def release(out: Path, quiz_tier: str, notebooks: bool, install_from: str, lang: str) -> None:
     """Build the student copy of the course in OUT: stubs, public checks, sealed quizzes, README, CI workflow."""
     from grader.classroom.release import build_release
 
     try:
         # it makes OUT's folders once it knows it can build
-        built = build_release(out, quiz_tier=quiz_tier, notebooks_from=install_from if notebooks else None)
+        built = build_release(out, quiz_tier=quiz_tier, notebooks_from=install_from if notebooks else None, lang=lang)
     except OSError as exc:  # a file in the way of OUT's folders, no permission, a full disk
         raise OutputError.of(exc, out) from None
     hidden = built.hidden_total
