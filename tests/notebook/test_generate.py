@@ -56,10 +56,10 @@ def test_a_part_that_imports_another_puts_the_exercises_on_the_path_and_imports_
     assert "import activations\nfrom layers import dense_backward" in notebook.cells[2].source
 
 
-def test_the_korean_notebooks_take_the_catalogues_words_and_keep_english_docstrings(monkeypatch):
+def test_the_korean_notebooks_take_the_catalogues_words_and_docstrings(monkeypatch):
     notebook = generated("activations", "ko")
     assert notebook.cells[1].source.startswith(f"# {catalogue('ko')['part.activations.title']}\n")
-    assert "An activation function decides" in notebook.cells[1].source  # no Korean docstrings yet
+    assert catalogue("ko")["exercise.activations.doc"] in notebook.cells[1].source  # grader/locale/ko/exercises.yaml
     assert notebook.cells[-1].source == 'check("activations", lang="ko")'
     assert catalogue("ko")["notebook.setup_comment"] in notebook.cells[0].source
 
