@@ -43,8 +43,10 @@ SUITE_TEXT_BUGS = {
         ("training", "order = rng.permutation(n)", "order = np.arange(n)")],
     "velocity-lost-keyerror": [  # no inertia; an unknown loss name raises KeyError, not ValueError
         ("optimizers", "params[key], self.velocities[key] = momentum_step(", "params[key], _ = momentum_step("),
-        ("training", 'raise ValueError(f"unknown loss', 'raise KeyError(f"unknown loss')],
-    "no-history": [("training", "    return history\n    # END", "    return None\n    # END")],
+        ("training", 'callable(grad_fn):\n        raise ValueError(f"unknown loss',  # fit's, not evaluate's
+         'callable(grad_fn):\n        raise KeyError(f"unknown loss')],
+    "no-history": [("training", "    return history if validation_data is None else",
+                    "    return None if validation_data is None else")],
 }
 
 
