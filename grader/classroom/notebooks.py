@@ -59,7 +59,7 @@ def expected_notebooks(solutions: Path, lang: str = "en", *, install_from: str =
     found = {}
     for index, part in enumerate(course.discover(), start=1):
         source = Path(solutions) / part.module_file
-        stub = make_stub(_read(source), str(source))
+        stub = make_stub(_read(source), str(source), lang=lang)  # code cells' docstrings in the language too
         with language(lang):
             notebook = part_notebook(part, stub, lang, install_from=install_from, exercises=exercises)
         nbformat.validate(notebook)
@@ -146,12 +146,10 @@ def _imports_a_part(stub: str) -> bool:
 
 
 def _doc(key: str, english: str | None, lang: str) -> str:
-    """The translated docstring where the current language's catalogue has one, else the English one as it is
-    written (in a text block: docstrings are plain text, and markdown would eat their ``*`` and ``_``)."""
-    translated = catalogue(lang).get(key)
-    if translated:
-        return translated
-    return f"```text\n{english or ''}\n```" if english else ""
+    """The translated docstring where the current language's catalogue has one, else the English one, as it is
+    written, in a text block: docstrings are plain text, and markdown would eat their ``*`` and ``_``."""
+    text = catalogue(lang).get(key) or english
+    return f"```text\n{text}\n```" if text else ""
 
 
 def _node_lines(node: ast.stmt, lines: list[str]) -> tuple[int, int]:

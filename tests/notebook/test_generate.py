@@ -66,7 +66,10 @@ def test_the_korean_notebooks_take_the_catalogues_words_and_docstrings(monkeypat
     translated = {**catalogue("ko"), "exercise.activations.relu.doc": "ReLU: max(0, x)를 원소별로 계산합니다."}
     monkeypatch.setattr(notebooks, "catalogue", lambda lang: translated)
     cells = generated("activations", "ko").cells
-    assert "## `relu`\n\nReLU: max(0, x)를 원소별로 계산합니다." in [c.source for c in cells]
+    # in a text block, as the English is: markdown would eat a formula's * and _
+    assert "## `relu`\n\n```text\nReLU: max(0, x)를 원소별로 계산합니다.\n```" in [c.source for c in cells]
+    korean_stub = next(c.source for c in cells if c.cell_type == "code" and "def relu(" in c.source)
+    assert catalogue("ko")["exercise.activations.relu.doc"].splitlines()[0] in korean_stub  # the code cell's too
 
 
 def test_the_notebooks_hold_no_solution_and_the_leak_check_reads_their_cells(tmp_path):
