@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.figures.model import Figure, Figures, Line, Panel
+from grader.figures.model import Figure, Figures, Line, Panel, Point
 from grader.i18n import language, tr
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits
 
-__all__ = ["Figure", "Figures", "Line", "Panel", "report_figures"]
+__all__ = ["Figure", "Figures", "Line", "Panel", "Point", "report_figures"]
 
 
 def report_figures(result: GradeResult, source: Path, limits: Limits | None = None) -> Figures | None:

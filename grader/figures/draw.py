@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from grader.figures.model import REFERENCE, STUDENT, Figure, Panel
+from grader.figures.model import REFERENCE, STUDENT, Figure, Line, Panel, Point
 from grader.i18n import tr
 
 if TYPE_CHECKING:  # matplotlib is the optional extra nn-grader[plots]: imported where a figure is drawn
@@ -29,8 +29,11 @@ if TYPE_CHECKING:  # matplotlib is the optional extra nn-grader[plots]: imported
 ROLE_COLOURS = {REFERENCE: "#0072B2", STUDENT: "#D55E00"}  # blue, vermillion
 GROUP_COLOURS = ("#0072B2", "#009E73", "#CC79A7", "#E69F00")  # blue, green, purple, orange
 DASHES = {REFERENCE: "solid", STUDENT: (0, (5, 2.5))}
+# A marked point: a large disc on the reference's line, a smaller diamond on yours, so that both show where they meet.
+POINT_SHAPES, POINT_SIZES = {REFERENCE: "o", STUDENT: "D"}, {REFERENCE: 110, STUDENT: 40}
 FLOOR = 1e-17  # a relative error of 0 is drawn at this height of a log axis
 ROTATE_TICKS = 6  # more bar labels than this are written upwards
+BELOW = 0.55  # inches added under the axes for a legend drawn below them (two rows)
 MARKS = 15  # at most this many of the points where the curves differ are circled, spread evenly
 STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
@@ -87,7 +90,8 @@ def save(figure: Figure, backend: Any, out: IO[Any], style: dict[RcKeyType, Any]
     import matplotlib
     from matplotlib.figure import Figure as Canvas
 
-    width, height = {1: 6.2, 2: 10.0}.get(len(figure.panels), 11.5), 3.5
+    below = BELOW if any(p.legend_below for p in figure.panels) else 0.0
+    width, height = {1: 6.2, 2: 10.0}.get(len(figure.panels), 11.5), 3.5 + below
     with matplotlib.rc_context({**STYLE, **style}), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")  # Hangul: the browser draws it
         canvas = Canvas(figsize=(width, height))
@@ -100,7 +104,7 @@ def save(figure: Figure, backend: Any, out: IO[Any], style: dict[RcKeyType, Any]
         rotated = any(len(p.ticks) > ROTATE_TICKS for p in figure.panels)
         top = 0.38 if any(p.title for p in figure.panels) else 0.15
         canvas.subplots_adjust(left=0.8 / width, right=1 - 0.15 / width, top=1 - top / height,
-                               bottom=(1.0 if rotated else 0.6) / height, wspace=0.1 if share else 0.3)
+                               bottom=((1.0 if rotated else 0.6) + below) / height, wspace=0.1 if share else 0.3)
         canvas.savefig(out, **options)
 
 
@@ -130,19 +134,25 @@ def draw_panel(ax: Any, panel: Panel, *, first: bool = True) -> None:
                 color="#57606a")
     handles = ax.get_legend_handles_labels()[0] + extra
     if handles:
-        ax.legend(handles=handles, loc="upper center" if panel.kind == "bars" else "best",
-                  ncols=len(handles) if panel.kind == "bars" else 1)
+        if panel.legend_below:  # the figure's bottom strip (see save), in rows of up to three entries
+            ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0),
+                      bbox_transform=ax.figure.transFigure, ncols=min(3, len(handles)))
+        else:
+            ax.legend(handles=handles, loc="upper center" if panel.kind == "bars" else "best",
+                      ncols=len(handles) if panel.kind == "bars" else 1)
 
 
 def draw_lines(ax: Any, panel: Panel) -> list:
     """Each line coloured by its role (one group) or its group (several), the student's dashed and on top."""
     grouped = len({ln.group for ln in panel.lines}) > 1
     for line in sorted(panel.lines, key=lambda ln: ln.role == STUDENT):
-        colour = GROUP_COLOURS[line.group % len(GROUP_COLOURS)] if grouped else ROLE_COLOURS[line.role]
         reference = line.role == REFERENCE  # a broad pale band, so the student's dashes stay visible on top of it
-        ax.plot(line.x, drawable(line.y, panel.yscale), color=colour, linestyle=DASHES[line.role],
+        ax.plot(line.x, drawable(line.y, panel.yscale), color=colour_of(line, grouped), linestyle=DASHES[line.role],
                 linewidth=4.0 if reference else 1.8, alpha=0.45 if reference else 1.0, label=line.label,
                 zorder=2 if reference else 3, solid_capstyle="round")
+    for point in panel.points:  # in its line's colour, and shaped by whose it is, so shape alone tells them apart
+        ax.scatter([point.x], [point.y], s=POINT_SIZES[point.role], marker=POINT_SHAPES[point.role],
+                   color=colour_of(point, grouped), edgecolors="#24292f", linewidths=1.0, label=point.label, zorder=6)
     low, high = y_limits(panel) if panel.yscale == "linear" and panel.lines else (-np.inf, np.inf)
     if panel.marks is not None:
         x, y = panel.marks
@@ -154,6 +164,11 @@ def draw_lines(ax: Any, panel: Panel) -> list:
     if np.isfinite(low):
         ax.set_ylim(low, high)
     return []
+
+
+def colour_of(item: Line | Point, grouped: bool) -> str:
+    """A line's (or a marked point's) colour: its group's when the panel holds several groups, else its role's."""
+    return GROUP_COLOURS[item.group % len(GROUP_COLOURS)] if grouped else ROLE_COLOURS[item.role]
 
 
 def draw_bars(ax: Any, panel: Panel) -> list:

@@ -15,6 +15,8 @@ import numpy as np
 DEPTH, WIDTH = 10, 32
 
 REFERENCE, STUDENT = "reference", "student"
+# Figures of the report's training section (drawn whenever their parts were graded), not of one part's checks.
+TRAINING_KINDS = ("training", "overfitting", "depth")
 
 
 @dataclass
@@ -33,11 +35,24 @@ class Line:
 
 
 @dataclass
+class Point:
+    """One marked point of a line, named in the legend (the lowest validation loss): drawn in the colour of the
+    ``role`` and ``group`` whose line it lies on."""
+
+    label: str
+    x: float
+    y: float
+    role: str = REFERENCE
+    group: int = 0
+
+
+@dataclass
 class Panel:
     """One set of axes. ``kind`` is ``"lines"`` or ``"bars"`` (bars are drawn on ``x`` and labelled ``ticks``).
 
     ``marks`` are the points ``(x, y)`` where the student's curve differs from the reference's; ``threshold`` a
-    horizontal line (a gradient check's tolerance, the capstone's target loss) named ``threshold_label``.
+    horizontal line (a gradient check's tolerance, the capstone's target loss) named ``threshold_label``; ``points``
+    single points of a line worth naming (the lowest validation loss).
     """
 
     title: str
@@ -51,6 +66,8 @@ class Panel:
     threshold: float | None = None
     threshold_label: str = ""
     marks: tuple[np.ndarray, np.ndarray] | None = None
+    points: list[Point] = field(default_factory=list)
+    legend_below: bool = False  # below the axes rather than over them, where the curves leave no room for it
 
     def line(self, role: str, group: int = 0) -> Line | None:
         """The panel's line of ``role`` and ``group``, or None when there is none (the student's code failed)."""
@@ -62,8 +79,9 @@ class Figure:
     """One figure of the report, explaining the checks ``checks`` (their ids) of ``part``.
 
     ``kind``: ``"activation"``, ``"derivative"``, ``"loss"``, ``"gradient"`` (per-element gradient-check error),
-    ``"training"`` (the capstone's loss curves) or ``"depth"`` (gradient norm per layer). ``summary`` says in one
-    sentence what the data shows; ``problem`` why the student's side is missing or partial.
+    ``"training"`` (the capstone's loss curves), ``"overfitting"`` (training and validation loss) or ``"depth"``
+    (gradient norm per layer). ``summary`` says in one sentence what the data shows; ``problem`` why the student's
+    side is missing or partial.
     """
 
     id: str
@@ -87,10 +105,10 @@ class Figures:
     note: str = ""
 
     def of_part(self, part: str) -> list[Figure]:
-        return [f for f in self.items if f.part == part and f.kind not in ("training", "depth")]
+        return [f for f in self.items if f.part == part and f.kind not in TRAINING_KINDS]
 
     def of_training(self) -> list[Figure]:
-        return [f for f in self.items if f.kind in ("training", "depth")]
+        return [f for f in self.items if f.kind in TRAINING_KINDS]
 
     def find(self, kind: str, target: str) -> Figure | None:
         return next((f for f in self.items if f.kind == kind and f.target == target), None)
