@@ -20,7 +20,7 @@ from grader.figures.curves import activation_curve, loss_curve
 from grader.figures.gradients import gradient_errors
 from grader.figures.model import Figure, Figures
 from grader.figures.plan import Request, plan
-from grader.figures.training import capstone_curves, depth_norms
+from grader.figures.training import capstone_curves, depth_norms, overfitting_curves
 from grader.grading import exercise_module_files
 from grader.i18n import language, tr
 from grader.results import GradeResult
@@ -31,6 +31,7 @@ from grader.submission import stage
 
 FIGURE_SECONDS = 15.0  # the student's side of all figures of one report together
 CAPSTONE_SEED = 0  # the seed the capstone's docstring describes (weights and shuffling)
+OVERFITTING_SEED = 0  # run_overfitting's default; the reference overfits for every seed from 0 to 19
 ALREADY_FAILED = ("timeout", "crashed")
 
 BUILDERS: dict[str, Callable[[Request, Asker, int], Figure]] = {
@@ -39,6 +40,7 @@ BUILDERS: dict[str, Callable[[Request, Asker, int], Figure]] = {
     "loss": lambda request, ask, seed: loss_curve(request, ask),
     "gradient": gradient_errors,
     "training": lambda request, ask, seed: capstone_curves(request, ask, CAPSTONE_SEED),
+    "overfitting": lambda request, ask, seed: overfitting_curves(request, ask, OVERFITTING_SEED),
     "depth": depth_norms,
 }
 

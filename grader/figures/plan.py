@@ -1,4 +1,4 @@
-"""Which figures a grade calls for: one per function whose checks failed, plus the two training pictures.
+"""Which figures a grade calls for: one per function whose checks failed, plus the three training pictures.
 
 Only checks whose failure a picture explains ask for one, and a check asks on itself, with a marker the runner
 records in its result (``CheckResult.figures``), so renaming a check keeps its figure::
@@ -10,7 +10,8 @@ A wrong value of an activation, of its derivative or of a loss asks for the stud
 failed gradient check for the per-element error against central differences. A check with no figure marker that
 covers many functions at once asks for the figure of the function whose catalogued mistake it named, if any. A
 check that is only "not implemented" asks for nothing (a stub has nothing to draw). The capstone's
-loss curves and the vanishing-gradient picture are always asked for when their parts were graded and import.
+loss curves, the overfitting picture (training and validation loss) and the vanishing-gradient picture are always
+asked for when their parts were graded and import: they show what training does, passed or not.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ NAMED: dict[str, tuple[str, tuple]] = {
 }
 DRAWN_FOR = frozenset(o for o in Outcome if o.asks_for_figure)  # not "not_implemented": a stub has no curve
 TRAINING_PARTS = ("training",)  # the capstone: the student's fit (training their own MLP with their own SGD)
+# The checks the overfitting picture explains: fit's validation loss, and overfitting seen in it.
+OVERFITTING_CHECKS = ("test_validation_loss_matches_reference", "test_overfitting_is_seen")
 DEPTH_PARTS = ("activations", "layers")  # the deep stack is built from dense layers and activation derivatives
 
 
@@ -70,6 +73,8 @@ def plan(result: GradeResult) -> list[Request]:
     if set(TRAINING_PARTS) <= importable:
         related = [c for c in graded["training"].checks if "capstone" in c.name]
         requests["training"] = Request("training", "training.fit", "training", checks=related)
+        validated = [c for c in graded["training"].checks if c.name in OVERFITTING_CHECKS]
+        requests["overfitting"] = Request("overfitting", "training.fit", "training", checks=validated)
     if set(DEPTH_PARTS) <= importable:
         requests["depth"] = Request("depth", "layers.dense_backward", "layers")
     return list(requests.values())

@@ -1,7 +1,12 @@
-"""The two training pictures, computed from the student's own code beside the reference's.
+"""The three training pictures, computed from the student's own code beside the reference's.
 
 - The capstone: the student's ``fit`` trains their MLP with their SGD on the XOR blobs, once with plain SGD and once
   with momentum, both from the reference's initial weights; the loss per epoch, with the reference's two runs.
+- Overfitting: the student's ``fit`` trains their over-large MLP (``training.OVERFITTING``) on 16 noisy XOR samples
+  with ``validation_data`` of 200 fresh ones, from the reference's initial weights; the training and the validation
+  loss per epoch over the reference's, each validation minimum marked. The training loss keeps falling while the
+  validation loss, after its minimum, rises again. A fit that ignores ``validation_data`` still has its training
+  loss drawn, and the figure says why its validation loss is missing.
 - Vanishing gradients: a stack of ``DEPTH`` dense layers of ``WIDTH`` units, all sigmoid or all ReLU, on the same
   Glorot-uniform weights; the loss L = sum(a_L * g) for a random upstream g is backpropagated with the student's
   dense_backward and activation derivatives, and ||dL/dW_i|| is drawn per layer on a log scale. Each sigmoid
@@ -20,13 +25,14 @@ import numpy as np
 from grader import reference
 from grader.compare import describe_value, format_number
 from grader.figures.asking import Asker, Unusable, as_array, student_side
-from grader.figures.model import DEPTH, REFERENCE, STUDENT, WIDTH, Figure, Line, Panel
+from grader.figures.model import DEPTH, REFERENCE, STUDENT, WIDTH, Figure, Line, Panel, Point
 from grader.figures.plan import Request
 from grader.i18n import tr
 
 FIT_SECONDS = 10.0  # one whole training run in one call; the reference's takes a few hundredths of a second
 BATCH = 16
 STACKS = ("sigmoid", "relu")
+TRAINING_LOSS, VALIDATION_LOSS = 0, 1  # the overfitting panel's two groups
 
 
 def capstone_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
@@ -41,11 +47,8 @@ def capstone_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
             (settings["momentum"], tr("report.series.momentum", momentum=f"{settings['momentum']:g}"))]
     starts = []
     for group, (momentum, label) in enumerate(runs):
-        model = _reference_model(settings, seed)
-        starts.append({key: value.copy() for key, value in model.params.items()})
-        history = reference.call("training.fit", model, *reference.call("training.capstone_data"), settings["loss"],
-                                 reference.resolve("optimizers.SGD")(settings["learning_rate"], momentum),
-                                 settings["epochs"], settings["batch_size"], seed)
+        start, history = reference_fit(settings, momentum, seed, *reference.call("training.capstone_data"))
+        starts.append(start)
         panel.lines.append(Line(f"{tr('report.series.reference')}, {label}", epochs, np.array(history), REFERENCE,
                                 group))
     with student_side(figure):
@@ -58,14 +61,32 @@ def capstone_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
 
 def student_fit(ask: Asker, settings: dict, momentum: float, start: dict[str, np.ndarray], seed: int) -> np.ndarray:
     """The student's fit of their MLP (from the weights ``start``) with their SGD: the loss of every epoch."""
-    x, y = reference.call("training.capstone_data")
+    history = fit_students_model(ask, settings, momentum, start, seed, *reference.call("training.capstone_data"))
+    return as_history(history, settings["epochs"])
+
+
+def reference_fit(settings: dict, momentum: float, seed: int, x: np.ndarray, y: np.ndarray,
+                  **options: Any) -> tuple[dict[str, np.ndarray], Any]:
+    """The reference's fit of a new reference MLP as ``settings`` describe it: its initial weights (a copy), and
+    fit's reply (``options`` go to fit, e.g. ``validation_data``)."""
+    model = _reference_model(settings, seed)
+    start = {key: value.copy() for key, value in model.params.items()}
+    reply = reference.call("training.fit", model, x, y, settings["loss"],
+                           reference.resolve("optimizers.SGD")(settings["learning_rate"], momentum),
+                           settings["epochs"], settings["batch_size"], seed, **options)
+    return start, reply
+
+
+def fit_students_model(ask: Asker, settings: dict, momentum: float, start: dict[str, np.ndarray], seed: int,
+                       x: np.ndarray, y: np.ndarray, **options: Any) -> Any:
+    """The student's fit of their MLP as ``settings`` describe it (from the weights ``start``) with their SGD on
+    (x, y): fit's reply as it is (``options`` go to fit, e.g. ``validation_data``)."""
     model = ask.new("network.MLP", settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
                     output_activation=settings["output_activation"], seed=seed)
     model.set("params", start)
     optimizer = ask.new("optimizers.SGD", learning_rate=settings["learning_rate"], momentum=momentum)
-    history = ask.call("training.fit", model, x, y, settings["loss"], optimizer, settings["epochs"],
-                       settings["batch_size"], seed, timeout=FIT_SECONDS)
-    return as_history(history, settings["epochs"])
+    return ask.call("training.fit", model, x, y, settings["loss"], optimizer, settings["epochs"],
+                    settings["batch_size"], seed, timeout=FIT_SECONDS, **options)
 
 
 def as_history(value: Any, epochs: int) -> np.ndarray:
@@ -79,6 +100,52 @@ def as_history(value: Any, epochs: int) -> np.ndarray:
     if history is None or history.shape != (epochs,) or not np.all(np.isfinite(history)):
         raise Unusable(tr("report.problem.history", got=describe_value(value), epochs=epochs))
     return history
+
+
+def overfitting_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
+    """Training loss (group 0) and validation loss (group 1) per epoch of OVERFITTING's run, the student's over the
+    reference's, the lowest validation loss of each marked (see the module docstring)."""
+    settings = reference.resolve("training.OVERFITTING")
+    x, y, x_val, y_val = reference.call("training.overfitting_data")
+    figure = Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks])
+    panel = Panel("", tr("report.axis.epoch"), tr("report.axis.mean_loss"), legend_below=True)  # six entries
+    figure.panels.append(panel)
+    start, expected = reference_fit(settings, settings["momentum"], seed, x, y, validation_data=(x_val, y_val))
+    add_validated(panel, REFERENCE, np.array(expected["loss"]), np.array(expected["val_loss"]))
+    with student_side(figure):
+        reply = fit_students_model(ask, settings, settings["momentum"], start, seed, x, y,
+                                   validation_data=(x_val, y_val))
+        loss, val_loss = as_validated_history(reply, settings["epochs"])
+        add_validated(panel, STUDENT, loss, val_loss)
+        if val_loss is None:
+            figure.problem = tr("report.problem.no_val_loss")
+    figure.summary = _overfitting_summary(panel, len(x), len(x_val))
+    return figure
+
+
+def as_validated_history(value: Any, epochs: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """fit's reply with validation_data as (training losses, validation losses). A plain history (fit ignored
+    validation_data) gives its training losses and None; anything else but dict(loss=, val_loss=) is ``Unusable``."""
+    try:
+        if not isinstance(value, dict):
+            return as_history(value, epochs), None
+        return as_history(value.get("loss"), epochs), as_history(value.get("val_loss"), epochs)
+    except Unusable:
+        raise Unusable(tr("report.problem.not_validated", got=describe_value(value), epochs=epochs)) from None
+
+
+def add_validated(panel: Panel, role: str, loss: np.ndarray, val_loss: np.ndarray | None) -> None:
+    """``role``'s training loss and, when there is one, its validation loss with its minimum marked."""
+    who = tr(f"report.series.{role}")
+    epochs = np.arange(1, loss.size + 1, dtype=np.float64)
+    panel.lines.append(Line(f"{who}, {tr('report.series.training_loss')}", epochs, loss, role, TRAINING_LOSS))
+    if val_loss is None:
+        return
+    panel.lines.append(Line(f"{who}, {tr('report.series.validation_loss')}", epochs, val_loss, role,
+                            VALIDATION_LOSS))
+    best = int(np.argmin(val_loss))
+    panel.points.append(Point(tr("report.series.validation_minimum", who=who, epoch=best + 1), float(best + 1),
+                              float(val_loss[best]), role, VALIDATION_LOSS))
 
 
 def depth_norms(request: Request, ask: Asker, seed: int) -> Figure:
@@ -153,6 +220,23 @@ def _capstone_summary(panel: Panel, target_loss: float) -> str:
                   momentum=epochs(REFERENCE, 1))
     return tr("report.summary.capstone", target=f"{target_loss:g}", plain=epochs(STUDENT, 0),
               momentum=epochs(STUDENT, 1), ref_plain=epochs(REFERENCE, 0), ref_momentum=epochs(REFERENCE, 1))
+
+
+def _overfitting_summary(panel: Panel, samples: int, validation_samples: int) -> str:
+    """Where each validation loss is lowest and where it ends, and how far the training loss fell meanwhile."""
+    def numbers(role: str, prefix: str = "") -> dict[str, str]:
+        loss, val_loss = panel.line(role, TRAINING_LOSS), panel.line(role, VALIDATION_LOSS)
+        assert loss is not None and val_loss is not None  # the summary is asked only of lines that are there
+        best = int(np.argmin(val_loss.y))
+        return {f"{prefix}best": str(best + 1), f"{prefix}best_val": format_number(float(val_loss.y[best])),
+                f"{prefix}last_val": format_number(float(val_loss.y[-1])),
+                f"{prefix}first": format_number(float(loss.y[0])), f"{prefix}last": format_number(float(loss.y[-1]))}
+
+    reference_side = numbers(REFERENCE, "ref_")
+    if panel.line(STUDENT, VALIDATION_LOSS) is None:
+        return tr("report.summary.overfitting_reference", samples=samples, validation=validation_samples,
+                  **reference_side)
+    return tr("report.summary.overfitting", **numbers(STUDENT), **reference_side)
 
 
 def _depth_summary(figure: Figure) -> str:

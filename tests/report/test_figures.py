@@ -16,10 +16,10 @@ from grader.results import CheckResult, GradeResult, PartResult
 from tests.report.conftest import FAST, SOLUTIONS, copy_reference
 
 
-def test_the_reference_gets_only_the_two_training_pictures(reference_report):
+def test_the_reference_gets_only_the_three_training_pictures(reference_report):
     figures = reference_report.figures
     assert reference_report.result.all_passed
-    assert sorted(f.kind for f in figures.items) == ["depth", "training"]
+    assert sorted(f.kind for f in figures.items) == ["depth", "overfitting", "training"]
     assert all(f.problem == "" and f.lines(STUDENT) for f in figures.items)
 
 
@@ -103,12 +103,13 @@ def test_loss_curves_and_gradient_errors_point_at_the_wrong_elements(one_bug_eac
 
 def test_stubs_get_no_figure_per_check_and_training_pictures_that_say_what_is_missing(stub_report):
     figures = stub_report.figures
-    assert sorted(f.kind for f in figures.items) == ["depth", "training"]
-    training = figures.find("training", "training.fit")
+    assert sorted(f.kind for f in figures.items) == ["depth", "overfitting", "training"]
+    training, overfitting = figures.find("training", "training.fit"), figures.find("overfitting", "training.fit")
     depth = figures.find("depth", "layers.dense_backward")
-    assert "training.fit" in training.problem and "not implemented" in training.problem
+    for figure in (training, overfitting):
+        assert "training.fit" in figure.problem and "not implemented" in figure.problem
     assert "layers.dense_forward" in depth.problem and "not implemented" in depth.problem
-    for figure in (training, depth):
+    for figure in (training, overfitting, depth):
         assert figure.lines(STUDENT) == [] and figure.lines(REFERENCE)
 
 

@@ -1,0 +1,103 @@
+"""The overfitting picture: the student's training and validation loss per epoch over the reference's, drawn whenever
+training is graded, with each validation minimum marked and a caption in the report's language."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from grader import reference
+from grader.figures.asking import Unusable
+from grader.figures.model import REFERENCE, STUDENT
+from grader.figures.training import TRAINING_LOSS, VALIDATION_LOSS, as_validated_history
+from grader.i18n import language, tr
+from tests.report.conftest import SOLUTIONS, Report, copy_reference, make_report
+
+VALIDATED = "    return history if validation_data is None else dict(loss=history, val_loss=val_history)"
+IGNORES_VALIDATION = "    return history"  # Keras' fit before validation_data: the training losses alone
+
+
+def overfitting_figure(report: Report):
+    figure = report.figures.find("overfitting", "training.fit")
+    assert figure is not None, [f.id for f in report.figures.items]
+    return figure
+
+
+def drawn_inline(html: str, figure_id: str) -> bool:
+    """Whether the page's figure ``figure_id`` holds its picture as an inline SVG element (no file, no URL)."""
+    return re.search(rf'<figure class="plot[^"]*" id="{figure_id}">\s*<svg ', html) is not None
+
+
+def test_the_reference_page_draws_training_and_validation_loss_with_the_minimum_marked(reference_report):
+    figure = overfitting_figure(reference_report)
+    assert reference_report.result.all_passed and figure.problem == ""  # drawn although nothing failed
+    panel = figure.panels[0]
+    expected = reference.call("training.run_overfitting", 0)
+    for role in (REFERENCE, STUDENT):
+        np.testing.assert_allclose(panel.line(role, TRAINING_LOSS).y, expected["loss"], rtol=1e-9)
+        np.testing.assert_allclose(panel.line(role, VALIDATION_LOSS).y, expected["val_loss"], rtol=1e-9)
+    assert len(panel.lines) == 4
+    best = int(np.argmin(expected["val_loss"]))
+    assert [(p.role, p.x, p.y) for p in panel.points] == [(role, best + 1, expected["val_loss"][best])
+                                                          for role in (REFERENCE, STUDENT)]
+    assert figure.checks == ["training::test_validation_loss_matches_reference", "training::test_overfitting_is_seen"]
+    assert f"after epoch {best + 1}" in figure.summary
+
+    page = reference_report.page
+    assert drawn_inline(reference_report.html, figure.id)
+    assert tr("report.caption.overfitting") in page.text
+    for label in (*(line.label for line in panel.lines), *(point.label for point in panel.points)):
+        assert label in page.text  # the legend: SVG text, set in the browser's fonts
+    training_section = reference_report.html.split('id="training"', 1)[1]
+    assert f'id="{figure.id}"' in training_section
+
+
+def test_the_caption_and_legend_are_korean_on_a_korean_page():
+    report = make_report(SOLUTIONS, ["training"], lang="ko")
+    figure = overfitting_figure(report)
+    page = report.page
+    with language("ko"):
+        caption, title = tr("report.caption.overfitting"), tr("report.title.overfitting")
+        assert "과적합" in caption and "검증 손실" in caption and "훈련 손실" in caption
+        assert caption in page.text and title in page.text
+        assert f"{tr('report.series.student')}, {tr('report.series.validation_loss')}" in page.text
+    assert [line.label for line in figure.panels[0].lines] == ["정답, 훈련 손실", "정답, 검증 손실",
+                                                               "여러분의 것, 훈련 손실", "여러분의 것, 검증 손실"]
+    assert "과적합" not in tr("report.caption.overfitting")  # the English page keeps its own words
+
+
+@pytest.fixture(scope="module")
+def ignores_validation_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    folder = copy_reference(tmp_path_factory.mktemp("no-validation") / "submission",
+                            {"training": [(VALIDATED, IGNORES_VALIDATION)]})
+    return make_report(folder, ["training"])
+
+
+def test_a_fit_that_ignores_validation_data_has_its_training_loss_drawn_and_the_gap_named(ignores_validation_report):
+    report = ignores_validation_report
+    failed = {c.name for c in report.result.checks if not c.passed}
+    assert {"test_validation_loss_matches_reference", "test_overfitting_is_seen"} <= failed
+    figure = overfitting_figure(report)
+    panel = figure.panels[0]
+    assert figure.problem == tr("report.problem.no_val_loss")
+    assert panel.line(STUDENT, VALIDATION_LOSS) is None and [p.role for p in panel.points] == [REFERENCE]
+    np.testing.assert_allclose(panel.line(STUDENT, TRAINING_LOSS).y, panel.line(REFERENCE, TRAINING_LOSS).y,
+                               rtol=1e-9)  # the training itself is right
+    assert figure.summary.startswith("Trained on 16 samples and validated on 200 others")
+    assert figure.problem in report.page.text and drawn_inline(report.html, figure.id)
+
+
+@pytest.mark.parametrize("reply", [None, {"loss": [0.5] * 3}, {"loss": [0.5] * 3, "val_loss": [np.nan] * 3},
+                                   "history", [0.5, 0.4]])
+def test_a_reply_that_is_neither_a_history_nor_the_validated_dict_is_unusable(reply):
+    with pytest.raises(Unusable, match=r"validation_data=\(x_val, y_val\)\) returned .*dict\(loss="):
+        as_validated_history(reply, 3)
+
+
+def test_the_validated_dict_and_a_plain_history_are_read():
+    loss, val_loss = as_validated_history({"loss": [3, 2, 1], "val_loss": (1.0, 2.0, np.float32(3))}, 3)
+    assert loss.tolist() == [3, 2, 1] and val_loss is not None and val_loss.tolist() == [1, 2, 3]
+    loss, val_loss = as_validated_history(np.array([0.3, 0.2, 0.1]), 3)
+    assert loss.tolist() == [0.3, 0.2, 0.1] and val_loss is None
