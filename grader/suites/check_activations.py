@@ -62,7 +62,7 @@ def per_function_value_check(names: list[str], figure: str) -> Callable[[Callabl
 @pytest.mark.public
 @per_function_value_check(ACTIVATIONS, "activation")
 def test_activation_matches_reference(student, inputs, name):
-    """value matches the reference, including at 0 and at |x| = 1000"""
+    """value should match the reference, including at 0 and at |x| = 1000"""
     x = with_special_values(inputs.normal(4, 5, scale=3.0))
     expect_same_as_reference(student, f"activations.{name}", x)
 
@@ -70,7 +70,7 @@ def test_activation_matches_reference(student, inputs, name):
 @pytest.mark.public
 @per_function_value_check(DERIVATIVES, "derivative")
 def test_derivative_matches_reference(student, inputs, name):
-    """derivative matches the reference, including the kink at 0 (relu_grad(0) is 0)"""
+    """derivative should match the reference, including the kink at 0 (relu_grad(0) is 0)"""
     x = with_special_values(inputs.normal(5, 3, scale=3.0))
     expect_same_as_reference(student, f"activations.{name}", x)
 
@@ -80,7 +80,7 @@ def test_derivative_matches_reference(student, inputs, name):
 @pytest.mark.figure("derivative", "activations.{name}")
 @pytest.mark.figure("gradient", "activations.{name}")
 def test_derivative_matches_central_difference(student, inputs, name):
-    """derivative agrees with central differences of the activation"""
+    """derivative should agree with central differences of the activation"""
     x = inputs.away_from(3, 4, kinks=(0.0,))
     forward = reference.resolve(f"activations.{name.removesuffix('_grad')}")
     numeric = elementwise_derivative(forward, x)
@@ -90,7 +90,7 @@ def test_derivative_matches_central_difference(student, inputs, name):
 
 @pytest.mark.points(1)
 def test_float32_in_gives_float32_out(student, inputs):
-    """a float32 input gives a float32 output, for every activation and derivative"""
+    """a float32 input should give a float32 output, for every activation and derivative"""
     x = inputs.normal(3, 6, dtype=np.float32)
     for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]:
         expect_properties(student, f"activations.{name}", x, properties={DTYPE_KEPT})
@@ -103,7 +103,7 @@ def test_float32_in_gives_float32_out(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_integers_in_give_float64_out(student):
-    """integer inputs, as an array or a list, give a float64 output, for every activation and derivative"""
+    """integer inputs, as an array or a list, should give a float64 output, for every activation and derivative"""
     x = np.array([[-3, -1, 0], [1, 2, 5]])
     for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]:
         expect_properties(student, f"activations.{name}", x, properties={DTYPE_KEPT})
@@ -112,7 +112,7 @@ def test_integers_in_give_float64_out(student):
 
 @pytest.mark.points(0.5)
 def test_inputs_are_not_modified(student, inputs):
-    """no function changes its input array in place"""
+    """no function should change its input array in place"""
     x = inputs.normal(4, 6, scale=2.0)
     for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]:
         expect_contract(student, f"activations.{name}", x)
@@ -128,7 +128,7 @@ def test_inputs_are_not_modified(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_linear_returns_a_new_array(student, inputs):
-    """linear returns a new array (a copy), never its input or a view of it"""
+    """linear should return a new array (a copy), never its input or a view of it"""
     # Only the worker, where the arrays live, sees whether the answer is the input: the grader gets copies.
     for dtype in (np.float64, np.float32):  # a float array passes _float_array as itself: both could be returned
         expect_properties(student, "activations.linear", inputs.normal(4, 6, dtype=dtype), properties={NEW_ARRAY})
@@ -136,7 +136,7 @@ def test_linear_returns_a_new_array(student, inputs):
 
 @pytest.mark.points(1)
 def test_large_inputs_give_no_overflow(student):
-    """no overflow warning and no NaN for |x| up to 1e4 (sigmoid, softplus, elu, their derivatives)"""
+    """|x| up to 1e4 should give no overflow warning and no NaN (sigmoid, softplus, elu, their derivatives)"""
     x = np.array([-1e4, -1000.0, -50.0, 0.0, 50.0, 1000.0, 1e4])
     for name in ["sigmoid", "sigmoid_grad", "softplus", "softplus_grad", "elu", "elu_grad", "tanh", "tanh_grad"]:
         expect_properties(student, f"activations.{name}", x, properties={NO_WARNINGS, FINITE})
@@ -144,7 +144,7 @@ def test_large_inputs_give_no_overflow(student):
 
 @pytest.mark.points(0.5)
 def test_leaky_relu_and_elu_use_alpha(student, inputs):
-    """leaky_relu, elu and their derivatives use the alpha they are given"""
+    """leaky_relu, elu and their derivatives should use the alpha they are given"""
     x = with_special_values(inputs.normal(3, 4, scale=2.0))
     for name in ["leaky_relu", "leaky_relu_grad", "elu", "elu_grad"]:
         expect_same_as_reference(student, f"activations.{name}", x, alpha=0.3)
@@ -154,7 +154,7 @@ def test_leaky_relu_and_elu_use_alpha(student, inputs):
 @pytest.mark.points(1)
 @pytest.mark.figure("activation", "activations.softmax")
 def test_softmax_rows_match_reference(student, inputs):
-    """softmax of a batch (N, C): each row normalised on its own"""
+    """softmax of a batch (N, C) should normalise each row on its own"""
     expect_same_as_reference(student, "activations.softmax", inputs.normal(4, 6, scale=2.0))
 
 
@@ -162,7 +162,7 @@ def test_softmax_rows_match_reference(student, inputs):
 @pytest.mark.points(0.5)
 @pytest.mark.figure("activation", "activations.softmax")
 def test_softmax_of_the_notes_example(student):
-    """softmax([2, 10, 1, 4]) from the notes: dog, cat, puppy, person give 0.000334, 0.997071, 0.000123, 0.002471"""
+    """the notes' softmax([2, 10, 1, 4]) should give dog, cat, puppy, person 0.000334, 0.997071, 0.000123, 0.002471"""
     scores = np.array([2.0, 10.0, 1.0, 4.0])  # the notes' scores, as floats: integer input has its own check
     notes = tr("check.activations.test_softmax_of_the_notes_example.message")
     with hint("", message=lambda failure: f"{notes} {failure}"):
@@ -173,7 +173,7 @@ def test_softmax_of_the_notes_example(student):
 @pytest.mark.points(0.5)
 @pytest.mark.figure("activation", "activations.softmax")
 def test_softmax_along_given_axis(student, inputs):
-    """softmax(x, axis=0) normalises columns, and works on a 3-d array"""
+    """softmax(x, axis=0) should normalise columns, and work on a 3-d array"""
     expect_same_as_reference(student, "activations.softmax", inputs.normal(4, 6), axis=0)
     expect_same_as_reference(student, "activations.softmax", inputs.normal(2, 3, 5), axis=1)
 
@@ -181,7 +181,7 @@ def test_softmax_along_given_axis(student, inputs):
 @pytest.mark.points(1)
 @pytest.mark.figure("activation", "activations.softmax")
 def test_softmax_of_large_scores(student):
-    """softmax([1010, 1000, 990]) from the notes: subtract the maximum first, no overflow"""
+    """softmax([1010, 1000, 990]) from the notes should subtract the maximum first and not overflow"""
     x = np.array([[1010.0, 1000.0, 990.0], [-1e4, 0.0, 1e4]])
     expect_properties(student, "activations.softmax", x, properties={NO_WARNINGS, SAME_VALUE})
 
@@ -189,21 +189,21 @@ def test_softmax_of_large_scores(student):
 @pytest.mark.points(0.5)
 @pytest.mark.figure("activation", "activations.log_softmax")
 def test_log_softmax_matches_reference(student, inputs):
-    """log_softmax(x, axis) is log(softmax(x, axis)): rows by default, columns with axis=0"""
+    """log_softmax(x, axis) should be log(softmax(x, axis)): rows by default, columns with axis=0"""
     expect_same_as_reference(student, "activations.log_softmax", inputs.normal(4, 6, scale=2.0))
     expect_same_as_reference(student, "activations.log_softmax", inputs.normal(4, 6, scale=2.0), axis=0)
 
 
 @pytest.mark.points(0.5)
 def test_log_softmax_of_large_scores(student):
-    """log_softmax([1010, 1000, 990]) stays finite: the log-sum-exp trick never takes log(0), no overflow"""
+    """log_softmax([1010, 1000, 990]) should stay finite: the log-sum-exp trick never takes log(0), no overflow"""
     x = np.array([[1010.0, 1000.0, 990.0], [-1e4, 0.0, 1e4]])
     expect_properties(student, "activations.log_softmax", x, properties={NO_WARNINGS, FINITE, SAME_VALUE})
 
 
 @pytest.mark.points(0.5)
 def test_single_samples_and_3d_batches(student, inputs):
-    """one sample (C,) and a 3-d batch work as the docstrings allow: softmax, maxout, their backward, elementwise"""
+    """one sample (C,) and a 3-d batch should work as the docstrings allow (softmax, maxout, backward, elementwise)"""
     # Each answer must be the student's own answer on the same numbers as a 2-d batch (whose values the value checks
     # grade): this check blames only the input's form.
     for x in (inputs.normal(6, scale=2.0), inputs.normal(2, 3, 6, scale=2.0)):
@@ -228,7 +228,7 @@ def expect_same_as_2d(student, name: str, args: tuple, width: int) -> None:
 
 @pytest.mark.points(1)
 def test_softmax_backward_matches_central_difference(student, inputs):
-    """softmax_backward gives dL/dx for L = sum(softmax(x) * grad_out)"""
+    """softmax_backward should give dL/dx for L = sum(softmax(x) * grad_out)"""
     x, grad_out = inputs.normal(3, 5), inputs.upstream(3, 5)
     softmax = reference.resolve("activations.softmax")
     numeric = numeric_gradient(lambda: float(np.sum(softmax(x) * grad_out)), x)
@@ -238,7 +238,7 @@ def test_softmax_backward_matches_central_difference(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_softmax_backward_along_axis_0(student, inputs):
-    """softmax_backward honours axis=0"""
+    """softmax_backward should honour axis=0"""
     expect_same_as_reference(student, "activations.softmax_backward", inputs.normal(5, 3), inputs.upstream(5, 3),
                              axis=0)
 
@@ -246,14 +246,14 @@ def test_softmax_backward_along_axis_0(student, inputs):
 @pytest.mark.points(0.5)
 @pytest.mark.figure("activation", "activations.maxout")
 def test_maxout_keeps_each_groups_maximum(student, inputs):
-    """maxout(x, num_units) keeps the maximum of each group of consecutive pieces"""
+    """maxout(x, num_units) should keep the maximum of each group of consecutive pieces"""
     expect_same_as_reference(student, "activations.maxout", inputs.normal(4, 6), 2)
     expect_same_as_reference(student, "activations.maxout", inputs.normal(3, 9), 3)
 
 
 @pytest.mark.points(0.5)
 def test_maxout_backward_routes_gradient_to_the_winner(student, inputs):
-    """maxout_backward sends each unit's gradient to its winning piece"""
+    """maxout_backward should send each unit's gradient to its winning piece"""
     x, grad_out = inputs.normal(4, 6), inputs.upstream(4, 3)
     maxout = reference.resolve("activations.maxout")
     numeric = numeric_gradient(lambda: float(np.sum(maxout(x, 3) * grad_out)), x)
@@ -263,7 +263,7 @@ def test_maxout_backward_routes_gradient_to_the_winner(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_maxout_backward_splits_ties(student):
-    """maxout_backward splits a unit's gradient equally between the pieces that tie for its maximum"""
+    """maxout_backward should split a unit's gradient equally between the pieces that tie for its maximum"""
     # Unit by unit: two of three pieces tie, all three tie, one winner; exact ties never occur in random inputs.
     x = np.array([[2.0, -1.0, 2.0, 0.5, 0.5, 0.5, -3.0, 4.0, 1.0],
                   [0.0, 0.0, -1.0, 7.0, 7.0, 7.0, -2.0, -2.0, -2.5]])

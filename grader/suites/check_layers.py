@@ -57,7 +57,7 @@ def check_backward_gradient(student, inputs, index: int) -> None:
 @pytest.mark.public
 @pytest.mark.points(1)
 def test_dense_forward_matches_reference(student, inputs):
-    """dense_forward gives x @ W + b for N, n_in, n_units = 5, 4, 3, with zeros and |x| = 1000"""
+    """dense_forward should give x @ W + b for N, n_in, n_units = 5, 4, 3, with zeros and |x| = 1000"""
     x, W, b = dense_inputs(inputs)
     x[0] = 0.0
     x[1, :2] = (1000.0, -1000.0)
@@ -66,7 +66,7 @@ def test_dense_forward_matches_reference(student, inputs):
 
 @pytest.mark.points(1)
 def test_odd_shapes(student, inputs):
-    """forward and backward keep 2-d shapes for one sample, one input feature and one unit"""
+    """forward and backward should keep 2-d shapes for one sample, one input feature and one unit"""
     for n, n_in, n_units in [(1, 7, 2), (6, 1, 3), (4, 3, 1)]:
         x, W, b = dense_inputs(inputs, n, n_in, n_units)
         expect_same_as_reference(student, "layers.dense_forward", x, W, b)
@@ -79,27 +79,27 @@ def test_odd_shapes(student, inputs):
 @pytest.mark.points(2)
 @pytest.mark.figure("gradient", "layers.dense_backward")
 def test_grad_x_matches_central_difference(student, inputs):
-    """grad_x = dL/dx agrees with central differences, shape (N, n_in), for a random grad_out"""
+    """grad_x = dL/dx should agree with central differences, shape (N, n_in), for a random grad_out"""
     check_backward_gradient(student, inputs, 0)
 
 
 @pytest.mark.points(2)
 @pytest.mark.figure("gradient", "layers.dense_backward")
 def test_grad_W_matches_central_difference(student, inputs):
-    """grad_W = dL/dW agrees with central differences and has W's shape (n_in, n_units), not its transpose"""
+    """grad_W = dL/dW should agree with central differences and have W's shape (n_in, n_units), not its transpose"""
     check_backward_gradient(student, inputs, 1)
 
 
 @pytest.mark.points(2)
 @pytest.mark.figure("gradient", "layers.dense_backward")
 def test_grad_b_matches_central_difference(student, inputs):
-    """grad_b = dL/db agrees with central differences: summed over the batch of N = 5, shape (n_units,)"""
+    """grad_b = dL/db should agree with central differences: summed over the batch of N = 5, shape (n_units,)"""
     check_backward_gradient(student, inputs, 2)
 
 
 @pytest.mark.points(0.5)
 def test_backward_twice_gives_the_same_gradients(student, inputs):
-    """calling dense_backward twice on the same arrays gives the same gradients (nothing accumulates)"""
+    """calling dense_backward twice on the same arrays should give the same gradients (nothing accumulates)"""
     x, W, _ = dense_inputs(inputs)
     grad_out = inputs.upstream(N, N_UNITS)
     call = Call("layers.dense_backward", (grad_out, x, W))
@@ -115,7 +115,7 @@ def test_backward_twice_gives_the_same_gradients(student, inputs):
 
 @pytest.mark.points(1)
 def test_float32_in_gives_float32_out(student, inputs):
-    """float32 inputs give a float32 output and float32 gradients"""
+    """float32 inputs should give a float32 output and float32 gradients"""
     x, W, b = dense_inputs(inputs, dtype=np.float32)
     expect_properties(student, "layers.dense_forward", x, W, b, properties={DTYPE_KEPT})
     grad_out = inputs.upstream(N, N_UNITS).astype(np.float32)
@@ -124,7 +124,7 @@ def test_float32_in_gives_float32_out(student, inputs):
 
 @pytest.mark.points(1)
 def test_inputs_are_not_modified(student, inputs):
-    """neither dense_forward nor dense_backward changes the arrays it is given, or makes numpy warn"""
+    """neither dense_forward nor dense_backward should change the arrays it is given, or make numpy warn"""
     x, W, b = dense_inputs(inputs)
     expect_contract(student, "layers.dense_forward", x, W, b)
     expect_contract(student, "layers.dense_backward", inputs.upstream(N, N_UNITS), x, W)
@@ -136,14 +136,14 @@ def test_inputs_are_not_modified(student, inputs):
 @pytest.mark.public
 @pytest.mark.points(1)
 def test_dense_param_count(student):
-    """dense_param_count counts every weight and every bias: 100 inputs and 10 units give 1010"""
+    """dense_param_count should count every weight and every bias: 100 inputs and 10 units give 1010"""
     for n_inputs, n_units in [(100, 10), (4, 3), (784, 128), (1, 1)]:
         expect_same_as_reference(student, "layers.dense_param_count", n_inputs, n_units)
 
 
 @pytest.mark.points(0.5)
 def test_param_count_is_a_python_int(student):
-    """dense_param_count returns a Python int, not a numpy integer or a float, also for 0 inputs or 0 units"""
+    """dense_param_count should return a Python int, not a numpy integer or a float, also for 0 inputs or 0 units"""
     for n_inputs, n_units in [(0, 5), (7, 0), (12, 3)]:
         got = student.call("layers.dense_param_count", n_inputs, n_units)  # its value is the value check's
         if type(got) is not int:

@@ -112,7 +112,7 @@ def expect_gradient_of_loss(student, name: str, y_true: np.ndarray, y_pred: np.n
 @pytest.mark.parametrize("name", REGRESSION)
 @pytest.mark.figure("loss", "losses.{name}")
 def test_regression_loss_matches_reference(alone, inputs, name):
-    """a single number equal to the reference: (N, D) and 1-d batches, zeros, exact hits, |y| = 1000"""
+    """the loss should be one number equal to the reference's: (N, D) and 1-d batches, zeros, exact hits, |y| = 1000"""
     expect_same_as_reference(alone, f"losses.{name}", *regression_batch(inputs, name, 5, 3))
     expect_same_as_reference(alone, f"losses.{name}", *regression_batch(inputs, name, 7))
     expect_same_as_reference(alone, f"losses.{name}", EDGE_TRUE, EDGE_PRED)
@@ -122,7 +122,7 @@ def test_regression_loss_matches_reference(alone, inputs, name):
 @pytest.mark.parametrize("name", REGRESSION)
 @pytest.mark.figure("gradient", "losses.{name}_grad")
 def test_regression_grad_matches_central_difference(alone, inputs, name):
-    """the gradient agrees with central differences of the loss (an (N, D) batch: 1/N is 1/y_pred.size)"""
+    """the gradient should agree with central differences of the loss (an (N, D) batch: 1/N is 1/y_pred.size)"""
     expect_gradient_of_loss(alone, name, *smooth_regression_batch(inputs, name))
 
 
@@ -133,7 +133,7 @@ def test_regression_grad_matches_central_difference(alone, inputs, name):
 @pytest.mark.points(1)
 @pytest.mark.figure("loss", "losses.binary_crossentropy")
 def test_binary_crossentropy_matches_reference(alone, inputs):
-    """binary_crossentropy matches the reference on an (N, D) and a 1-d batch"""
+    """binary_crossentropy should match the reference on an (N, D) and a 1-d batch"""
     expect_same_as_reference(alone, "losses.binary_crossentropy", *crossentropy_batch(inputs, "binary_crossentropy"))
     expect_same_as_reference(alone, "losses.binary_crossentropy", inputs.binary(7), inputs.probability(7))
 
@@ -142,7 +142,7 @@ def test_binary_crossentropy_matches_reference(alone, inputs):
 @pytest.mark.points(1)
 @pytest.mark.figure("loss", "losses.categorical_crossentropy")
 def test_categorical_crossentropy_matches_reference(alone, inputs):
-    """categorical_crossentropy of one-hot rows (N, C), N != C: sum over the classes, mean over the samples"""
+    """categorical_crossentropy of one-hot rows (N, C), N != C, should sum over the classes, average over the samples"""
     expect_same_as_reference(alone, "losses.categorical_crossentropy",
                              *crossentropy_batch(inputs, "categorical_crossentropy"))
 
@@ -150,7 +150,7 @@ def test_categorical_crossentropy_matches_reference(alone, inputs):
 @pytest.mark.points(1)
 @pytest.mark.figure("loss", "losses.sparse_categorical_crossentropy")
 def test_sparse_categorical_crossentropy_matches_reference(alone, inputs):
-    """sparse_categorical_crossentropy of integer labels of shape (N,), not one-hot rows, N != C"""
+    """sparse_categorical_crossentropy should take integer labels of shape (N,), not one-hot rows, N != C"""
     expect_same_as_reference(alone, "losses.sparse_categorical_crossentropy",
                              *crossentropy_batch(inputs, "sparse_categorical_crossentropy"))
 
@@ -159,7 +159,7 @@ def test_sparse_categorical_crossentropy_matches_reference(alone, inputs):
 @pytest.mark.parametrize("name", CROSSENTROPY)
 @pytest.mark.figure("gradient", "losses.{name}_grad")
 def test_crossentropy_grad_matches_central_difference(alone, inputs, name):
-    """the gradient agrees with central differences of the loss, for probabilities in (0.05, 0.95)"""
+    """the gradient should agree with central differences of the loss, for probabilities in (0.05, 0.95)"""
     y_true = crossentropy_targets(inputs, name, 5, 4)
     expect_gradient_of_loss(alone, name, y_true, inputs.probability(5, 4))
 
@@ -168,14 +168,14 @@ def test_crossentropy_grad_matches_central_difference(alone, inputs, name):
 @pytest.mark.parametrize("name", CROSSENTROPY)
 @pytest.mark.figure("gradient", "losses.{name}_grad", from_logits=True)
 def test_crossentropy_grad_from_logits_matches_central_difference(alone, inputs, name):
-    """from_logits=True: the gradient with respect to the logits agrees with central differences"""
+    """from_logits=True: the gradient with respect to the logits should agree with central differences"""
     y_true = crossentropy_targets(inputs, name, 5, 4)
     expect_gradient_of_loss(alone, name, y_true, inputs.normal(5, 4), from_logits=True)
 
 
 @pytest.mark.points(1)
 def test_from_logits_is_stable_for_large_logits(student, inputs):
-    """from_logits=True on your own activations: losses and gradients match the reference for logits of +-1000
+    """from_logits=True on your activations: losses and gradients should match the reference for logits of +-1000
 
     Nothing may overflow. The integration check: the only one of this part that runs your activations.py (sigmoid,
     softmax, log_softmax), as training does.
@@ -197,7 +197,7 @@ def test_from_logits_is_stable_for_large_logits(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_clip_and_kinks_match_reference(alone):
-    """losses and gradients match the reference where the loss is clipped or has a kink
+    """losses and gradients should match the reference where the loss is clipped or has a kink
 
     Probabilities of exactly 0 and 1 (clipped to [1e-7, 1 - 1e-7], where the gradient is 0), y_pred == y_true
     (MAE, MAPE: gradient 0) and y_pred below 1e-7 in MSLE (clipped: gradient 0).
@@ -217,7 +217,7 @@ def test_clip_and_kinks_match_reference(alone):
 
 @pytest.mark.points(0.5)
 def test_clip_bounds_keep_the_gradient(alone):
-    """y_pred of exactly 1e-7 or 1 - 1e-7 is inside the clip and keeps its gradient; only beyond the bounds is it 0"""
+    """y_pred of exactly 1e-7 or 1 - 1e-7 should keep its gradient (inside the clip); only beyond the bounds is it 0"""
     # The gradient at a bound must be the student's own gradient a hair inside it (the loss is smooth there): a
     # strict comparison with the bound cuts it to 0. Values away from the bounds are the other checks' to grade.
     at = np.array([EPSILON, 1 - EPSILON])
@@ -236,7 +236,7 @@ def test_clip_bounds_keep_the_gradient(alone):
 
 @pytest.mark.points(0.5)
 def test_soft_targets_match_reference(alone, inputs):
-    """soft targets: binary y_true of probabilities and categorical rows that are distributions, not one-hot"""
+    """soft targets should work too: binary y_true of probabilities, categorical rows that are distributions"""
     # Every cross-entropy is linear in y_true, so with soft = 0.3 * hard_a + 0.7 * hard_b the student's answer for
     # soft must be 0.3 * (its answer for hard_a) + 0.7 * (its answer for hard_b): only the soft targets are graded.
     cases = [("binary_crossentropy", inputs.binary(6, 4), inputs.binary(6, 4), inputs.probability(6, 4)),
@@ -258,7 +258,7 @@ def test_soft_targets_match_reference(alone, inputs):
 
 @pytest.mark.points(0.5)
 def test_one_sample_and_column_shapes(alone, inputs):
-    """the shapes the docstrings allow: one sample (C,), binary (N, 1), sparse labels (N, 1), 1-d regression grads"""
+    """every shape the docstrings allow should work: one sample (C,), binary and sparse (N, 1), 1-d regression grads"""
     # Each answer must be the student's own answer on the same numbers in the usual (N, C) or (N,) form.
     y_one, p_one = one_hot(np.array(2), 4), inputs.probabilities(1, 4)[0]
     labels, p_rows = inputs.labels(6, 4), inputs.probabilities(6, 4)
@@ -288,7 +288,7 @@ def expect_same_as_usual_form(student, target: str, form: tuple, usual: tuple, k
 
 @pytest.mark.points(0.5)
 def test_gradient_has_y_preds_dtype(alone, inputs):
-    """the gradient has y_pred's dtype whatever y_true's is: float64 or integer targets with float32 predictions"""
+    """the gradient should have y_pred's dtype, also for float64 or integer targets with float32 predictions"""
     for name in REGRESSION:
         y_true, y_pred = regression_batch(inputs, name, 5, 3)
         expect_properties(alone, f"losses.{name}_grad", y_true, y_pred.astype(np.float32), properties={DTYPE_KEPT})
@@ -309,7 +309,7 @@ def test_gradient_has_y_preds_dtype(alone, inputs):
 
 @pytest.mark.points(1)
 def test_loss_is_a_mean_over_the_batch(alone, inputs):
-    """every loss is a mean over the batch: the batch stacked twice has the same loss as the batch"""
+    """every loss should be a mean over the batch: the batch stacked twice has the same loss as the batch"""
     batches = {name: regression_batch(inputs, name, 5, 3) for name in REGRESSION}
     batches.update({name: crossentropy_batch(inputs, name) for name in CROSSENTROPY})
     for name, (y_true, y_pred) in batches.items():
@@ -323,7 +323,7 @@ def test_loss_is_a_mean_over_the_batch(alone, inputs):
 
 @pytest.mark.points(1)
 def test_float32_in_gives_float32_out(alone, inputs):
-    """float32 inputs give float32 gradients, for every loss, from probabilities and from logits"""
+    """float32 inputs should give float32 gradients, for every loss, from probabilities and from logits"""
     for name in REGRESSION:
         batch = regression_batch(inputs, name, 5, 3, dtype=np.float32)
         expect_properties(alone, f"losses.{name}_grad", *batch, properties={DTYPE_KEPT})
@@ -336,7 +336,7 @@ def test_float32_in_gives_float32_out(alone, inputs):
 
 @pytest.mark.points(0.5)
 def test_inputs_unchanged_and_no_warnings(alone, inputs):
-    """no loss or gradient changes its inputs in place or makes numpy warn (also at p = 0 and 1 and |y| = 1000)"""
+    """no loss or gradient should change its inputs in place or make numpy warn (also at p = 0 and 1 and |y| = 1000)"""
     batches = [(name, regression_batch(inputs, name, 5, 3)) for name in REGRESSION]
     batches += [(name, (EDGE_TRUE, EDGE_PRED)) for name in REGRESSION]
     batches += [(name, crossentropy_batch(inputs, name)) for name in CROSSENTROPY]

@@ -56,28 +56,28 @@ def expect_metric(student, name: str, rng: np.random.Generator, tp: int, fp: int
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", ["accuracy", "precision", "recall"])
 def test_metric_matches_reference(student, rng, name):
-    """value matches the reference on labels with known TP, FP, FN, TN (FP != FN), as a single number"""
+    """value should match the reference on labels with known TP, FP, FN, TN (FP != FN), as a single number"""
     for more in ["fn", "fp"]:
         expect_metric(student, name, rng, *lopsided_counts(rng, more))
 
 
 @pytest.mark.points(0.5)
 def test_f1_is_the_harmonic_mean(student, rng):
-    """f1_score is the harmonic mean of precision and recall, 2TP / (2TP + FP + FN), not their average"""
+    """f1_score should be the harmonic mean of precision and recall, 2TP / (2TP + FP + FN), not their average"""
     expect_metric(student, "f1_score", rng, *lopsided_counts(rng))
     expect_metric(student, "f1_score", rng, tp=2, fp=2, fn=6, tn=10)  # P 1/2, R 1/4: F1 1/3, not the average 3/8
 
 
 @pytest.mark.points(0.5)
 def test_class_imbalance_high_accuracy_low_f1(student, rng):
-    """imbalanced labels (5 positives in 100): accuracy 0.94 but precision 1/3, recall 1/5 and F1 only 0.25"""
+    """imbalanced labels (5 positives in 100) should give accuracy 0.94 but precision 1/3, recall 1/5 and F1 0.25"""
     for name in ["accuracy", "precision", "recall", "f1_score"]:
         expect_metric(student, name, rng, tp=1, fp=2, fn=4, tn=93)
 
 
 @pytest.mark.points(0.5)
 def test_zero_denominator_gives_zero(student, rng):
-    """0.0 where a denominator is 0: nothing predicted positive (precision), no positive label (recall), neither (F1)"""
+    """0 / 0 should give 0.0: no positive prediction (precision), no positive label (recall), neither (F1)"""
     never_positive = (0, 0, 5, 95)  # the notes' "never defective" model: accuracy 0.95, F1 0
     no_positive_label = (0, 3, 0, 17)
     all_negative = (0, 0, 0, 10)
@@ -89,7 +89,7 @@ def test_zero_denominator_gives_zero(student, rng):
 
 @pytest.mark.points(0.5)
 def test_specificity_matches_reference(student, rng):
-    """specificity is TN / (TN + FP), the share of true negatives recognised, on labels with known counts"""
+    """specificity should be TN / (TN + FP), the share of true negatives recognised, on labels with known counts"""
     for more in ["fn", "fp"]:
         expect_metric(student, "specificity", rng, *lopsided_counts(rng, more))
     expect_metric(student, "specificity", rng, tp=1, fp=2, fn=4, tn=93)
@@ -97,7 +97,7 @@ def test_specificity_matches_reference(student, rng):
 
 @pytest.mark.points(0.5)
 def test_specificity_without_negatives_is_zero(student, rng):
-    """specificity is 0.0 when y_true has no negative (TN + FP = 0), whatever was predicted"""
+    """specificity should be 0.0 when y_true has no negative (TN + FP = 0), whatever was predicted"""
     why = tr("check.metrics.test_zero_denominator_gives_zero.hint")
     for counts in [(5, 0, 3, 0), (4, 0, 0, 0)]:
         expect_metric(student, "specificity", rng, *counts, why=why)
@@ -105,7 +105,7 @@ def test_specificity_without_negatives_is_zero(student, rng):
 
 @pytest.mark.points(0.5)
 def test_labels_of_any_shape_and_bool(student, rng):
-    """labels of any shape (a 2-d array: every element is one sample) and bool labels give the same numbers"""
+    """labels of any shape (a 2-d array: every element is one sample) and bool labels should give the same numbers"""
     # Each answer must be the student's own answer on the same labels as 1-d integer arrays, whose values the other
     # checks grade: this check blames only the labels' form.
     y_true, y_pred = confusion(rng, 6, 2, 9, 11)  # 28 samples
@@ -119,7 +119,7 @@ def test_labels_of_any_shape_and_bool(student, rng):
 
 @pytest.mark.points(0.5)
 def test_accuracy_of_multiclass_labels(student, rng):
-    """accuracy is mean(y_pred == y_true), so it also grades integer class labels of a multi-class problem"""
+    """accuracy should be mean(y_pred == y_true), so it also grades integer class labels of a multi-class problem"""
     y_true = rng.integers(0, 4, size=30)
     y_pred = np.where(rng.random(30) < 0.6, y_true, rng.integers(0, 4, size=30))
     expect_same_as_reference(student, "metrics.accuracy", y_true, y_pred)
@@ -127,14 +127,14 @@ def test_accuracy_of_multiclass_labels(student, rng):
 
 @pytest.mark.points(0.5)
 def test_accuracy_of_empty_labels_is_zero(student):
-    """accuracy of empty labels is 0.0, not 0 / 0"""
+    """accuracy of empty labels should be 0.0, not 0 / 0"""
     empty = np.array([], dtype=np.int64)
     expect_same_as_reference(student, "metrics.accuracy", empty, empty)
 
 
 @pytest.mark.points(0.5)
 def test_every_metric_returns_a_python_float(student, rng):
-    """every metric returns a Python float, not a numpy number or a 0-d array"""
+    """every metric should return a Python float, not a numpy number or a 0-d array"""
     y_true, y_pred = confusion(rng, *lopsided_counts(rng))
     for name in METRICS:
         got = student.call(f"metrics.{name}", y_true, y_pred)
@@ -147,7 +147,7 @@ def test_every_metric_returns_a_python_float(student, rng):
 
 @pytest.mark.points(0.5)
 def test_inputs_are_not_modified(student, rng):
-    """no metric changes y_true or y_pred in place"""
+    """no metric should change y_true or y_pred in place"""
     y_true, y_pred = confusion(rng, *lopsided_counts(rng))
     for name in METRICS:
         expect_properties(student, f"metrics.{name}", y_true, y_pred, properties={INPUTS_UNCHANGED})

@@ -108,7 +108,7 @@ def added(first: dict, second: dict) -> dict:
 @pytest.mark.points(1)
 @pytest.mark.parametrize("hidden, output", ACTIVATIONS)
 def test_forward_matches_reference(alone, inputs, hidden, output):
-    """forward matches the reference MLP with the same weights, for a batch of 7 and for one sample"""
+    """forward should match the reference MLP with the same weights, for a batch of 7 and for one sample"""
     model, ref, built = build(alone, inputs, hidden, output)
     for x in (inputs.normal(N, LAYER_SIZES[0], scale=2.0), inputs.normal(1, LAYER_SIZES[0])):
         call = MethodCall("network.MLP.forward", (ref, x), model=built)
@@ -118,7 +118,7 @@ def test_forward_matches_reference(alone, inputs, hidden, output):
 
 @pytest.mark.points(1)
 def test_forward_keeps_float32(alone, inputs):
-    """float32 x and float32 params give a float32 output"""
+    """float32 x and float32 params should give a float32 output"""
     model, ref, built = build(alone, inputs, dtype=np.float32)
     x = inputs.normal(N, LAYER_SIZES[0], dtype=np.float32)
     call = MethodCall("network.MLP.forward", (ref, x), model=built)
@@ -131,7 +131,7 @@ def test_forward_keeps_float32(alone, inputs):
 @pytest.mark.points(1.5)
 @pytest.mark.parametrize("hidden, output", ACTIVATIONS)
 def test_backward_matches_central_difference(alone, inputs, hidden, output):
-    """backward gives dL/dparam for every parameter (W1, b1, ... W3, b3), L = sum(forward(x) * grad_out)"""
+    """backward should give dL/dparam for every parameter (W1, b1, ... W3, b3), L = sum(forward(x) * grad_out)"""
     model, ref, built = build(alone, inputs, hidden, output)
     x, grad_out = batch_away_from_kinks(inputs, ref), inputs.upstream(N, LAYER_SIZES[-1])
     numeric = {key: numeric_gradient(lambda: float(np.sum(ref.forward(x) * grad_out)), value)
@@ -146,7 +146,7 @@ def test_backward_matches_central_difference(alone, inputs, hidden, output):
 
 @pytest.mark.points(1)
 def test_backward_returns_one_gradient_per_parameter(alone, inputs):
-    """backward returns a dict with the keys of params (W1, b1, W2, ...), each gradient of its parameter's shape"""
+    """backward should return a dict keyed like params (W1, b1, W2, ...), each gradient of its parameter's shape"""
     for layer_sizes in (LAYER_SIZES, [3, 2]):
         model, ref, built = build(alone, inputs, layer_sizes=layer_sizes)
         x, grad_out = inputs.normal(N, layer_sizes[0]), inputs.upstream(N, layer_sizes[-1])
@@ -158,7 +158,7 @@ def test_backward_returns_one_gradient_per_parameter(alone, inputs):
 
 @pytest.mark.points(1)
 def test_backward_twice_gives_the_same_gradients(alone, inputs):
-    """a second backward after the same forward gives the same gradients (nothing accumulates, the cache is kept)"""
+    """a second backward after the same forward should give the same gradients (no accumulation, the cache is kept)"""
     model, ref, built = build(alone, inputs, "tanh", "softmax")
     x, grad_out = inputs.normal(N, LAYER_SIZES[0]), inputs.upstream(N, LAYER_SIZES[-1])
     ref.forward(x)
@@ -179,7 +179,7 @@ def test_backward_twice_gives_the_same_gradients(alone, inputs):
 
 @pytest.mark.points(0.5)
 def test_backward_uses_the_last_forward(alone, inputs):
-    """after two forwards, backward uses the second one's values, and the cache holds one pair per layer"""
+    """after two forwards, backward should use the second one's values, and the cache hold one pair per layer"""
     model, ref, built = build(alone, inputs, "tanh", "softmax")
     first, x = inputs.normal(N, LAYER_SIZES[0]), inputs.normal(N, LAYER_SIZES[0])
     grad_out = inputs.upstream(N, LAYER_SIZES[-1])
@@ -201,7 +201,7 @@ def test_backward_uses_the_last_forward(alone, inputs):
 
 @pytest.mark.points(0.5)
 def test_a_second_batch_of_another_size(student, inputs):
-    """your MLP on your own activations and layers: forward and backward on a batch of 7, then of 3, as the reference
+    """on your own layers, your MLP's forward and backward on a batch of 7, then 3, should match the reference
 
     The integration check: the only one of this part that runs your activations.py and layers.py, as training does.
     """
@@ -228,7 +228,7 @@ def test_a_second_batch_of_another_size(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_given_constructor_draws_the_reference_weights(alone, inputs):
-    """the given constructor is unchanged: the reference's weights and zero biases for a seed, used by forward"""
+    """the given constructor should be unchanged: the reference's weights and zero biases for a seed, used by forward"""
     for layer_sizes, settings in (([4, 6, 5, 3], {}), ([3, 5, 2], {"seed": 7, "output_activation": "linear"})):
         ref = reference.resolve("network.MLP")(layer_sizes, **settings)
         model = alone.new("network.MLP", layer_sizes, **settings)
@@ -245,7 +245,7 @@ def test_given_constructor_draws_the_reference_weights(alone, inputs):
 
 @pytest.mark.points(1)
 def test_passes_leave_inputs_and_params_unchanged(alone, inputs):
-    """forward and backward change neither x, grad_out nor the parameters"""
+    """forward and backward should change neither x, grad_out nor the parameters"""
     model, ref, built = build(alone, inputs, "tanh", "sigmoid")  # elementwise output: g *= ... is tempting
     x, grad_out = inputs.normal(N, LAYER_SIZES[0]), inputs.upstream(N, LAYER_SIZES[-1])
     for method, argument in (("forward", x), ("backward", grad_out)):
@@ -266,7 +266,7 @@ def test_passes_leave_inputs_and_params_unchanged(alone, inputs):
 @pytest.mark.public
 @pytest.mark.points(1)
 def test_param_count(alone, inputs):
-    """param_count counts every weight and bias: 83 for [4, 6, 5, 3], 1010 for [100, 10]"""
+    """param_count should count every weight and bias: 83 for [4, 6, 5, 3], 1010 for [100, 10]"""
     for layer_sizes in (LAYER_SIZES, [100, 10], [2, 16, 3]):
         model, ref, built = build(alone, inputs, layer_sizes=layer_sizes)
         call = MethodCall("network.MLP.param_count", (ref,), model=built)

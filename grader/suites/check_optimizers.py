@@ -109,14 +109,14 @@ def param_after(params, key: str, shape: tuple, *, call: Call, when: str) -> np.
 @pytest.mark.public
 @pytest.mark.points(1)
 def test_sgd_step_matches_reference(student, inputs):
-    """sgd_step gives param - learning_rate * grad"""
+    """sgd_step should give param - learning_rate * grad"""
     expect_same_as_reference(student, "optimizers.sgd_step", inputs.normal(3, 4), inputs.normal(3, 4), LEARNING_RATE)
     expect_same_as_reference(student, "optimizers.sgd_step", inputs.normal(5), inputs.normal(5), 0.01)
 
 
 @pytest.mark.points(0.5)
 def test_momentum_step_from_rest_goes_downhill(student, inputs):
-    """momentum_step from zero velocity moves every parameter against its gradient, and the loss goes down"""
+    """momentum_step from zero velocity should move every parameter against its gradient and lower the loss"""
     curvature = inputs.positive(3, 4, low=0.5, high=2.0)
     param = inputs.away_from(3, 4, kinks=(0.0,), margin=0.1)
     grad = curvature * param
@@ -139,7 +139,7 @@ def test_momentum_step_from_rest_goes_downhill(student, inputs):
 
 @pytest.mark.points(1)
 def test_momentum_step_matches_keras_from_nonzero_velocity(student, inputs):
-    """two momentum steps from a non-zero velocity match Keras: velocity = momentum * velocity - lr * grad"""
+    """two momentum steps from a non-zero velocity should match Keras: velocity = momentum * velocity - lr * grad"""
     # The tiny case, by hand (learning_rate 0.1, momentum 0.9):
     #   param [1, -2], velocity [0.5, -0.5], grad [2, -1] -> velocity [0.25, -0.35],   param [1.25, -2.35]
     #   then grad [1, 1]                                   -> velocity [0.125, -0.415], param [1.375, -2.765]
@@ -156,7 +156,7 @@ def test_momentum_step_matches_keras_from_nonzero_velocity(student, inputs):
 
 @pytest.mark.points(1)
 def test_momentum_step_returns_keras_velocity(student, inputs):
-    """the velocity includes the learning rate (Keras), so a learning rate that changes between steps still matches"""
+    """the velocity should include the learning rate (Keras), so a rate changed between steps still matches"""
     # PyTorch keeps buf = momentum * buf + grad and steps param - lr * buf: the same weights as Keras while the
     # learning rate is constant, different ones once it changes. Each step starts from the student's own last result.
     param, velocity = inputs.normal(2, 3), np.zeros((2, 3))
@@ -172,7 +172,7 @@ def test_momentum_step_returns_keras_velocity(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_nesterov_uses_the_new_velocity(student, inputs):
-    """nesterov=True steps param + momentum * new_velocity - lr * grad (momentum_step and SGD)"""
+    """nesterov=True should step param + momentum * new_velocity - lr * grad (momentum_step and SGD)"""
     param, velocity, grad = inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1), inputs.normal(3, 4)
     expect_same_as_reference(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
                              nesterov=True)
@@ -187,7 +187,7 @@ def test_nesterov_uses_the_new_velocity(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_apply_updates_every_param_in_place(student, inputs):
-    """apply(params, grads) updates every parameter of the params dict in place"""
+    """apply(params, grads) should update every parameter of the params dict in place"""
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W1": inputs.normal(3, 4), "b1": inputs.normal(4), "W2": inputs.normal(4, 2), "b2": inputs.normal(2)}
     grads = {key: inputs.normal(*value.shape) for key, value in params.items()}
@@ -204,7 +204,7 @@ def test_apply_updates_every_param_in_place(student, inputs):
 
 @pytest.mark.points(1)
 def test_one_velocity_per_parameter(student, inputs):
-    """each parameter keeps its own velocity (two parameters of the same shape, different gradients)"""
+    """each parameter should keep its own velocity (two parameters of the same shape, different gradients)"""
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4)}
     grads = [{"W1": inputs.normal(3, 4), "W2": inputs.normal(3, 4, scale=3.0)} for _ in range(2)]
@@ -213,7 +213,7 @@ def test_one_velocity_per_parameter(student, inputs):
 
 @pytest.mark.points(1)
 def test_velocity_is_kept_across_applies(student, inputs):
-    """a second apply continues from the first one's velocity, also after the learning rate is changed"""
+    """a second apply should continue from the first one's velocity, also after the learning rate is changed"""
     # Changing optimizer.learning_rate between applies (a schedule) tells Keras' velocity from PyTorch's buffer.
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W": inputs.normal(4, 3), "b": inputs.normal(3)}
@@ -226,7 +226,7 @@ def test_velocity_is_kept_across_applies(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_momentum_zero_is_plain_sgd(student, inputs):
-    """with momentum=0 every apply is a plain sgd_step"""
+    """with momentum=0 every apply should be a plain sgd_step"""
     settings = dict(learning_rate=0.05)
     params = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
     grads = [{"W": inputs.normal(3, 4), "b": inputs.normal(4)} for _ in range(2)]
@@ -240,7 +240,7 @@ def test_momentum_zero_is_plain_sgd(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_momentum_adds_inertia(student, inputs):
-    """with the same gradient on every apply, each step is longer than the last: 1, 1.9, 2.71 times the first"""
+    """with the same gradient on every apply, each step should be longer than the last: 1, 1.9, 2.71 times the first"""
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params, grads = {"W": inputs.normal(2, 3)}, {"W": inputs.away_from(2, 3, margin=0.2)}
     after = student_applies(student, settings, params, [grads] * 3)
@@ -260,7 +260,7 @@ def test_momentum_adds_inertia(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_keys_without_a_gradient_stay_unchanged(student, inputs):
-    """apply updates only the keys of grads: a parameter missing from grads keeps its value, momentum or not"""
+    """apply should update only the keys of grads: a parameter missing from grads keeps its value, momentum or not"""
     params = {"W": inputs.normal(3, 4), "frozen": inputs.normal(4), "b": inputs.normal(4)}
     grads = [{"W": inputs.normal(3, 4), "b": inputs.normal(4)} for _ in range(2)]
     for settings in (dict(learning_rate=LEARNING_RATE), dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)):
@@ -274,7 +274,7 @@ def test_keys_without_a_gradient_stay_unchanged(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_inputs_are_not_modified(student, inputs):
-    """sgd_step, momentum_step and SGD.apply keep their input arrays unchanged (apply: the grads)"""
+    """sgd_step, momentum_step and SGD.apply should keep their input arrays unchanged (apply: the grads)"""
     param, grad, velocity = inputs.normal(3, 4), inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1)
     expect_contract(student, "optimizers.sgd_step", param, grad, LEARNING_RATE)
     expect_contract(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM)
@@ -295,7 +295,7 @@ def test_inputs_are_not_modified(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_steps_return_new_arrays(student, inputs):
-    """sgd_step and momentum_step return new arrays, never an input array or a view of one"""
+    """sgd_step and momentum_step should return new arrays, never an input array or a view of one"""
     # Only the worker, where the arrays live, sees whether the answer is an input: the grader gets copies.
     for dtype in (np.float64, np.float32):
         param, grad = inputs.normal(3, 4, dtype=dtype), inputs.normal(3, 4, dtype=dtype)
@@ -308,7 +308,7 @@ def test_steps_return_new_arrays(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_apply_keeps_the_old_arrays(student, inputs):
-    """apply rebinds params[key] to a new array: the old parameter arrays are not modified, momentum or not"""
+    """apply should rebind params[key] to a new array and leave the old parameter arrays unmodified, momentum or not"""
     # The caller's params dict sees the new values either way; only the worker sees whether the old arrays, which
     # the caller may still hold, were overwritten. The grads are test_inputs_are_not_modified's.
     for settings in (dict(learning_rate=LEARNING_RATE), dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)):
@@ -323,7 +323,7 @@ def test_apply_keeps_the_old_arrays(student, inputs):
 
 @pytest.mark.points(1)
 def test_float32_stays_float32(student, inputs):
-    """float32 parameters and gradients give float32 results (sgd_step, momentum_step, SGD.apply with momentum)"""
+    """float32 params and gradients should give float32 results (sgd_step, momentum_step, SGD.apply with momentum)"""
     param, grad = inputs.normal(3, 4, dtype=np.float32), inputs.normal(3, 4, dtype=np.float32)
     velocity = inputs.normal(3, 4, scale=0.1, dtype=np.float32)
     expect_properties(student, "optimizers.sgd_step", param, grad, LEARNING_RATE, properties={DTYPE_KEPT})
@@ -339,7 +339,7 @@ def test_float32_stays_float32(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_mixed_dtypes_keep_the_params_dtype(student, inputs):
-    """the result has the parameter's float dtype: float32 under float64 gradients, float64 for integer parameters"""
+    """the result should keep the parameter's float dtype: float32 under float64 grads, float64 for integer params"""
     param, grad = inputs.normal(3, 4, dtype=np.float32), inputs.normal(3, 4)
     velocity = inputs.normal(3, 4, scale=0.1)
     expect_properties(student, "optimizers.sgd_step", param, grad, LEARNING_RATE, properties={DTYPE_KEPT})

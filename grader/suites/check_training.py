@@ -136,7 +136,7 @@ def losses(history: list[float]) -> str:
 @pytest.mark.public
 @pytest.mark.points(1)
 def test_fit_returns_one_loss_per_epoch(alone, rng):
-    """fit returns a list with one loss (a number) per epoch"""
+    """fit should return a list with one loss (a number) per epoch"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     history, call = fit_small_mlp(alone, x, y, "sparse_categorical_crossentropy", 3, 25, seed)
@@ -145,7 +145,7 @@ def test_fit_returns_one_loss_per_epoch(alone, rng):
 
 @pytest.mark.points(1)
 def test_fit_matches_reference_history(alone, rng):
-    """same seed and initial weights give the reference's losses and weights (the docstring fixes the shuffling)"""
+    """the same seed and initial weights should give the reference's losses and weights (shuffled as documented)"""
     # fit's docstring prescribes default_rng(seed) and one rng.permutation(N) per epoch, so any correct fit visits the
     # samples in the same order; only the order of floating-point sums may differ (rtol 1e-5).
     x, y = capstone_data()
@@ -157,7 +157,7 @@ def test_fit_matches_reference_history(alone, rng):
 
 @pytest.mark.points(1)
 def test_last_smaller_batch_is_trained_on(alone, rng):
-    """N = 100, batch_size = 32: four updates per epoch (the last on 4 samples), the loss averaged over samples"""
+    """N = 100, batch_size = 32 should give 4 updates per epoch (the last on 4 samples), the loss a mean over samples"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     got = fit_both(alone, SMALL_MLP, x, y, "sparse_categorical_crossentropy", 2, 32, seed, learning_rate=0.1)
@@ -166,7 +166,7 @@ def test_last_smaller_batch_is_trained_on(alone, rng):
 
 @pytest.mark.points(1)
 def test_full_batch_is_gradient_descent(alone, rng):
-    """batch_size = N is plain gradient descent: one update per epoch on all samples, whatever their order"""
+    """batch_size = N should be plain gradient descent: one update per epoch on all samples, whatever their order"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     got = fit_both(alone, SMALL_MLP, x, y, "sparse_categorical_crossentropy", 4, len(x), seed, learning_rate=0.5)
@@ -175,7 +175,7 @@ def test_full_batch_is_gradient_descent(alone, rng):
 
 @pytest.mark.points(1)
 def test_seed_drives_the_shuffling(alone, rng):
-    """the same seed gives the same history, another seed another one: mini-batches are shuffled from the seed"""
+    """mini-batches should be shuffled from the seed: the same seed gives the same history, another seed another one"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     histories = []
@@ -198,7 +198,7 @@ def test_seed_drives_the_shuffling(alone, rng):
 
 @pytest.mark.points(1)
 def test_loss_is_found_by_its_name(alone, rng):
-    """loss is a name: "mean_squared_error" trains with losses.mean_squared_error, an unknown name is a ValueError"""
+    """loss should be a name: "mean_squared_error" trains with losses.mean_squared_error, others raise ValueError"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     got = fit_both(alone, SMALL_MLP, x, one_hot(y, 2), "mean_squared_error", 2, 25, seed, learning_rate=0.1)
@@ -216,7 +216,7 @@ def test_loss_is_found_by_its_name(alone, rng):
 
 @pytest.mark.points(1)
 def test_x_and_y_are_not_modified(alone, rng):
-    """fit leaves the caller's x and y unchanged (shuffle an index array, not the data)"""
+    """fit should leave the caller's x and y unchanged (shuffle an index array, not the data)"""
     x, y = capstone_data()
     seed = int(rng.integers(1000))
     reply, call = fit_small_mlp(alone, x, y, "sparse_categorical_crossentropy", 2, 25, seed, echo_args=True)
@@ -226,7 +226,7 @@ def test_x_and_y_are_not_modified(alone, rng):
 
 @pytest.mark.points(2)
 def test_capstone_learns_xor(student, rng):
-    """the capstone: your MLP, SGD with momentum and fit learn XOR to at least 90% training accuracy"""
+    """the capstone: your MLP, SGD with momentum and fit should learn XOR to at least 90% training accuracy"""
     settings = capstone()
     seed = int(rng.integers(1000))
     history, model = train_capstone(student, settings["momentum"], seed)
@@ -247,7 +247,7 @@ def test_capstone_learns_xor(student, rng):
 
 @pytest.mark.points(1)
 def test_momentum_reaches_the_target_sooner(alone, rng):
-    """momentum 0.9 reaches the target loss in fewer epochs than plain SGD, from the same start"""
+    """momentum 0.9 should reach the target loss in fewer epochs than plain SGD, from the same start"""
     settings = capstone()
     seed = int(rng.integers(1000))
     plain, _ = train_capstone(alone, 0.0, seed)
@@ -302,7 +302,7 @@ def expect_validated_history(reply, epochs: int, *, call: Call) -> tuple[list[fl
 
 @pytest.mark.points(1)
 def test_validation_loss_matches_reference(alone, rng):
-    """fit(..., validation_data=(x_val, y_val)) returns dict(loss=..., val_loss=...): the reference's, epoch by epoch"""
+    """fit(..., validation_data=(x_val, y_val)) should return the reference's dict(loss=..., val_loss=...)"""
     seed = int(rng.integers(1000))
     reply, expected, call = fit_validated(alone, seed)
     loss, val_loss = expect_validated_history(reply, overfitting()["epochs"], call=call)
@@ -323,7 +323,7 @@ def overfitting_seen(loss: list[float], val_loss: list[float]) -> bool:
 
 @pytest.mark.points(1)
 def test_overfitting_is_seen(alone, rng):
-    """on 16 noisy XOR samples an over-large MLP overfits: training loss falls while validation loss rises again"""
+    """on 16 noisy XOR samples an over-large MLP should overfit: training loss falls, validation loss rises again"""
     settings = overfitting()
     seed = int(rng.integers(1000))
     reply, _, call = fit_validated(alone, seed)
