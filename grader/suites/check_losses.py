@@ -197,7 +197,7 @@ def test_from_logits_is_stable_for_large_logits(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_clip_and_kinks_match_reference(alone):
-    """losses and gradients should match the reference where the loss is clipped or has a kink
+    """losses and gradients should match the reference where the probabilities are clipped or the loss has a kink
 
     Probabilities of exactly 0 and 1 (clipped to [1e-7, 1 - 1e-7], where the gradient is 0), y_pred == y_true
     (MAE, MAPE: gradient 0) and y_pred below 1e-7 in MSLE (clipped: gradient 0).
