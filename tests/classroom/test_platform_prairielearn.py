@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -23,6 +24,7 @@ from grader.report.prairielearn import MAX_IMAGES, prairielearn_document
 from grader.results import GradeResult
 from tests.classroom.conftest import BUGS, copy_reference
 from tests.classroom.documented import ROOT
+from tests.notebook.cells import generated, with_reference
 
 TEMPLATE = ROOT / "grader" / "classroom" / "templates" / "prairielearn"
 ENTRYPOINT = "grader/classroom/templates/prairielearn/entrypoint.sh"
@@ -142,3 +144,12 @@ def test_figures_become_bounded_png_images_and_never_explain_a_hidden_check(fail
     assert base64.b64decode(images[0]["url"].split(",", 1)[1]).startswith(b"\x89PNG")
     everything = prairielearn_document(failed_grade, figures=figures, hidden_visibility="visible")["images"]
     assert everything[0]["label"] == "f0: your curve and the reference's"
+
+
+def test_a_notebook_submission_is_graded_like_modules(grade_root):
+    # a student who works in Jupyter uploads the notebook itself (pl-file-upload), not the modules
+    def notebook(student: Path) -> None:
+        nbformat.write(with_reference(generated("activations"), "activations"), student / "activations.ipynb")
+
+    results = run_entrypoint(grade_root, notebook)
+    assert results["gradable"] is True and results["score"] == 1.0
