@@ -70,7 +70,7 @@ def test_activation_matches_reference(student, inputs, name):
 @pytest.mark.public
 @per_function_value_check(DERIVATIVES, "derivative")
 def test_derivative_matches_reference(student, inputs, name):
-    """derivative should match the reference, including the kink at 0 (relu_grad(0) is 0)"""
+    """derivative should match the reference, at 0 and at the kinks too (its docstring gives the value there)"""
     x = with_special_values(inputs.normal(5, 3, scale=3.0))
     expect_same_as_reference(student, f"activations.{name}", x)
 
