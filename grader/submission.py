@@ -14,9 +14,11 @@ whose reference module defines its name, with the helpers it uses. Outputs are n
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import py_compile
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,10 +86,24 @@ def stage_alone(source: Path, module_file: str, reference_dir: Path, module_file
         if name == module_file:
             _stage_student_module(staged, name, modules)
         elif (reference_dir / name).is_file():
-            py_compile.compile(str(reference_dir / name), cfile=str(staged.package_dir / f"{name[:-3]}.pyc"),
-                               dfile=f"<reference>/{name}", doraise=True,
-                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+            bytecode = reference_bytecode(name, (reference_dir / name).read_bytes())
+            (staged.package_dir / f"{name[:-3]}.pyc").write_bytes(bytecode)
     return staged
+
+
+@functools.lru_cache(maxsize=64)
+def reference_bytecode(name: str, source: bytes) -> bytes:
+    """The bytecode of the reference module ``name`` with text ``source``, as ``stage_alone`` stages it.
+
+    Compiled once per grading process and kept by the module's text (an edited reference is compiled afresh):
+    every student of a class is staged with the same three alone copies, and compiling them was most of the cost.
+    """
+    with tempfile.TemporaryDirectory(prefix="nn-grader-pyc-") as tmp:
+        source_file, cfile = Path(tmp, name), Path(tmp, f"{name[:-3]}.pyc")
+        source_file.write_bytes(source)
+        py_compile.compile(str(source_file), cfile=str(cfile), dfile=f"<reference>/{name}", doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        return cfile.read_bytes()
 
 
 def _new_package(source: Path, root: Path) -> StagedSubmission:

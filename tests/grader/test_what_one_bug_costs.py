@@ -155,3 +155,34 @@ def test_the_reference_is_staged_beside_the_students_module_without_its_source(t
     files = sorted(p.name for p in staged.package_dir.iterdir())
     assert "training.py" in files and "network.pyc" in files and "network.py" not in files
     assert not [name for name in files if name.endswith(".py") and name not in ("training.py", "__init__.py")]
+
+
+def test_the_reference_is_compiled_once_per_process_and_afresh_when_it_changes(tmp_path, monkeypatch):
+    import py_compile
+
+    from grader.submission import reference_bytecode
+
+    compiled: list[str] = []
+    real_compile = py_compile.compile
+    monkeypatch.setattr(py_compile, "compile", lambda file, *a, **k: compiled.append(Path(file).name)
+                        or real_compile(file, *a, **k))
+    reference_bytecode.cache_clear()
+    student = reference_copy(tmp_path / "student")
+    first = stage_alone(student, "training.py", reference_dir(), exercise_module_files(), tmp_path / "one")
+    staged_once = len(compiled)
+    second = stage_alone(student, "training.py", reference_dir(), exercise_module_files(), tmp_path / "two")
+    assert staged_once and len(compiled) == staged_once  # the second student's copy compiled nothing
+    direct = tmp_path / "network.pyc"
+    real_compile(str(reference_dir() / "network.py"), cfile=str(direct), dfile="<reference>/network.py",
+                 doraise=True, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    for staged in (first, second):
+        assert (staged.package_dir / "network.pyc").read_bytes() == direct.read_bytes()
+
+    edited = tmp_path / "edited-reference"
+    edited.mkdir()
+    for module in reference_dir().glob("*.py"):
+        (edited / module.name).write_bytes(module.read_bytes())
+    (edited / "network.py").write_text((edited / "network.py").read_text() + "\nEDITED_MARKER = 12345\n")
+    third = stage_alone(student, "training.py", edited, exercise_module_files(), tmp_path / "three")
+    assert compiled[staged_once:] == ["network.py"]
+    assert b"EDITED_MARKER" in (third.package_dir / "network.pyc").read_bytes()
