@@ -9,12 +9,14 @@ part keeps hidden, which every result of the copy reports.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import importlib
 import json
 import platform
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -81,9 +83,13 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
 
 
 class PartsAlone:
-    """The student's module of one part among the reference's other modules, each in a worker of its own, started
-    the first time a check asks for it (the fixture ``alone``): how the checks of a part that calls other parts measure
-    that part alone.
+    """The student's module of one part among the reference's other modules, each in a worker of its own (the
+    fixture ``alone``): how the checks of a part that calls other parts measure that part alone.
+
+    Once the checks are collected, ``prepare`` stages and starts the workers of the parts that will ask, one after
+    the other on a thread of their own, while the checks of the earlier parts run: a worker's start is mostly waiting
+    for it to fork and confine itself. No student code runs until a check asks; a part not prepared is started when
+    first asked for.
 
     A student's copy has no reference code to stage: there it gives nothing, and such checks run on the student's
     own pieces (``None``: the runner falls back to the whole submission).
@@ -91,21 +97,38 @@ class PartsAlone:
 
     def __init__(self, source: Path, tmp: Path, limits: Limits | None) -> None:
         self.source, self.tmp, self.limits = source, tmp, limits
+        self.starting: dict[str, Future[Submission]] = {}
+        self.starter: ThreadPoolExecutor | None = None
         self.submissions: dict[str, Submission] = {}
         self.workers: list[Worker] = []
+
+    def prepare(self, parts: list[str]) -> None:
+        if release_manifest() is not None or not parts:
+            return
+        self.starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nn-grader-alone")
+        for part in parts:
+            # Each start in a copy of this context: the language of its messages is the grading's.
+            self.starting[part] = self.starter.submit(contextvars.copy_context().run, self._start, part)
 
     def __call__(self, part: str) -> Submission | None:
         if release_manifest() is not None:
             return None
         if part not in self.submissions:
-            root = self.tmp / f"alone-{part}"
-            stage_alone(self.source, f"{part}.py", reference_dir(), exercise_module_files(), root)
-            worker = Worker(root, self.limits)
-            self.workers.append(worker)
-            self.submissions[part] = Submission(worker)
+            started = self.starting.pop(part, None)
+            self.submissions[part] = started.result() if started is not None else self._start(part)
         return self.submissions[part]
 
+    def _start(self, part: str) -> Submission:
+        root = self.tmp / f"alone-{part}"
+        stage_alone(self.source, f"{part}.py", reference_dir(), exercise_module_files(), root)
+        worker = Worker(root, self.limits)
+        self.workers.append(worker)
+        return Submission(worker)
+
     def close(self) -> None:
+        """End every worker, once those still starting have started (or failed to)."""
+        if self.starter is not None:
+            self.starter.shutdown(wait=True, cancel_futures=True)
         for worker in self.workers:
             worker.close()
 

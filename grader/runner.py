@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,7 +98,13 @@ class SuiteRun:
     integrated: set[tuple[str, str]] = field(default_factory=set)
 
 
-Alone = Callable[[str], "StudentCode | None"]  # part -> its module alone among the reference's, if it can be had
+class Alone(Protocol):
+    """Part -> its module alone among the reference's, if it can be had (the fixture ``alone``)."""
+
+    def __call__(self, part: str) -> StudentCode | None: ...
+
+    def prepare(self, parts: list[str]) -> None:
+        """Told once the checks are collected which parts will ask, first asked first: it may start them early."""
 
 
 def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
@@ -198,6 +204,9 @@ class GraderPlugin:
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.collected = list(session.items)
+        if self.parts_alone is not None and self.submission is not None:
+            asking = (self.part_of(i) for i in self.collected if "alone" in getattr(i, "fixturenames", ()))
+            self.parts_alone.prepare([p for p in dict.fromkeys(asking) if p not in self.diagnostics])
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A suite that cannot be collected (a syntax error, an unknown marker under --strict-markers) is the
