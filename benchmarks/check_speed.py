@@ -4,7 +4,8 @@ Prints the median wall time (over several runs) of grading the shipped reference
   - `nn-grader check` from a fresh shell, with the worker forked from a zygote and started afresh (NN_GRADER_ZYGOTE=0),
     and `nn-grader check --html`;
   - isolated: ``grade()`` in a warm process (a worker per submission, pytest in the grader's process);
-  - in-process: the same hidden checks calling the reference directly, with no worker at all (the floor);
+  - in-process: the same hidden checks on the reference, each call encoded and answered by the worker's own code in
+    this process: no worker process, pipe or jail at all (the floor under every isolation cost);
   - a class (``autograde_speed.py``'s mix) with 1 and 2 grading processes: seconds per submission, and per core.
 It states the machine and its load, and asserts nothing: the figures depend on the machine.
 
@@ -17,6 +18,7 @@ import argparse
 import importlib
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,57 +26,75 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from grader import parts as course
-from grader.grading import grade
-from grader.runner import run_suites
-from grader.sandbox.client import Reply
+from grader.grading import DEFAULT_SEED, exercise_module_files, grade
+from grader.runner import SuiteRun, run_suites
+from grader.sandbox import protocol
+from grader.sandbox.client import Submission
+from grader.sandbox.limits import Limits
+from grader.submission import stage
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class InProcessSubmission:
-    """The ``student`` fixture's interface, calling the reference in this process: no isolation at all."""
+class InProcessWorker:
+    """The worker's side of the protocol answered in this process: the floor under every isolation cost.
 
-    class _Output:
-        def take_output(self) -> str:
-            return ""
+    Each request is encoded as the grader sends it and answered by the worker's own ``Server`` over the staged
+    reference (the package ``submission``), and the reply is decoded as the grader decodes it: the checks, the
+    reference answers and the wire format's copies all cost what they cost in a real grade. What is missing is
+    everything isolation adds: the worker processes, their jail and limits, the pipes and the round trips.
+    """
 
-    class _Object:
-        def __init__(self, obj):
-            self.obj = obj
+    isolation = "none"
+    leftover_threads = 0
 
-        def call(self, method, *args, timeout=None, echo_args=False, **kwargs):
-            return InProcessSubmission._reply(getattr(self.obj, method)(*args, **kwargs), args, kwargs, echo_args)
+    def __init__(self, root: Path) -> None:
+        self.limits = Limits()
+        self.holds_objects = False
+        self.server = _worker_module().Server(str(root / protocol.SUBMISSION_PACKAGE))
 
-        def get(self, attribute):
-            return getattr(self.obj, attribute)
+    def request(self, header: dict, args: list, kwargs: dict, timeout: float) -> tuple[dict, list[bytes]]:
+        blobs: list[bytes] = []
+        header = dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
+        return self.server.handle(header, blobs)
 
-        def set(self, attribute, value):
-            setattr(self.obj, attribute, value)
+    def retire_if_left_busy(self) -> bool:
+        return False
 
-    worker = _Output()
+    def take_output(self) -> str:
+        return ""
 
-    def __init__(self) -> None:
-        self.received: list[tuple[str, object]] = []  # no value is ever unusable here: the reference made it
 
-    def begin_check(self) -> None:
-        """Nothing to reset between checks: there is no worker to retire."""
+def _worker_module():
+    """``grader/sandbox/worker.py`` as a worker process has it: beside its sibling files, numpy and the wire format
+    imported (it imports them itself only once confined)."""
+    sandbox = str(ROOT / "grader" / "sandbox")
+    sys.path.insert(0, sandbox)
+    try:
+        worker = importlib.import_module("worker")
+    finally:
+        sys.path.remove(sandbox)
+    vars(worker).update(np=np, protocol=protocol)
+    return worker
 
-    def import_module(self, module: str) -> None:
-        importlib.import_module(f"solutions.{module}")
 
-    def call(self, target, *args, timeout=None, echo_args=False, **kwargs):
-        module, _, name = target.rpartition(".")
-        args = tuple(a.obj if isinstance(a, self._Object) else a for a in args)
-        value = getattr(importlib.import_module(f"solutions.{module}"), name)(*args, **kwargs)
-        return self._reply(value, args, kwargs, echo_args)
-
-    def new(self, target, *args, **kwargs):
-        return self._Object(self.call(target, *args, **kwargs))
-
-    @staticmethod
-    def _reply(value, args, kwargs, echo_args):
-        return Reply(value, [], list(args)) if echo_args else value  # the arguments as the call left them
+def in_process_suites(selected) -> SuiteRun:
+    """The hidden checks of ``selected`` on the reference, staged as a submission and served in this process."""
+    root = Path(tempfile.mkdtemp(prefix="nn-grader-floor-"))
+    stage(ROOT / "solutions", exercise_module_files(), root)
+    if str(root) not in sys.path:  # the staged package is imported as ``submission``, as in a worker
+        sys.path.append(str(root))
+    try:
+        return run_suites(Submission(InProcessWorker(root)), selected, seed=DEFAULT_SEED)  # type: ignore[arg-type]
+    finally:
+        sys.path.remove(str(root))
+        for name in [m for m in sys.modules if m == protocol.SUBMISSION_PACKAGE or
+                     m.startswith(protocol.SUBMISSION_PACKAGE + ".")]:
+            del sys.modules[name]  # the next run imports its own staged copy, as a fresh worker would
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def median_seconds(action, runs: int) -> float:
@@ -128,7 +148,7 @@ def main() -> None:
     grade(solutions)  # warm imports and collection once
     isolated = median_seconds(lambda: grade(solutions), runs)
     selected = course.select(None)
-    direct = median_seconds(lambda: run_suites(InProcessSubmission(), selected, seed=20260101), runs)
+    direct = median_seconds(lambda: in_process_suites(selected), runs)
     checks = len(grade(solutions).checks)
 
     print(f"checks per submission:                      {checks}")
