@@ -1,7 +1,8 @@
 """Running the hidden suites with pytest, in the grader's process, and recording one result per check.
 
 The suites are plain pytest files (``grader/suites/check_<part>.py``). Each check receives the fixtures ``student``
-(the submission, reached through the worker), ``inputs`` (seeded input builders) and ``rng``, and declares its
+(the submission, reached through the worker), ``inputs`` (seeded input builders), ``rng`` and ``shared`` (what
+the checks of one grade compute once, :mod:`grader.shared`), and declares its
 points with ``@pytest.mark.points(n)``. pytest runs with the grader's own ini file and rootdir, no cache, and no
 plugins but this one, so nothing in the student's folder or the project's configuration can change how it runs.
 
@@ -33,6 +34,7 @@ from grader.inputs import Inputs
 from grader.parts import SUITE_PREFIX, SUITES_DIR, Part
 from grader.results import FIGURE_KINDS, CheckResult, Outcome
 from grader.sandbox.faults import SubmissionFault
+from grader.shared import Shared
 
 PYTEST_INI = SUITES_DIR / "pytest.ini"
 
@@ -154,6 +156,7 @@ class GraderPlugin:
         self.integrated: set[tuple[str, str]] = set()
         self.parts = {str(p.path): p for p in parts}
         self.seed = seed
+        self.shared_results = Shared(seed)  # one grade's: a new run_suites starts with nothing shared
         self.diagnostics = diagnostics
         self.imported: set[str] = set()
         self.results: list[CheckResult] = []
@@ -187,6 +190,11 @@ class GraderPlugin:
         """A generator seeded by the run's seed and the check's name: same inputs on every run."""
         digest = hashlib.sha256(request.node.nodeid.encode()).digest()
         return np.random.default_rng([self.seed, int.from_bytes(digest[:4], "big")])
+
+    @pytest.fixture
+    def shared(self) -> Shared:
+        """What the checks of this grade compute once and share (a training run that two checks read)."""
+        return self.shared_results
 
     @pytest.fixture
     def inputs(self, rng: np.random.Generator) -> Inputs:

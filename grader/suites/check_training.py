@@ -292,6 +292,13 @@ def fit_validated(student, seed: int):
     return reply, expected, call
 
 
+def validated_run(student, shared):
+    """The seed and fit_validated's answers: one run per grade, read by both validation checks (the longest run of
+    the suites; a second would answer the same)."""
+    seed = int(shared.rng("overfitting").integers(1000))
+    return seed, *shared.once(("overfitting", id(student)), lambda: fit_validated(student, seed))
+
+
 def expect_validated_history(reply, epochs: int, *, call: Call) -> tuple[list[float], list[float]]:
     """fit's reply with validation_data must be dict(loss=[...], val_loss=[...]), each ``epochs`` finite numbers."""
     if not (isinstance(reply, dict) and {"loss", "val_loss"} <= set(reply)):
@@ -301,10 +308,9 @@ def expect_validated_history(reply, epochs: int, *, call: Call) -> tuple[list[fl
 
 
 @pytest.mark.points(1)
-def test_validation_loss_matches_reference(alone, rng):
+def test_validation_loss_matches_reference(alone, shared):
     """fit(..., validation_data=(x_val, y_val)) should return the reference's dict(loss=..., val_loss=...)"""
-    seed = int(rng.integers(1000))
-    reply, expected, call = fit_validated(alone, seed)
+    _, reply, expected, call = validated_run(alone, shared)
     loss, val_loss = expect_validated_history(reply, overfitting()["epochs"], call=call)
     with hint(tr("check.training.test_validation_loss_matches_reference.hint")):
         for epoch, (got, want) in enumerate(zip(val_loss, expected["val_loss"], strict=True), start=1):
@@ -322,11 +328,10 @@ def overfitting_seen(loss: list[float], val_loss: list[float]) -> bool:
 
 
 @pytest.mark.points(1)
-def test_overfitting_is_seen(alone, rng):
+def test_overfitting_is_seen(alone, shared):
     """on 16 noisy XOR samples an over-large MLP should overfit: training loss falls, validation loss rises again"""
     settings = overfitting()
-    seed = int(rng.integers(1000))
-    reply, _, call = fit_validated(alone, seed)
+    seed, reply, _, call = validated_run(alone, shared)
     loss, val_loss = expect_validated_history(reply, settings["epochs"], call=call)
     if not overfitting_seen(loss, val_loss):
         best = int(np.argmin(val_loss))

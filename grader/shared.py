@@ -1,0 +1,44 @@
+"""What the checks of one grade compute once and share: the fixture ``shared``.
+
+Some answers are expensive and read by several checks: one long training run, say, whose validation losses one check
+compares with the reference's and another reads for overfitting. Asking the student's code twice would cost twice
+and could only ever answer the same (same seed, same worker code). ``shared.once(key, compute)`` runs ``compute`` the
+first time a check of this grade asks for ``key`` and gives every later check a copy of what it gave: its value, or
+the very fault it raised (a time-out or a crash costs each check that reads the run, as it would have, but is paid
+once). A new grade starts with nothing shared.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import numpy as np
+
+
+class Shared:
+    """One grade's shared results, with generators seeded by the run's seed and a name rather than a check's."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._outcomes: dict[Hashable, tuple[bool, Any]] = {}
+
+    def rng(self, name: str) -> np.random.Generator:
+        """A generator that every check asking for ``name`` in this grade gets in the same state."""
+        digest = hashlib.sha256(name.encode()).digest()
+        return np.random.default_rng([self.seed, int.from_bytes(digest[:4], "big")])
+
+    def once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time ``key`` is asked for in this grade; after that, a deep copy of its value (a
+        check may change what it is given) or the exception it raised, raised again."""
+        if key not in self._outcomes:
+            try:
+                self._outcomes[key] = (True, compute())
+            except Exception as exc:  # a student's fault or a failed expectation: every reader of the run gets it
+                self._outcomes[key] = (False, exc)
+        succeeded, outcome = self._outcomes[key]
+        if not succeeded:
+            raise outcome
+        return copy.deepcopy(outcome)

@@ -1,0 +1,59 @@
+"""``shared.once``: what several checks of one grade read is computed once, and every reader sees the same answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.grading import grade
+from grader.shared import Shared
+from tests.grader.submissions import make_submission
+
+VALIDATION_CHECKS = ("test_validation_loss_matches_reference", "test_overfitting_is_seen")
+
+
+def test_a_value_is_computed_once_and_each_reader_gets_its_own_copy():
+    shared, calls = Shared(seed=1), []
+
+    def compute():
+        calls.append(1)
+        return {"loss": [1.0, 0.5]}
+
+    first = shared.once("run", compute)
+    first["loss"].append(99.0)
+    assert shared.once("run", compute) == {"loss": [1.0, 0.5]}
+    assert len(calls) == 1
+    assert Shared(seed=1).once("run", compute) == {"loss": [1.0, 0.5]} and len(calls) == 2  # a new grade computes
+
+
+def test_a_fault_is_raised_again_without_running_the_code_again():
+    shared, calls = Shared(seed=1), []
+
+    def compute():
+        calls.append(1)
+        raise TimeoutError("fit did not finish")
+
+    for _ in range(2):
+        with pytest.raises(TimeoutError, match="fit did not finish"):
+            shared.once("run", compute)
+    assert len(calls) == 1
+
+
+def test_named_generators_agree_within_a_grade_and_follow_its_seed():
+    draw = lambda seed, name: int(Shared(seed).rng(name).integers(10**9))  # noqa: E731
+    assert draw(1, "overfitting") == draw(1, "overfitting")
+    assert draw(1, "overfitting") != draw(2, "overfitting")
+    assert draw(1, "overfitting") != draw(1, "capstone")
+
+
+def test_both_validation_checks_read_one_run_of_the_students_fit(tmp_path):
+    """The student's fit prints once per run with validation_data: one grade prints it once, and a wrong val_loss
+    fails both checks that read the run."""
+    old = "    return history if validation_data is None else dict(loss=history, val_loss=val_history)\n"
+    folder = make_submission(tmp_path, "training", old, "    if validation_data is not None:\n"
+                             "        print('validated run')\n"
+                             "        val_history = [v + 1.0 for v in val_history]\n" + old)
+    result = grade(folder, ["training"])
+    checks = {c.name: c for c in result.parts[0].checks}
+    assert sum(checks[name].output.count("validated run") for name in VALIDATION_CHECKS) == 1
+    assert checks["test_validation_loss_matches_reference"].outcome == "failed"
+    assert "val" in checks["test_validation_loss_matches_reference"].message
