@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from grader import __version__
 from grader import parts as course
@@ -62,7 +63,11 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         worker = Worker(Path(tmp), limits)
         alone = PartsAlone(Path(source), Path(tmp), limits)
         try:
-            run = run_suites(Submission(worker), selected, seed=seed, missing=known, alone=alone)
+            # The reference's matrices here are tiny: a second BLAS thread makes nothing faster, but OpenBLAS's
+            # threads spin between calls, burning about 0.2 s of CPU per grade on the core the worker (or another
+            # grading slot) needs. Workers are single-threaded by their environment (sandbox.limits).
+            with threadpool_limits(limits=1, user_api="blas"):
+                run = run_suites(Submission(worker), selected, seed=seed, missing=known, alone=alone)
         finally:
             alone.close()
             worker.close()
