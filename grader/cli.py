@@ -7,12 +7,12 @@ installed command, :func:`run`).
 
 from __future__ import annotations
 
-import importlib
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from pkgutil import resolve_name
 from typing import Any, NoReturn
 
 import click
@@ -30,9 +30,9 @@ from grader.output import (
     prepare_folder,
     write_text,
 )
-from grader.report.gradescope import DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES
+from grader.report import DEFAULT_HIDDEN_VISIBILITY, RENDERER_PATHS, RENDERERS, VISIBILITIES
 
-FORMATS = ("text", "json", "junit", "gradescope", "github", "github-summary", "prairielearn")
+FORMATS = tuple(RENDERER_PATHS)  # each renderer is imported only when its format is chosen
 
 
 def hidden_visibility_option() -> Callable[[Decorated], Decorated]:
@@ -72,9 +72,25 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in LAZY_COMMANDS:
-            module, _, attribute = LAZY_COMMANDS[name].partition(":")
-            return getattr(importlib.import_module(module), attribute)
+            command: click.Command = resolve_name(LAZY_COMMANDS[name])
+            return command
         return super().get_command(ctx, name)
+
+
+class GradingCommand(click.Command):
+    """A command that grades: its zygote (``grader.sandbox.zygote``) starts as soon as the command is chosen.
+
+    That is before its options are parsed, because parsing already loads the grader (``--seed``'s default lives in
+    ``grader.grading``): the worker's Python and numpy then load in the zygote while this process loads pytest and the
+    checks. Not for ``--help`` or shell completion, which grade nothing.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing and not set(args) & set(ctx.help_option_names):
+            from grader.sandbox import zygote
+
+            zygote.prewarm()
+        return super().parse_args(ctx, args)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,7 +125,7 @@ def save_traceback(error: BaseException) -> str:
         return tr("cli.traceback_unsaved", reason=why.strerror or type(why).__name__)
 
 
-@main.command()
+@main.command(cls=GradingCommand)
 @parts_argument()
 @click.option("--submission", "-s", type=click.Path(path_type=Path), default=Path("exercises"), show_default=True,
               help="The folder with your exercise modules, or a Jupyter notebook (.ipynb) holding them.")
@@ -128,11 +144,7 @@ def save_traceback(error: BaseException) -> str:
 def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | None, seed: int, lang: str,
           verbose: bool, quiet: bool, html: Path | None, hidden_visibility: str) -> None:
     """Grade a submission, part by part (all parts unless PARTS are named)."""
-    from grader.sandbox import zygote
-
-    zygote.prewarm()  # the worker's Python and numpy load in the zygote while this process loads pytest and the checks
     from grader.grading import grade
-    from grader.report import RENDERERS
     from grader.submission import notebook_notes
 
     with language(lang):  # before grading: a report that cannot be written must not cost a whole grading run

@@ -17,10 +17,7 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
-
 LOCALE_DIR = Path(__file__).parent / "locale"
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader where built: ~10x faster
 DEFAULT_LANGUAGE = "en"
 _current = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
 
@@ -34,10 +31,13 @@ def catalogue(lang: str) -> dict[str, str]:
     folder = LOCALE_DIR / lang
     if not folder.is_dir():
         raise ValueError(f"no messages for language {lang!r}; available: {', '.join(available_languages())}")
+    import yaml  # only now: a command that says nothing (`--help`, `--version`) need not load it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader where built: ~10x faster
     merged: dict[str, str] = {}
     origin: dict[str, Path] = {}
     for path in sorted(folder.glob("*.yaml")):
-        messages = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        messages = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         if not isinstance(messages, dict):
             raise ValueError(f"{path}: expected a mapping of message keys to texts")
         for key, template in messages.items():

@@ -1,16 +1,55 @@
-"""One renderer per output format. Renderers read a ``GradeResult`` and compute nothing but sums."""
+"""One renderer per output format. Renderers read a ``GradeResult`` and compute nothing but sums.
 
-from collections.abc import Callable
+Each renderer is imported when its format is first asked for, not with this package: a plain ``nn-grader check``
+prints text, and must not pay for Gradescope's, PrairieLearn's (with its figures and numpy) or JUnit's renderer.
+:data:`RENDERER_PATHS` is the one table of formats; :data:`RENDERERS` and the ``render_*`` names of this package
+(``from grader.report import render_text``) both read it.
+"""
 
-from grader.report.github_classroom import render_github, render_github_summary
-from grader.report.gradescope import render_gradescope
-from grader.report.json_report import render_json
-from grader.report.junit import render_junit
-from grader.report.prairielearn import render_prairielearn
-from grader.report.text import render_text
+from __future__ import annotations
 
-# each takes the result and its own keyword options (verbose, colour, hidden_visibility, ...)
-RENDERERS: dict[str, Callable[..., str]] = {
-    "text": render_text, "json": render_json, "junit": render_junit, "gradescope": render_gradescope,
-    "github": render_github, "github-summary": render_github_summary, "prairielearn": render_prairielearn,
+from collections.abc import Callable, Iterator, Mapping
+from pkgutil import resolve_name
+
+# Gradescope's own words for when a test is shown (its specification's ``visibility``). Here, not in the Gradescope
+# renderer, so that the command line can offer them without importing it; the renderers import them from here.
+VISIBILITIES = ("after_published", "after_due_date", "hidden", "visible")
+DEFAULT_HIDDEN_VISIBILITY = "after_published"
+
+# format -> "module:function"; each takes the result and its own keyword options (verbose, colour,
+# hidden_visibility, ...)
+RENDERER_PATHS = {
+    "text": "grader.report.text:render_text",
+    "json": "grader.report.json_report:render_json",
+    "junit": "grader.report.junit:render_junit",
+    "gradescope": "grader.report.gradescope:render_gradescope",
+    "github": "grader.report.github_classroom:render_github",
+    "github-summary": "grader.report.github_classroom:render_github_summary",
+    "prairielearn": "grader.report.prairielearn:render_prairielearn",
 }
+
+
+class LazyRenderers(Mapping[str, Callable[..., str]]):
+    """The renderers by format, each imported on first lookup (``RENDERERS["junit"](result)``)."""
+
+    def __getitem__(self, fmt: str) -> Callable[..., str]:
+        renderer: Callable[..., str] = resolve_name(RENDERER_PATHS[fmt])
+        return renderer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(RENDERER_PATHS)
+
+    def __len__(self) -> int:
+        return len(RENDERER_PATHS)
+
+
+RENDERERS = LazyRenderers()
+
+
+def __getattr__(name: str) -> Callable[..., str]:
+    """``render_text`` and the other renderers' names, imported when first read (PEP 562)."""
+    for path in RENDERER_PATHS.values():
+        if path.endswith(f":{name}"):
+            renderer: Callable[..., str] = resolve_name(path)
+            return renderer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

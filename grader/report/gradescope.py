@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from grader.i18n import language, tr
+from grader.report import DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES  # also imported from here by other modules
 from grader.report.common import (
     hidden_note,
     hint_line,
@@ -34,10 +35,6 @@ from grader.report.common import (
     reproduction_markdown,
 )
 from grader.results import CheckResult, GradeResult, PartResult
-
-# Gradescope's own words for when a test is shown (its specification's ``visibility``)
-VISIBILITIES = ("after_published", "after_due_date", "hidden", "visible")
-DEFAULT_HIDDEN_VISIBILITY = "after_published"
 
 
 def render_gradescope(result: GradeResult, **options: object) -> str:
