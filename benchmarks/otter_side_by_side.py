@@ -9,6 +9,7 @@ the reference (autograde_speed.py's BUGS).
 The script creates (or reuses) a venv of its own holding a pinned otter-grader, never the project's venv; runs
 `otter assign` once into a temporary folder; then prints the median wall time (over ``--runs`` runs, after one
 untimed run that also counts the checks) of:
+  - `otter --version`, the start of otter's command line alone, which every `otter run` pays;
   - `otter run` of the autograder zip on each submission (each run unpacks the zip, starts a Jupyter kernel,
     executes the whole notebook in it and then runs the tests);
   - `nn-grader check activations` from a fresh shell on the reference and on a copy with the same bugs (nn-grader
@@ -146,8 +147,9 @@ def time_nn_grader_check(submission: Path, runs: int) -> Graded:
 
 
 def print_row(label: str, graded: Graded) -> None:
-    print(f"{label:<38} {graded.seconds:7.3f} s  {graded.checks:4d} checks  "
-          f"{graded.points:g}/{graded.max_points:g} points  {graded.checks / graded.seconds:7.1f} checks/s")
+    points = f"{graded.points:g}/{graded.max_points:g}"
+    print(f"{label:<38} {graded.seconds:7.3f} s  {graded.checks:4d} checks  {points:>9} points  "
+          f"{graded.checks / graded.seconds:6.1f} checks/s")
 
 
 def main() -> None:
@@ -166,6 +168,9 @@ def main() -> None:
         started = time.perf_counter()
         autograder = otter_assign(venv, work / "dist", environment)
         print(f"otter assign (once, runs the tests on the solution): {time.perf_counter() - started:.3f} s")
+        cli = median_seconds(lambda: subprocess.run([str(venv / "bin" / "otter"), "--version"], capture_output=True,
+                                                     env=environment), runs)
+        print(f"otter's command line alone (otter --version): {cli:.3f} s, part of every otter run")
         otter = {kind: time_otter_run(venv, autograder, path, runs, work, environment)
                  for kind, path in SUBMISSIONS.items()}
         nn_grader = {"correct": time_nn_grader_check(ROOT / "solutions", runs),
