@@ -1,0 +1,62 @@
+"""``reference.remembered``: a long reference run is computed once per grading process, and nobody can spoil it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader import reference
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The live reference's ``training.run_overfitting``, counting its runs (a fresh memory for each test)."""
+    monkeypatch.setattr(reference, "_remembered", {})
+    runs: list[int] = []
+    real = reference.LiveReference().resolve("training.run_overfitting")
+
+    def run_overfitting(seed: int = 0):
+        runs.append(seed)
+        return real(seed)
+
+    live = reference.LiveReference()
+    monkeypatch.setattr(live, "resolve", lambda target: run_overfitting if target == "training.run_overfitting"
+                        else reference.LiveReference.resolve(live, target))
+    with reference.using(live):
+        yield runs
+
+
+def test_the_same_request_runs_once_and_answers_what_the_reference_answers(counted):
+    first = reference.remembered("training.run_overfitting", 3)
+    second = reference.remembered("training.run_overfitting", 3)
+    assert counted == [3]
+    assert first == second == reference.LiveReference().resolve("training.run_overfitting")(3)
+    reference.remembered("training.run_overfitting", 4)
+    assert counted == [3, 4]
+
+
+def test_a_caller_that_changes_its_answer_changes_nobody_elses(counted):
+    reference.remembered("training.run_overfitting", 3)["loss"][0] = -1.0
+    assert reference.remembered("training.run_overfitting", 3)["loss"][0] > 0
+
+
+def test_floats_an_ulp_apart_are_different_requests():
+    x = np.array([0.1, 0.2])
+    nudged = np.nextafter(x, 1.0)
+    assert reference.digest(x, exact=True) != reference.digest(nudged, exact=True)
+    assert reference.digest(x) == reference.digest(nudged)  # a replay's digest forgives the last bits on purpose
+
+
+def test_a_recording_sees_every_request(monkeypatch):
+    asked: list[str] = []
+
+    class Recording(reference.LiveReference):
+        def resolve(self, target):
+            asked.append(target)
+            return super().resolve(target)
+
+    monkeypatch.setattr(reference, "_remembered", {})
+    with reference.using(Recording()):
+        reference.remembered("training.run_overfitting", 1)
+        reference.remembered("training.run_overfitting", 1)
+    assert asked == ["training.run_overfitting"] * 2
