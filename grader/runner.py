@@ -122,6 +122,10 @@ def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
         "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
         "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception",
         "-p", "no:legacypath",
+        # Off as well: what a grading run never uses (its own reports, a debugger, log capture, unittest classes); the
+        # fixtures an instructor may want (tmp_path, monkeypatch, recwarn) stay
+        "-p", "no:logging", "-p", "no:debugging", "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:setuponly",
+        "-p", "no:setupplan", "-p", "no:junitxml", "-p", "no:unittest", "-p", "no:python_path",
         "-p", "no:doctest", "-s", "--import-mode=importlib",
         "--assert=plain",  # a failed bare assert must not print the expected arrays it compared
     ]
