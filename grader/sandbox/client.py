@@ -164,11 +164,12 @@ class Worker:
             os.close(from_worker_w)
         self.requests = os.fdopen(to_worker_w, "wb", buffering=0)
         self.replies = from_worker_r
+        self.reply_channel = protocol.Channel(from_worker_r)
         assert self.process.stdout is not None, "both ways of starting give the worker's output"
         self.output = OutputCapture(self.process.stdout, self.limits.output_bytes)
         try:
             protocol.write_message(self.requests, setup, [])
-            ready, _ = protocol.read_message(self.replies, deadline=time.monotonic() + STARTUP_SECONDS,
+            ready, _ = self.reply_channel.read_message(deadline=time.monotonic() + STARTUP_SECONDS,
                                              alive=lambda: self.alive)
         except (protocol.ProtocolError, TimeoutError, OSError) as exc:
             ready = {"error": f"{type(exc).__name__}: {exc}"}
@@ -271,7 +272,7 @@ class Worker:
         """The reply to the latest request. Replies to earlier ones (the real one, after the student's code wrote a
         forged reply to the channel) are skipped: whatever the worker sends is only ever a value to compare."""
         while True:
-            reply = protocol.read_message(self.replies, deadline=deadline, alive=lambda: self.alive)
+            reply = self.reply_channel.read_message(deadline=deadline, alive=lambda: self.alive)
             seq = reply[0].get("seq")
             if not (type(seq) is int and seq < self.seq):
                 return reply

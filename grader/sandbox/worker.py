@@ -80,10 +80,11 @@ def serve(fd_in: int, fd_out: int) -> None:
     sys.path[:] = [p for p in sys.path if p != SCRIPT_DIR] + [setup["root"], package_dir]
     protocol.write_message(channel, {"ready": True, "isolation": mode, "uid": os.getuid()}, [])
     server = Server(package_dir)
+    requests = protocol.Channel(fd_in)
     owner = os.getpid()
     while True:
         try:
-            header, blobs = protocol.read_message(fd_in)
+            header, blobs = requests.read_message()
         except protocol.ProtocolError:
             return
         reply, reply_blobs = server.handle(header, blobs)

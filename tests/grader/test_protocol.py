@@ -3,6 +3,7 @@
 import json
 import os
 import struct
+import time
 
 import numpy as np
 import pytest
@@ -88,4 +89,20 @@ def test_a_silent_peer_times_out():
     read, write = os.pipe()
     with pytest.raises(TimeoutError):
         protocol.read_message(read, deadline=0)
+    os.close(read), os.close(write)
+
+
+def test_messages_sent_in_one_write_are_each_read_whole_through_one_channel():
+    """A channel reads ahead; what belongs to the next message is kept for it, not lost, and a half-sent message
+    waits for its rest."""
+    read, write = os.pipe()
+    first = protocol.pack_message({"seq": 1}, [b"abc"])
+    second = protocol.pack_message({"seq": 2}, [np.arange(3).tobytes(), b""])
+    os.write(write, first + second[:7])
+    channel = protocol.Channel(read)
+    assert channel.read_message(deadline=time.monotonic() + 5) == ({"seq": 1, "frames": 1}, [b"abc"])
+    os.write(write, second[7:])
+    assert channel.read_message(deadline=time.monotonic() + 5) == ({"seq": 2, "frames": 2}, [np.arange(3).tobytes(), b""])
+    with pytest.raises(TimeoutError):
+        channel.read_message(deadline=0)
     os.close(read), os.close(write)
