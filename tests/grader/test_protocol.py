@@ -102,7 +102,8 @@ def test_messages_sent_in_one_write_are_each_read_whole_through_one_channel():
     channel = protocol.Channel(read)
     assert channel.read_message(deadline=time.monotonic() + 5) == ({"seq": 1, "frames": 1}, [b"abc"])
     os.write(write, second[7:])
-    assert channel.read_message(deadline=time.monotonic() + 5) == ({"seq": 2, "frames": 2}, [np.arange(3).tobytes(), b""])
+    blobs = [np.arange(3).tobytes(), b""]
+    assert channel.read_message(deadline=time.monotonic() + 5) == ({"seq": 2, "frames": 2}, blobs)
     with pytest.raises(TimeoutError):
         channel.read_message(deadline=0)
     os.close(read), os.close(write)
