@@ -36,3 +36,23 @@ def test_an_order_that_is_not_a_whole_number_is_an_authoring_error(tmp_path, ord
     with pytest.raises(SuiteOrderError) as error:
         discover(tmp_path)
     assert str(error.value) == f"check_topic.py, line 6: ORDER must be a whole number, e.g. ORDER = 3; got {order}"
+
+
+@pytest.mark.parametrize("order, expected", [("4", 4), ("'4'", SuiteOrderError)])
+def test_an_order_after_the_checks_still_counts_or_is_refused(tmp_path, order, expected):
+    """Only the head of a suite (up to its first check) is parsed for the part, unless ORDER comes later."""
+    path = tmp_path / "check_topic.py"
+    path.write_text(f'"""A title"""\n\n@decorated\ndef test_one():\n    """a check"""\n\n\nORDER = {order}\n',
+                    encoding="utf-8")
+    if expected is SuiteOrderError:
+        with pytest.raises(SuiteOrderError, match="line 8"):
+            discover(tmp_path)
+    else:
+        assert [(p.docstring_title, p.order) for p in discover(tmp_path)] == [("A title", expected)]
+
+
+def test_a_head_that_does_not_parse_alone_is_read_whole(tmp_path):
+    path = tmp_path / "check_topic.py"
+    path.write_text('"""A title"""\n\nORDER = 2\nX = """\ndef inside_a_string():\n"""\n\ndef test_one():\n    pass\n',
+                    encoding="utf-8")
+    assert [(p.docstring_title, p.order) for p in discover(tmp_path)] == [("A title", 2)]
