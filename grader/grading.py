@@ -29,7 +29,7 @@ from grader.i18n import language, tr
 from grader.reference import REFERENCE_PACKAGE
 from grader.results import GradeResult, HiddenChecks, PartResult
 from grader.runner import run_suites
-from grader.sandbox.client import Submission, Worker
+from grader.sandbox.client import Submission, Worker, close_all
 from grader.sandbox.limits import Limits
 from grader.submission import SubmissionError, stage, stage_alone
 
@@ -69,8 +69,7 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
             with threadpool_limits(limits=1, user_api="blas"):
                 run = run_suites(Submission(worker), selected, seed=seed, missing=known, alone=alone)
         finally:
-            alone.close()
-            worker.close()
+            close_all([worker, *alone.stop_starting()])
         note_callee_failures(run.checks, selected, staged.package_dir, run.integrated)
         hidden = hidden_checks()
         results = [PartResult(p.name, p.title, [c for c in run.checks if c.part == p.name],
@@ -130,12 +129,12 @@ class PartsAlone:
         self.workers.append(worker)
         return Submission(worker)
 
-    def close(self) -> None:
-        """End every worker, once those still starting have started (or failed to)."""
+    def stop_starting(self) -> list[Worker]:
+        """Start no more workers, wait for those still starting, and give every worker started, for the caller to
+        close."""
         if self.starter is not None:
             self.starter.shutdown(wait=True, cancel_futures=True)
-        for worker in self.workers:
-            worker.close()
+        return self.workers
 
 
 def reference_dir() -> Path:

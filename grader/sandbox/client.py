@@ -293,14 +293,20 @@ class Worker:
             printed += self.output.take()
         return printed
 
-    def kill(self) -> None:
-        """Kill the worker and everything it started (its whole process group)."""
+    def signal_end(self) -> None:
+        """Send the worker's whole process group SIGKILL without waiting for it to end (see :func:`close_all`)."""
         if self.process is None:
             return
         try:
             os.killpg(self.process.pid, signal.SIGKILL)  # in a jail, this also ends its PID namespace
         except (ProcessLookupError, PermissionError):
             pass
+
+    def kill(self) -> None:
+        """Kill the worker and everything it started (its whole process group)."""
+        if self.process is None:
+            return
+        self.signal_end()
         self.process.wait()
         for closer in (self.requests.close, lambda: os.close(self.replies)):
             try:
@@ -319,6 +325,15 @@ class Worker:
     def close(self) -> None:
         self.kill()
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def close_all(workers: list[Worker]) -> None:
+    """Close ``workers``, all told to end first: each one's end (its processes, its namespaces) overlaps the others'
+    rather than following them."""
+    for worker in workers:
+        worker.signal_end()
+    for worker in workers:
+        worker.close()
 
 
 class Submission:

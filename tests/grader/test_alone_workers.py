@@ -8,7 +8,9 @@ from pathlib import Path
 
 import grader.grading as grading
 from grader.grading import grade
+from grader.sandbox.client import Worker, close_all
 from grader.sandbox.isolation import SandboxError
+from grader.submission import stage
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 
@@ -37,6 +39,7 @@ def test_the_alone_workers_start_off_the_grading_thread_and_the_grade_is_unchang
     assert alone == dict.fromkeys(["alone-losses", "alone-network", "alone-training"], alone["alone-losses"])
     assert alone["alone-losses"] != threading.current_thread().name
     assert all(not w.alive for _, _, w in started if w is not None)  # every worker ended with the grading
+    assert all(not w.scratch.exists() for _, _, w in started if w is not None)  # and left no folder behind
     assert result.parts and all(c.outcome == "passed" for c in result.checks)
 
 
@@ -52,3 +55,11 @@ def test_an_alone_worker_that_cannot_start_costs_its_checks_and_nothing_else(mon
     losses = [c for c in result.checks if c.part == "losses"]
     assert all(c.outcome == "passed" for c in result.checks if c.part == "activations")
     assert any(c.outcome == "error" and "refused by the test" in c.message for c in losses)
+
+
+def test_workers_told_to_end_together_all_end_and_leave_nothing(tmp_path):
+    stage(SOLUTIONS, grading.exercise_module_files(), tmp_path)
+    workers = [Worker(tmp_path) for _ in range(3)]
+    assert all(w.alive for w in workers)
+    close_all(workers)
+    assert not any(w.alive or w.scratch.exists() for w in workers)
