@@ -10,7 +10,8 @@ Prints the median wall time (over several runs) of grading the shipped reference
   - a class (``autograde_speed.py``'s mix) with 1 and 2 grading processes: seconds per submission, and per core.
 Beside each figure, its ratio to the previous release's (``previous_release.json``; ``--json FILE`` writes this run's
 figures in that form). It states the machine and its load, and asserts nothing: the figures depend on the machine.
-The side-by-side with otter-grader is ``otter_side_by_side.py`` (it installs otter into a venv of its own).
+The side-by-side with otter-grader is ``otter_side_by_side.py`` (it installs otter into a venv of its own); with
+another commit of nn-grader, in one sitting, ``side_by_side.py REV``.
 
     python benchmarks/check_speed.py [--runs 7] [--students 30] [--workers 1 2] [--json FILE]
 """
