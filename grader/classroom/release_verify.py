@@ -44,9 +44,11 @@ def verify(root: Path, project: Path, hidden_names: list[str], public_checks: in
 
 
 def grade_with_copy(root: Path, submission: Path) -> dict:
-    """Grade ``submission`` with the copy's grader, in a process whose first import path is the copy."""
+    """Grade ``submission`` with the copy's grader, in a process whose first import path is the copy.
+
+    With ``-B``: importing the copy must not leave ``__pycache__`` folders in it, which would ship to the students."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
-    run = subprocess.run([sys.executable, "-c", VERIFY_SCRIPT, str(submission)], cwd=root, env=env,
+    run = subprocess.run([sys.executable, "-B", "-c", VERIFY_SCRIPT, str(submission)], cwd=root, env=env,
                          capture_output=True, text=True, timeout=600)
     if run.returncode != 0:
         raise ReleaseError(f"the student copy's grader could not grade the reference:\n{run.stderr[-3000:]}")

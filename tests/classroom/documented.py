@@ -31,10 +31,12 @@ def documented(path: Path, prefix: str) -> list[str]:
 
 
 def run_nn_grader(command: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess:
-    """Run a documented `nn-grader ...` command with this interpreter's nn-grader, in ``cwd``."""
+    """Run a documented `nn-grader ...` command with this interpreter's nn-grader, in ``cwd``, as a user's shell
+    would: Python writes byte-compiled files there (whatever this shell's PYTHONDONTWRITEBYTECODE), so that a
+    command which leaves them where it must not (a student's copy) is caught on every machine."""
     words = shlex.split(command)
     assert words[0] == "nn-grader", command
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k != "PYTHONDONTWRITEBYTECODE"}
     run = subprocess.run([sys.executable, "-m", "grader", *words[1:]], cwd=cwd, env=env, capture_output=True,
                          text=True, timeout=600, **kwargs)
     assert TRACEBACK not in run.stdout + run.stderr, run.stderr
