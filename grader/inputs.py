@@ -7,7 +7,16 @@ are not one-hot rows), and magnitudes include 0, kinks and |x| = 1000.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
+
+
+def seeded_generator(seed: int, name: str) -> np.random.Generator:
+    """A generator drawn from the run's ``seed`` and ``name`` (a check's node id, a shared run's name): the same
+    numbers on every run with that seed, other numbers for another name."""
+    digest = hashlib.sha256(name.encode()).digest()
+    return np.random.default_rng([seed, int.from_bytes(digest[:4], "big")])
 
 
 class Inputs:

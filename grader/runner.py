@@ -13,7 +13,6 @@ An instructor's authoring mistake never grades silently: the ini file runs with 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
@@ -30,7 +29,7 @@ import pytest
 from grader.compare import CheckFailure, describe_value, unusable_part
 from grader.errors import UserError
 from grader.i18n import tr, tr_or
-from grader.inputs import Inputs
+from grader.inputs import Inputs, seeded_generator
 from grader.parts import SUITE_PREFIX, SUITES_DIR, Part
 from grader.results import FIGURE_KINDS, CheckResult, Outcome
 from grader.sandbox.faults import SubmissionFault
@@ -192,8 +191,7 @@ class GraderPlugin:
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
         """A generator seeded by the run's seed and the check's name: same inputs on every run."""
-        digest = hashlib.sha256(request.node.nodeid.encode()).digest()
-        return np.random.default_rng([self.seed, int.from_bytes(digest[:4], "big")])
+        return seeded_generator(self.seed, request.node.nodeid)
 
     @pytest.fixture
     def shared(self) -> Shared:

@@ -11,11 +11,12 @@ once). A new grade starts with nothing shared.
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
+
+from grader.inputs import seeded_generator
 
 
 class Shared:
@@ -27,8 +28,7 @@ class Shared:
 
     def rng(self, name: str) -> np.random.Generator:
         """A generator that every check asking for ``name`` in this grade gets in the same state."""
-        digest = hashlib.sha256(name.encode()).digest()
-        return np.random.default_rng([self.seed, int.from_bytes(digest[:4], "big")])
+        return seeded_generator(self.seed, name)
 
     def once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """``compute()`` the first time ``key`` is asked for in this grade; after that, a deep copy of its value (a
