@@ -120,3 +120,4 @@ def note_callee_failures(checks: list[CheckResult], parts: list[Part], package_d
         if failing:
             note = callee_note(check.part, failing)
             check.message = f"{note}\n{check.message}" if check.message else note
+            check.callees_failing = list(failing)

@@ -75,6 +75,9 @@ class CheckResult:
     duration: float = 0.0
     # The figures a failure asks for, from the check's figure markers: [{"kind", "target", "options"}]
     figures: list[dict] = field(default_factory=list)
+    # The student's parts this check's part calls that fail checks of their own (grader.callees): where a failure of
+    # a check that ran the whole submission may come from
+    callees_failing: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.outcome = Outcome(self.outcome)  # an unknown outcome fails here, not in whichever report meets it

@@ -12,8 +12,8 @@ Sections (one :class:`ClassReport`):
 - **checks**: every check over the students whose code was graded, most failed first, with the outcomes of the
   failures (grader.results.Outcome) and the students behind them.
 - **mistakes**: each catalogued mistake (grader.mistakes) the class made, how many students made it, its explanation
-  and concept; and every check that failed on a wrong value no catalogued mistake matched (the queue for new
-  catalogue entries).
+  and concept; and every check that failed on a wrong value no catalogued mistake matched, unless a failing part
+  that the check's part calls explains it (the queue for new catalogue entries).
 - **items**: classical test theory per quiz question, as Moodle's quiz statistics: *facility*, the mean fraction of
   the points over the students who handed in the quiz (a skipped question scores 0); *discrimination*, the
   point-biserial (Pearson) correlation of the question's score with the rest of the quiz (the quiz's points
@@ -335,7 +335,8 @@ def _code_rows(records: list[dict[str, Any]]) -> tuple[list[CheckRow], list[Mist
                 row.students.append(student)
                 if check.get("mistake"):
                     _note(made.setdefault(check["mistake"], _mistake_row(check["mistake"])), check["id"], student)
-                elif check["outcome"] == Outcome.FAILED:
+                elif check["outcome"] == Outcome.FAILED and not check.get("callees_failing"):
+                    # (a failure another failing part of the student's explains is no candidate for the catalogue)
                     _note(unmatched.setdefault(check["id"], MistakeRow("", check.get("title", ""), "", "", "")),
                           check["id"], student)
     for named in (*made.values(), *unmatched.values()):

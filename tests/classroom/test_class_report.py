@@ -322,3 +322,17 @@ def test_autograde_report_writes_the_class_report_after_grading(tmp_path: Path) 
     options = list(csv.DictReader(io.StringIO((tmp_path / "graded" / "options.csv").read_text(encoding="utf-8"))))
     chosen = {r["option"]: r["chosen"] for r in options if r["question"] == "dense-params"}
     assert chosen == {"p1000": "2", "p1010": "1", "p1100": "0"}
+
+
+def test_a_failure_another_failing_part_explains_is_not_queued_for_the_catalogue(quiz: Any) -> None:
+    """A check that ran the student's whole submission and failed while a part it calls fails its own checks (its
+    record names them) counts as a failure of the check, but is no candidate for a new catalogued mistake."""
+    plain, explained = synth_class(2, quiz, seed=3)
+    for record, callees in ((plain, []), (explained, ["losses"])):
+        relu = record["code"]["parts"][0]["checks"][1]
+        relu.update(outcome="failed", mistake="", points=0.0, callees_failing=callees)
+    report = build_report([plain, explained], [quiz])
+    (row,) = [c for c in report.checks if c.id == CHECKS[1]]
+    assert sorted(row.students) == sorted([plain["student"], explained["student"]])
+    (queued,) = [m for m in report.unmatched if CHECKS[1] in m.checks]
+    assert queued.students == [plain["student"]]

@@ -106,13 +106,14 @@ def test_a_bug_in_sgd_apply_costs_fit_only_its_integration_check_which_names_opt
     assert [c.name for c in failed] == ["test_capstone_learns_xor"]
     assert failed[0].message.startswith("note: here training.py calls your optimizers.py (failed checks: ")
     assert "fix the failed checks there first" in failed[0].message.splitlines()[0]
+    assert failed[0].callees_failing == ["optimizers"]  # for the class report, which does not queue such a failure
 
 
 def test_a_failure_of_fit_alone_gets_no_note(tmp_path):
     folder = make_submission(tmp_path, "training", "order = rng.permutation(n)", "order = np.arange(n)")
     result = grade(folder, ["optimizers", "training"])
     shuffling = next(c for c in result.checks if c.name == "test_seed_drives_the_shuffling")
-    assert not shuffling.passed and not shuffling.message.startswith("note:")
+    assert not shuffling.passed and not shuffling.message.startswith("note:") and shuffling.callees_failing == []
 
 
 def test_a_bug_in_relu_grad_costs_network_only_its_integration_check_which_names_activations_first(tmp_path):
