@@ -52,16 +52,16 @@ with tempfile.TemporaryDirectory(prefix='nn-grader-bench-') as tmp:
 """
 
 
-def timed(code: str, tree: Path) -> float | None:
-    """The seconds the snippet ``code`` printed last, or, for a snippet that prints no time of its own (a command's
-    report), its wall time; None if it failed."""
+def timed(code: str, tree: Path, *, prints_seconds: bool) -> float | None:
+    """The seconds the snippet ``code`` printed last when it ``prints_seconds`` (it times its own part), else its
+    wall time (a command, whose output is its report); None if it failed."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tree,
                           env=installed_environment())
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):  # 1: a check that lost points, which still counts
         return None
-    if "print(" not in code:
+    if not prints_seconds:
         return elapsed
     printed = done.stdout.strip().splitlines()
     try:
@@ -70,14 +70,15 @@ def timed(code: str, tree: Path) -> float | None:
         return None
 
 
-def interleaved(snippet: Callable[[Path], str], trees: list[Path], runs: int) -> list[float | None]:
+def interleaved(snippet: Callable[[Path], str], trees: list[Path], runs: int, *,
+                prints_seconds: bool = True) -> list[float | None]:
     """The median of ``runs`` runs of ``snippet(tree)`` for each tree, the trees taking turns run by run."""
     times: list[list[float]] = [[] for _ in trees]
     for tree in trees:
-        timed(snippet(tree), tree)  # once unmeasured: byte-compiles, as installing would
+        timed(snippet(tree), tree, prints_seconds=prints_seconds)  # once unmeasured: byte-compiles, as installing would
     for _ in range(runs):
         for i, tree in enumerate(trees):
-            seconds = timed(snippet(tree), tree)
+            seconds = timed(snippet(tree), tree, prints_seconds=prints_seconds)
             if seconds is not None:
                 times[i].append(seconds)
     return [statistics.median(t) if t else None for t in times]
@@ -111,9 +112,9 @@ def main() -> None:
             html = str(Path(tmp, "report.html"))
             rows = {
                 "`nn-grader check`, fresh shell": interleaved(lambda t: CLI.format(tree=str(t), options=[]),
-                                                              trees, args.runs),
+                                                              trees, args.runs, prints_seconds=False),
                 "`nn-grader check --html`": interleaved(lambda t: CLI.format(tree=str(t), options=["--html", html]),
-                                                        trees, args.runs),
+                                                        trees, args.runs, prints_seconds=False),
                 "grade(), warm process": interleaved(lambda t: GRADE.format(tree=str(t)), trees, args.runs),
             }
             for workers in (1, 2):
