@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -412,12 +411,9 @@ def _plugin_autoload_disabled() -> Iterator[None]:
     previous = {name: os.environ.get(name) for name in settings}
     for name, value in settings.items():
         _set_environ(name, value)
-    dont_write = sys.dont_write_bytecode
-    sys.dont_write_bytecode = True
     try:
         yield
     finally:
-        sys.dont_write_bytecode = dont_write
         for name, value in previous.items():
             _set_environ(name, value)
 
