@@ -60,14 +60,15 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
     with language(lang), tempfile.TemporaryDirectory(prefix="nn-grader-") as tmp:
         staged = stage(Path(source), exercise_module_files(), Path(tmp))
         known = {f.removesuffix(".py"): tr(f"submission.{why}", file=f) for f, why in staged.problems.items()}
-        worker = Worker(Path(tmp), limits)
+        worker = Worker(Path(tmp), limits, wait=False)  # it confines itself while the checks are collected
         alone = PartsAlone(Path(source), Path(tmp), limits)
         try:
             # The reference's matrices here are tiny: a second BLAS thread makes nothing faster, but OpenBLAS's
             # threads spin between calls, burning about 0.2 s of CPU per grade on the core the worker (or another
             # grading slot) needs. Workers are single-threaded by their environment (sandbox.limits).
             with threadpool_limits(limits=1, user_api="blas"):
-                run = run_suites(Submission(worker), selected, seed=seed, missing=known, alone=alone)
+                run = run_suites(Submission(worker), selected, seed=seed, missing=known, alone=alone,
+                                 before_checks=worker.wait_ready)
         finally:
             close_all([worker, *alone.stop_starting()])
         note_callee_failures(run.checks, selected, staged.package_dir, run.integrated)

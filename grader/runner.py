@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,13 +109,15 @@ class Alone(Protocol):
 
 def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
                missing: dict[str, str] | None = None, collect_only: bool = False,
-               alone: Alone | None = None) -> SuiteRun:
+               alone: Alone | None = None, before_checks: Callable[[], None] | None = None) -> SuiteRun:
     """Run the suites of ``parts`` against ``submission``; ``missing`` maps parts to known import problems.
 
     ``alone(part)`` gives the checks that ask for ``alone`` the student's module of ``part`` among the
     reference's other modules; without it (or when it gives None) they get the whole submission.
+    ``before_checks()`` runs once the checks are collected, before the first one runs (the grade waits there for
+    its worker to be ready); what it raises is raised here, and no check runs.
     """
-    plugin = GraderPlugin(submission, parts, seed, dict(missing or {}), alone)
+    plugin = GraderPlugin(submission, parts, seed, dict(missing or {}), alone, before_checks)
     args = [str(p.path) for p in parts] + [
         "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
         "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception",
@@ -133,6 +135,8 @@ def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
         code = pytest.main(args, plugins=[plugin])
     if plugin.authoring:  # first: pytest reports a suite that does not collect as "interrupted"
         raise SuiteAuthoringError(plugin.authoring)
+    if plugin.stopped_by is not None:
+        raise plugin.stopped_by
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
@@ -151,9 +155,12 @@ class GraderPlugin:
     """Provides the checks' fixtures and turns each check's outcome into a :class:`CheckResult`."""
 
     def __init__(self, submission: StudentCode | None, parts: list[Part], seed: int,
-                 diagnostics: dict[str, str], alone: Alone | None = None) -> None:
+                 diagnostics: dict[str, str], alone: Alone | None = None,
+                 before_checks: Callable[[], None] | None = None) -> None:
         self.submission = submission
         self.parts_alone = alone
+        self.before_checks = before_checks
+        self.stopped_by: Exception | None = None  # what before_checks raised
         self.in_use: list[StudentCode] = []  # the submissions the current check was given
         self.integrated: set[tuple[str, str]] = set()
         self.parts = {str(p.path): p for p in parts}
@@ -231,6 +238,19 @@ class GraderPlugin:
         else:
             self.authoring.append(tr("runner.collection_error", file=report.nodeid or Path(report.fspath).name,
                                      detail=detail))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
+        """Run ``before_checks`` first; if it raises, keep that for ``run_suites`` and run no check (an exception
+        raised out of a hook would become pytest's internal error instead)."""
+        if self.before_checks is None or self.authoring or session.config.option.collectonly:
+            return None
+        try:
+            self.before_checks()
+        except Exception as error:  # noqa: BLE001 -- not swallowed: run_suites raises it once pytest is done
+            self.stopped_by = error
+            return True  # the loop is done: no check runs
+        return None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:

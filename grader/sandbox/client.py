@@ -101,11 +101,13 @@ class OutputCapture:
 class Worker:
     """One worker process over a staged submission (``root/submission``); restarted on demand after it dies.
 
-    The worker is started at once, so a machine that cannot isolate it raises ``SandboxError`` here, before any
-    check runs. ``isolation`` is the level in force ("jail", "user" or "process").
+    The worker is started at once, and a machine that cannot isolate it raises ``SandboxError`` before any check
+    runs: here, or with ``wait=False`` from :meth:`wait_ready`, which the caller calls when it has nothing else to do
+    (the grade collects its checks meanwhile: the worker confines itself in the other processes at the same time).
+    ``isolation`` is the level in force ("jail", "user" or "process").
     """
 
-    def __init__(self, root: Path, limits: Limits | None = None) -> None:
+    def __init__(self, root: Path, limits: Limits | None = None, *, wait: bool = True) -> None:
         self.limits = limits or Limits()
         self.level, self.fallback = isolation.choose_level(self.limits.isolation)
         self.account = (isolation.worker_account(self.limits.worker_user) if self.level != "process"
@@ -118,9 +120,12 @@ class Worker:
         self.holds_objects = False  # whether a later call of the current check may need an object living in it
         self._printed: list[str] = []
         self.scratch = Path(tempfile.mkdtemp(prefix="nn-grader-worker-"))
+        self.starting = False  # launched, its readiness not read yet (see wait_ready)
         try:
             self._lay_out(Path(root))
-            self.start()
+            self.launch()
+            if wait:
+                self.wait_ready()
         except BaseException:
             self.close()
             raise
@@ -146,6 +151,11 @@ class Worker:
 
     def start(self) -> None:
         """Start the worker and wait until it has confined itself; ``SandboxError`` if it cannot."""
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the worker process and send it its setup, without waiting for it (see :meth:`wait_ready`)."""
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         plan = isolation.plan(self.level, self.fallback, account=self.account, root=self.root, home=self.home,
@@ -167,10 +177,21 @@ class Worker:
         self.reply_channel = protocol.Channel(from_worker_r)
         assert self.process.stdout is not None, "both ways of starting give the worker's output"
         self.output = OutputCapture(self.process.stdout, self.limits.output_bytes)
+        self.starting, self.launched, self.launch_error = True, time.monotonic(), ""
         try:
             protocol.write_message(self.requests, setup, [])
-            ready, _ = self.reply_channel.read_message(deadline=time.monotonic() + STARTUP_SECONDS,
-                                             alive=lambda: self.alive)
+        except OSError as exc:  # it ended at once: wait_ready says so
+            self.launch_error = f"{type(exc).__name__}: {exc}"
+
+    def wait_ready(self) -> None:
+        """Wait until the launched worker has confined itself; ``SandboxError`` (the worker killed) if it cannot.
+        Does nothing once it is ready."""
+        if not self.starting:
+            return
+        self.starting = False
+        try:
+            ready = {"error": self.launch_error} if self.launch_error else self.reply_channel.read_message(
+                deadline=self.launched + STARTUP_SECONDS, alive=lambda: self.alive)[0]
         except (protocol.ProtocolError, TimeoutError, OSError) as exc:
             ready = {"error": f"{type(exc).__name__}: {exc}"}
         if ready.get("ready") is not True:
@@ -208,6 +229,7 @@ class Worker:
         A time-out always ends the worker, and with it every thread the student's code started: the next call,
         whatever function it is for, runs in a fresh worker with the whole CPU to itself.
         """
+        self.wait_ready()
         if not self.alive:
             self.restart()
         target = header.get("target") or header.get("module") or header.get("name", "?")

@@ -20,11 +20,11 @@ def recording_workers(monkeypatch, fail_alone: bool = False) -> list[tuple[str, 
     started: list[tuple[str, str, grading.Worker | None]] = []
     real_worker = grading.Worker
 
-    def worker(root, limits=None):
+    def worker(root, limits=None, **options):
         if fail_alone and Path(root).name.startswith("alone-"):
             started.append((Path(root).name, threading.current_thread().name, None))
             raise SandboxError("the worker could not start: refused by the test")
-        made = real_worker(root, limits)
+        made = real_worker(root, limits, **options)
         started.append((Path(root).name, threading.current_thread().name, made))
         return made
 

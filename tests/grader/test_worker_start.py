@@ -1,0 +1,77 @@
+"""A grade's worker confines itself while the grade collects its checks, and one that cannot start still stops the
+grade before any check runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader import grading, runner
+from grader.grading import grade
+from grader.parts import select
+from grader.sandbox.client import Worker
+from grader.sandbox.isolation import SandboxError
+
+SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
+
+
+def test_the_checks_are_collected_while_the_worker_starts(monkeypatch):
+    events: list[str] = []
+    real_collected = runner.GraderPlugin.pytest_collection_finish
+
+    class Recorded(Worker):
+        """The grade's own worker, saying when it is launched, waited for and first asked (not the alone ones)."""
+
+        def __init__(self, root, limits=None, **options):
+            self.main = not Path(root).name.startswith("alone-")
+            super().__init__(root, limits, **options)
+            self.say(f"launched, ready: {not self.starting}")
+
+        def say(self, event: str) -> None:
+            if self.main and event not in events:
+                events.append(event)
+
+        def wait_ready(self) -> None:
+            if self.starting:
+                self.say("waited for")
+            super().wait_ready()
+
+        def request(self, *args, **kwargs):
+            self.say("asked")
+            return super().request(*args, **kwargs)
+
+    def collected(plugin, session):
+        events.append("collected")
+        return real_collected(plugin, session)
+
+    monkeypatch.setattr(grading, "Worker", Recorded)
+    monkeypatch.setattr(runner.GraderPlugin, "pytest_collection_finish", collected)
+    result = grade(SOLUTIONS, ["activations"])
+    assert events == ["launched, ready: False", "collected", "waited for", "asked"]
+    assert result.isolation and all(c.outcome == "passed" for c in result.checks)
+
+
+def test_a_worker_that_cannot_start_stops_the_grade_before_any_check(monkeypatch):
+    asked: list[str] = []
+
+    def refuse(worker: Worker) -> None:
+        if worker.starting:
+            worker.kill()
+            raise SandboxError("the worker could not start: refused by the test")
+
+    monkeypatch.setattr(Worker, "wait_ready", refuse)
+    monkeypatch.setattr(Worker, "request", lambda worker, header, *a: asked.append(str(header)))
+    with pytest.raises(SandboxError, match="refused by the test"):
+        grade(SOLUTIONS, ["activations"])
+    assert asked == []
+
+
+def test_what_runs_before_the_checks_is_raised_by_run_suites_and_no_check_runs():
+    def refuse() -> None:
+        raise ValueError("not today")
+
+    with pytest.raises(ValueError, match="not today"):
+        runner.run_suites(None, select(["metrics"]), seed=0, before_checks=refuse)
+    listed = runner.run_suites(None, select(["metrics"]), seed=0, collect_only=True, before_checks=refuse).listed
+    assert listed  # a listing runs no check, so it has nothing to wait for
