@@ -110,6 +110,11 @@ def run() -> NoReturn:
     (Tests call :func:`main` through click's runner, and still see the exception itself.) Called from the top of the
     program (the console script, ``python -m grader``), it ends the process at once (:func:`exit_without_teardown`).
     """
+    # The grader's matrices are tiny, so BLAS threads never help it, and OpenBLAS's pool spins for ~0.15 s once numpy
+    # loads, on the core the zygote needs to start (a tenth of a fresh check's CPU). Set before numpy is imported;
+    # a user's own setting wins. (A grade in a notebook, where numpy is already loaded, is held to one thread by
+    # grading.grade instead.)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         main(prog_name="nn-grader")
     except SystemExit as done:  # how every command ends: click exits with the command's code

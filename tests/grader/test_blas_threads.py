@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from threadpoolctl import threadpool_info
 
 import grader.grading
@@ -25,3 +29,31 @@ def test_the_checks_run_with_one_blas_thread(monkeypatch):
     grader.grading.grade(SOLUTIONS, ["metrics"])
     assert seen == [{1}]
     assert blas_threads() == before  # a notebook's kernel keeps its own setting
+
+
+PROGRAM_LOADING_NUMPY = """
+import sys
+import grader.cli
+
+def command(**options):  # stands for any command of the program: it loads numpy and reports its BLAS threads
+    import numpy  # noqa: F401
+    from threadpoolctl import threadpool_info
+    print(sorted({pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}))
+    sys.exit(0)
+
+grader.cli.main = command
+grader.cli.run()
+"""
+
+
+def program_blas_threads(**environment: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"} | environment
+    done = subprocess.run([sys.executable, "-c", PROGRAM_LOADING_NUMPY], env=env, capture_output=True, text=True,
+                          timeout=60, check=True)
+    return done.stdout.strip()
+
+
+def test_the_program_loads_numpy_with_one_blas_thread_unless_told_otherwise():
+    # OpenBLAS's pool spins once numpy loads, on the core the zygote needs: nn-grader never starts one
+    assert program_blas_threads() == "[1]"
+    assert program_blas_threads(OPENBLAS_NUM_THREADS="2") == "[2]"  # the user's own setting wins
