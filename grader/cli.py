@@ -8,6 +8,7 @@ installed command, :func:`run`).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import sys
 import tempfile
@@ -191,16 +192,20 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
         for path in (output, html):
             if path is not None:
                 prepare_file(path)
-    with language(lang):  # the messages of a user error, too
-        result = grade(submission, list(parts), seed=seed, lang=lang)
-        result.notes += notebook_notes(submission)  # what a notebook submission left ungraded, cell by cell
-    if html:
-        from grader.figures import report_figures
-        from grader.report.html import render_html
+    with contextlib.ExitStack() as stack:
+        drawer = stack.enter_context(start_drawer()) if html else None  # loads matplotlib while the grade runs
+        with language(lang):  # the messages of a user error, too
+            result = grade(submission, list(parts), seed=seed, lang=lang)
+            result.notes += notebook_notes(submission)  # what a notebook submission left ungraded, cell by cell
+        if html:
+            from grader.figures import report_figures
+            from grader.figures.draw import draw_all
+            from grader.report.html import render_html
 
-        page = render_html(result, report_figures(result, submission))
-        with language(lang):
-            write_text(html, page)
+            figures = report_figures(result, submission)
+            page = render_html(result, figures, draw=drawer.draw_all if drawer is not None else draw_all)
+            with language(lang):
+                write_text(html, page)
     colour = fmt == "text" and (output is None or is_stdout(output)) and colour_wanted(sys.stdout)
     if fmt in ("gradescope", "prairielearn"):  # the formats that know when students may see the hidden details
         text = RENDERERS[fmt](result, hidden_visibility=hidden_visibility)
@@ -209,6 +214,17 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
     with language(lang):
         write_text(output or STDOUT, text)
     sys.exit(0 if result.all_passed else 1)
+
+
+def start_drawer() -> contextlib.AbstractContextManager[Any]:
+    """A ``grader.figures.drawer.Drawer`` where matplotlib is installed (else None: there is nothing to draw)."""
+    from grader.figures.draw import plotting_available
+
+    if not plotting_available():
+        return contextlib.nullcontext()
+    from grader.figures.drawer import Drawer
+
+    return Drawer()
 
 
 def total_line(result: Any) -> str:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
 from grader import mistakes
-from grader.figures.draw import plotting_available, svg_of
+from grader.figures.draw import Drawing, NotDrawn, draw_all, plotting_available
 from grader.figures.model import DEPTH, WIDTH, Figure, Figures
 from grader.gradcheck import GRADIENT_TOLERANCE
 from grader.i18n import language, tr
@@ -27,11 +28,15 @@ STYLESHEET = Path(__file__).with_name("html.css")
 WIDE_KINDS = ("gradient", "depth")  # figures that span both columns of the grid (several panels side by side)
 
 
-def render_html(result: GradeResult, figures: Figures | None = None) -> str:
-    """The report page of ``result`` with ``figures`` (None: none were gathered, e.g. without matplotlib)."""
+Draw = Callable[[list[Drawing]], list[str | NotDrawn]]
+
+
+def render_html(result: GradeResult, figures: Figures | None = None, draw: Draw = draw_all) -> str:
+    """The report page of ``result`` with ``figures`` (None: none were gathered, e.g. without matplotlib), their
+    pictures drawn by ``draw`` (in this process, or a ``grader.figures.drawer.Drawer``'s)."""
     figures = figures or Figures()
     with language(result.language):
-        drawn = _Drawn(figures)
+        drawn = _Drawn(figures, draw)
         body = [_banner(result), '<main id="main" class="wrap">', _summary(result), *_notes(figures, result.notes)]
         body += [_part(part, drawn) for part in result.parts]
         body += [_training(drawn), "</main>", _footer(result)]
@@ -41,21 +46,24 @@ def render_html(result: GradeResult, figures: Figures | None = None) -> str:
 class _Drawn:
     """The figures, each turned into its HTML once, and which check each explains."""
 
-    def __init__(self, figures: Figures) -> None:
+    def __init__(self, figures: Figures, draw: Draw) -> None:
         self.figures = figures
         self.by_check: dict[str, Figure] = {}
         for figure in figures.items:
             for check_id in figure.checks:
                 self.by_check.setdefault(check_id, figure)
+        drawable = [i for i, f in enumerate(figures.items) if f.panels] if plotting_available() else []
+        drawings = [Drawing(figures.items[i], _title(figures.items[i]), f"nn-grader-figure-{i}") for i in drawable]
+        self.pictures = dict(zip(drawable, draw(drawings), strict=True))  # all at once: a drawer draws meanwhile
 
     def of_part(self, part: str) -> list[str]:
-        return [_figure(f, self._index(f)) for f in self.figures.of_part(part)]
+        return [self._html(f) for f in self.figures.of_part(part)]
 
     def of_training(self) -> list[str]:
-        return [_figure(f, self._index(f)) for f in self.figures.of_training()]
+        return [self._html(f) for f in self.figures.of_training()]
 
-    def _index(self, figure: Figure) -> int:
-        return self.figures.items.index(figure)
+    def _html(self, figure: Figure) -> str:
+        return _figure(figure, self.pictures.get(self.figures.items.index(figure), ""))
 
 
 # -- the page ------------------------------------------------------------------------------------------------------
@@ -179,15 +187,16 @@ def _training(drawn: _Drawn) -> str:
                       "</div>", "</section>"])
 
 
-def _figure(figure: Figure, index: int) -> str:
-    """A figure: its SVG (when matplotlib can draw it), a caption, what the data shows, and any problem."""
-    title = tr(f"report.title.{figure.kind}", name=figure.target)
-    picture, problems = "", [figure.problem]
-    if figure.panels and plotting_available():
-        try:
-            picture = svg_of(figure, title=title, salt=f"nn-grader-figure-{index}")
-        except Exception as exc:  # one figure that cannot be drawn must not cost the whole page
-            problems.append(tr("report.problem.figure_error", detail=f"{type(exc).__name__}: {exc}"))
+def _title(figure: Figure) -> str:
+    return tr(f"report.title.{figure.kind}", name=figure.target)
+
+
+def _figure(figure: Figure, drawn: str | NotDrawn) -> str:
+    """A figure: its SVG as ``drawn`` (when matplotlib could draw it), a caption, what the data shows, and any
+    problem."""
+    title, picture, problems = _title(figure), drawn if isinstance(drawn, str) else "", [figure.problem]
+    if isinstance(drawn, NotDrawn):
+        problems.append(tr("report.problem.figure_error", detail=drawn.detail))
     caption = tr(f"report.caption.{figure.kind}", tolerance=f"{GRADIENT_TOLERANCE:g}", layers=DEPTH, width=WIDTH)
     lines = [f'<p class="fig-caption"><strong>{escape(title)}</strong>. {escape(caption)}</p>']
     if figure.summary:

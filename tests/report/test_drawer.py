@@ -1,0 +1,109 @@
+"""Figures drawn in a drawing process are the figures the grading process would draw, whatever befalls that process;
+and `check --html` draws there, so the grading process never loads matplotlib."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import subprocess
+
+import numpy as np
+import pytest
+
+from grader.figures import drawer as drawer_module
+from grader.figures.draw import Drawing, NotDrawn, draw_all
+from grader.figures.drawer import Drawer, serve
+from grader.figures.model import Figure, Line, Panel
+from grader.report.html import render_html
+from tests.conftest import SOLUTIONS
+from tests.grader.test_lazy_imports import modules_after
+
+pytest.importorskip("matplotlib")
+
+
+@pytest.fixture(scope="module")
+def drawings(one_bug_each_report) -> list[Drawing]:
+    figures = one_bug_each_report.figures.items
+    assert {f.kind for f in figures} >= {"loss", "gradient"}, "lines and bars, on linear and log axes"
+    broken = Figure("fig-broken", "activations", "activation", "activations.elu", [],
+                    panels=[Panel("", "x", "y", yscale="no such scale")])
+    return [*(Drawing(f, f.kind, f"salt-{i}") for i, f in enumerate(figures)), Drawing(broken, "broken", "salt-x")]
+
+
+def test_a_drawer_draws_what_the_grading_process_would(drawings):
+    expected = draw_all(drawings)
+    assert all(isinstance(p, str) and p.startswith("<svg") for p in expected[:-1])
+    assert isinstance(expected[-1], NotDrawn) and "scale" in expected[-1].detail  # one bad figure costs only itself
+    with Drawer() as drawer:
+        assert drawer.draw_all(drawings) == expected
+        assert drawer.draw_all(drawings[:1]) == expected[:1]  # it draws for as long as it is asked
+        assert drawer.process is not None and drawer.process.poll() is None
+    assert drawer.process is None
+
+
+def test_the_page_drawn_by_a_drawer_is_the_same_page(one_bug_each_report):
+    with Drawer() as drawer:
+        page = render_html(one_bug_each_report.result, one_bug_each_report.figures, draw=drawer.draw_all)
+    assert page == one_bug_each_report.html
+
+
+def test_a_drawer_that_died_leaves_the_drawing_to_the_grading_process(drawings):
+    with Drawer() as drawer:
+        assert drawer.process is not None
+        drawer.process.kill()
+        drawer.process.wait()
+        assert drawer.draw_all(drawings) == draw_all(drawings)
+        assert drawer.process is None  # not asked again
+
+
+def test_a_drawer_that_cannot_start_or_does_not_answer_changes_nothing_but_the_time(drawings, monkeypatch):
+    def no_python(*args, **kwargs):
+        raise OSError("no interpreter")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(subprocess, "Popen", no_python)
+        with Drawer() as drawer:
+            assert drawer.process is None
+            assert drawer.draw_all(drawings[:1]) == draw_all(drawings[:1])
+    monkeypatch.setattr(drawer_module, "SERVE", "import time; time.sleep(60)")  # reads nothing, answers nothing
+    monkeypatch.setattr(drawer_module, "ANSWER_SECONDS", 0.5)
+    with Drawer() as drawer:
+        assert drawer.draw_all(drawings[:1]) == draw_all(drawings[:1])
+        assert drawer.process is None  # killed
+
+
+def test_a_drawer_that_answers_something_else_is_not_believed(drawings, monkeypatch):
+    monkeypatch.setattr(drawer_module, "SERVE", "import pickle, sys; sys.stdin.buffer.read(1); "
+                                                "pickle.dump(42, sys.stdout.buffer); sys.stdout.flush()")
+    with Drawer() as drawer:
+        assert drawer.draw_all(drawings[:1]) == draw_all(drawings[:1])
+
+
+def test_the_drawing_process_answers_each_drawing_in_order_until_the_pipe_closes(drawings):
+    requests, answers = io.BytesIO(), io.BytesIO()
+    for drawing in drawings:
+        pickle.dump(drawing, requests)
+    requests.seek(0)
+    serve(requests, answers)
+    answers.seek(0)
+    assert [pickle.load(answers) for _ in drawings] == draw_all(drawings)
+    assert answers.read() == b""
+
+
+def test_check_html_draws_in_a_drawer_and_never_loads_matplotlib_itself(tmp_path):
+    page = tmp_path / "report.html"
+    modules = modules_after(f"from grader.cli import main; main(['check', 'training', '-s', r'{SOLUTIONS}', "
+                            f"'--html', r'{page}'])")
+    assert not [m for m in modules if m == "matplotlib" or m.startswith("matplotlib.")]
+    assert page.read_text(encoding="utf-8").count("<svg") == 2  # the capstone and the overfitting pictures
+
+
+
+def test_a_drawer_that_stops_reading_cannot_hold_the_report_up(drawings, monkeypatch):
+    # more than a pipe holds (64 KiB): a drawer that reads nothing would block a plain write for ever
+    big = Figure("fig-big", "losses", "loss", "losses.mean_squared_error", [], panels=[
+        Panel("", "x", "y", lines=[Line("yours", np.arange(20_000.0), np.arange(20_000.0))])])
+    monkeypatch.setattr(drawer_module, "SERVE", "import time; time.sleep(60)")
+    monkeypatch.setattr(drawer_module, "ANSWER_SECONDS", 0.5)
+    with Drawer() as drawer:
+        assert drawer.draw_all([Drawing(big, "big", "salt")]) == draw_all([Drawing(big, "big", "salt")])
