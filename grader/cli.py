@@ -217,10 +217,12 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
 
 
 def start_drawer() -> contextlib.AbstractContextManager[Any]:
-    """A ``grader.figures.drawer.Drawer`` where matplotlib is installed (else None: there is nothing to draw)."""
+    """A ``grader.figures.drawer.Drawer`` where matplotlib is installed; else None, as in a student's copy, which
+    draws no figures (see ``grader.figures.report_figures``) and leaves the drawer out."""
     from grader.figures.draw import plotting_available
+    from grader.grading import release_manifest
 
-    if not plotting_available():
+    if not plotting_available() or release_manifest() is not None:
         return contextlib.nullcontext()
     from grader.figures.drawer import Drawer
 

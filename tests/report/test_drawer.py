@@ -107,3 +107,13 @@ def test_a_drawer_that_stops_reading_cannot_hold_the_report_up(drawings, monkeyp
     monkeypatch.setattr(drawer_module, "ANSWER_SECONDS", 0.5)
     with Drawer() as drawer:
         assert drawer.draw_all([Drawing(big, "big", "salt")]) == draw_all([Drawing(big, "big", "salt")])
+
+
+def test_a_students_copy_starts_no_drawer(monkeypatch):
+    from grader import cli, grading
+
+    with cli.start_drawer() as drawer:
+        assert isinstance(drawer, Drawer)
+    monkeypatch.setattr(grading, "release_manifest", lambda: {"seed": 1})  # as in a copy: it draws no figure
+    with cli.start_drawer() as drawer:
+        assert drawer is None
