@@ -200,9 +200,14 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
         if html:
             from grader.figures import report_figures
             from grader.figures.draw import draw_all
-            from grader.report.html import render_html
+            from grader.report.html import drawing_of, render_html
 
-            figures = report_figures(result, submission)
+            def start_drawing(index: int, figure: Any) -> None:  # while the next figure is gathered
+                drawing = drawing_of(figure, index)
+                if drawer is not None and drawing is not None:
+                    drawer.start(drawing)
+
+            figures = report_figures(result, submission, built=start_drawing)
             page = render_html(result, figures, draw=drawer.draw_all if drawer is not None else draw_all)
             with language(lang):
                 write_text(html, page)

@@ -7,6 +7,7 @@ that in a process started before the grade, so that ``check --html`` need not wa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from grader.figures.model import Figure, Figures, Line, Panel, Point
@@ -17,9 +18,11 @@ from grader.sandbox.limits import Limits
 __all__ = ["Figure", "Figures", "Line", "Panel", "Point", "report_figures"]
 
 
-def report_figures(result: GradeResult, source: Path, limits: Limits | None = None) -> Figures | None:
+def report_figures(result: GradeResult, source: Path, limits: Limits | None = None,
+                   built: Callable[[int, Figure], None] | None = None) -> Figures | None:
     """The figures of ``result``'s report from the submission in ``source``; None when matplotlib is not installed
-    (nothing is run then: the report shows a note instead).
+    (nothing is run then: the report shows a note instead). ``built(index, figure)`` is told of each figure as soon
+    as it is gathered.
 
     A student's copy (``nn-grader release``) draws none: the reference's side of a figure is computed on inputs
     chosen where the student's answer differs, which no recording made at build time can hold. Its report says so.
@@ -34,4 +37,4 @@ def report_figures(result: GradeResult, source: Path, limits: Limits | None = No
             return Figures(note=tr("report.no_figures_in_copy"))
     from grader.figures.gather import gather_figures  # names the hidden checks, so a student's copy leaves it out
 
-    return gather_figures(result, source, limits)
+    return gather_figures(result, source, limits, built)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import struct
 import subprocess
 import sys
 import time
@@ -28,55 +29,105 @@ from typing import BinaryIO
 from grader.figures.draw import Drawing, NotDrawn, draw_all
 
 GRADER_ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the package grader
+FRAME = struct.Struct(">Q")  # an answer's length, before it
+MAX_ANSWER_BYTES = 64 * 1024 * 1024  # a figure's SVG is tens of kilobytes
 ANSWER_SECONDS = 30.0  # for one figure; matplotlib draws one in a few hundredths of a second
+# What a drawer that died, hangs or answers garbage raises here: the rest is drawn in the grading process.
+TROUBLE = (OSError, EOFError, TimeoutError, pickle.PickleError, ValueError)
 SERVE = f"import sys; sys.path.insert(0, {str(GRADER_ROOT)!r}); from grader.figures.drawer import serve; serve()"
 
 
 class Drawer:
-    """A drawing process; :meth:`draw_all` is :func:`grader.figures.draw.draw_all`, drawn there."""
+    """A drawing process. :meth:`start` sends it a drawing as soon as the figure exists; :meth:`draw_all` is
+    :func:`grader.figures.draw.draw_all`, with the pictures drawn there (those already started are not sent again).
+
+    Answers come back in the order the drawings were sent, each framed by its length. Both pipes are used without
+    blocking and within ``ANSWER_SECONDS`` per step, reading answers while a request waits to be written, so neither
+    side can hold the other up for ever.
+    """
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
+        self.sent: list[Drawing] = []  # in the order sent
+        self.answers: list[str | NotDrawn] = []  # in the same order, as they come
+        self.unread = bytearray()
         try:
             self.process = subprocess.Popen([sys.executable, "-P", "-c", SERVE], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
         except OSError:
-            pass  # drawn in the grading process then
+            return  # drawn in the grading process then
+        for stream in (self.process.stdin, self.process.stdout):
+            assert stream is not None, "both are pipes"
+            os.set_blocking(stream.fileno(), False)
+
+    def start(self, drawing: Drawing) -> None:
+        """Have the drawer start on ``drawing`` now."""
+        try:
+            self._send(drawing)
+        except TROUBLE:
+            self.close()
 
     def draw_all(self, drawings: list[Drawing]) -> list[str | NotDrawn]:
         """Each drawing's SVG, or why it could not be drawn, in order."""
-        answers: list[str | NotDrawn] = []
+        for drawing in drawings:
+            if not any(_same(drawing, sent) for sent in self.sent):
+                self.start(drawing)
         try:
-            for drawing in drawings:  # one at a time: a drawer that stops reading cannot block a write for ever
-                deadline = time.monotonic() + ANSWER_SECONDS
-                self._send(drawing, deadline)
-                answers.append(self._receive(deadline))
-        except (OSError, EOFError, TimeoutError, pickle.PickleError):
+            while self.process is not None and len(self.answers) < len(self.sent):
+                self._read_answer(time.monotonic() + ANSWER_SECONDS)
+        except TROUBLE:
             self.close()
-        return answers + draw_all(drawings[len(answers):])
+        drawn = list(zip(self.sent, self.answers, strict=False))  # a closed drawer leaves the rest unanswered
+        pictures: list[str | NotDrawn] = []
+        for drawing in drawings:
+            answer = next((answer for sent, answer in drawn if _same(sent, drawing)), None)
+            pictures.append(answer if answer is not None else draw_all([drawing])[0])
+        return pictures
 
-    def _send(self, drawing: Drawing, deadline: float) -> None:
-        if self.process is None or self.process.stdin is None:
+    def _send(self, drawing: Drawing) -> None:
+        if self.process is None or self.process.stdin is None or self.process.stdout is None:
             raise OSError("no drawer")
-        fd = self.process.stdin.fileno()
-        os.set_blocking(fd, False)
         data = memoryview(pickle.dumps(drawing, protocol=pickle.HIGHEST_PROTOCOL))
+        deadline = time.monotonic() + ANSWER_SECONDS
         while data:
-            if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
+            readable, writable, _ = select.select([self.process.stdout], [self.process.stdin], [],
+                                                  max(0.0, deadline - time.monotonic()))
+            if not readable and not writable:
                 raise TimeoutError
-            try:
-                data = data[os.write(fd, data):]
-            except BlockingIOError:
-                continue
+            if readable:  # the drawer may wait for its answer to be read before it reads on
+                self._read_answer(deadline)
+            if writable:
+                try:
+                    data = data[os.write(self.process.stdin.fileno(), data):]
+                except BlockingIOError:
+                    continue
+        self.sent.append(drawing)
 
-    def _receive(self, deadline: float) -> str | NotDrawn:
-        assert self.process is not None and self.process.stdout is not None, "sent to a running drawer"
-        if not select.select([self.process.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
-            raise TimeoutError
-        answer = pickle.load(self.process.stdout)
+    def _read_answer(self, deadline: float) -> None:
+        """Read the next whole answer into ``answers``."""
+        (size,) = FRAME.unpack(self._read_exactly(FRAME.size, deadline))
+        if size > MAX_ANSWER_BYTES:
+            raise ValueError(f"a drawer's answer of {size} bytes")
+        answer = pickle.loads(self._read_exactly(size, deadline))
         if not isinstance(answer, (str, NotDrawn)):
             raise pickle.UnpicklingError(f"a drawer answered {type(answer).__name__}")
-        return answer
+        self.answers.append(answer)
+
+    def _read_exactly(self, size: int, deadline: float) -> bytes:
+        assert self.process is not None and self.process.stdout is not None, "read from a running drawer"
+        while len(self.unread) < size:
+            if not select.select([self.process.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                raise TimeoutError
+            try:
+                chunk = os.read(self.process.stdout.fileno(), 1 << 16)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise EOFError("the drawer ended")
+            self.unread += chunk
+        data = bytes(self.unread[:size])
+        del self.unread[:size]
+        return data
 
     def close(self) -> None:
         """End the drawing process (at once: it holds nothing worth waiting for)."""
@@ -99,6 +150,12 @@ class Drawer:
         self.close()
 
 
+def _same(a: Drawing, b: Drawing) -> bool:
+    """The same drawing: the same figure object under the same title and salt (figures hold arrays, which do not
+    compare as a whole)."""
+    return a.figure is b.figure and a.title == b.title and a.salt == b.salt
+
+
 def serve(requests: BinaryIO | None = None, answers: BinaryIO | None = None) -> None:
     """The drawing process: import matplotlib now, then answer each pickled ``Drawing`` with its SVG (or why it
     could not be drawn) until the grading process closes the pipe."""
@@ -114,5 +171,6 @@ def serve(requests: BinaryIO | None = None, answers: BinaryIO | None = None) -> 
             drawing = pickle.load(requests)
         except EOFError:
             return
-        pickle.dump(draw_all([drawing])[0], answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answer = pickle.dumps(draw_all([drawing])[0], protocol=pickle.HIGHEST_PROTOCOL)
+        answers.write(FRAME.pack(len(answer)) + answer)
         answers.flush()

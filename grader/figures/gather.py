@@ -33,6 +33,7 @@ FIGURE_SECONDS = 15.0  # the student's side of all figures of one report togethe
 CAPSTONE_SEED = 0  # the seed the capstone's docstring describes (weights and shuffling)
 OVERFITTING_SEED = 0  # run_overfitting's default; the reference overfits for every seed from 0 to 19
 ALREADY_FAILED = ("timeout", "crashed")
+DRAWN_LONGEST = ("depth",)  # two log panels: ~50 ms to draw, ~25 ms to gather (a training figure: ~30 ms and ~60 ms)
 
 BUILDERS: dict[str, Callable[[Request, Asker, int], Figure]] = {
     "activation": lambda request, ask, seed: activation_curve(request, ask),
@@ -45,8 +46,11 @@ BUILDERS: dict[str, Callable[[Request, Asker, int], Figure]] = {
 }
 
 
-def gather_figures(result: GradeResult, source: Path, limits: Limits | None = None) -> Figures:
-    """The figures ``result`` calls for (see ``grader.figures.plan``), from the submission in folder ``source``."""
+def gather_figures(result: GradeResult, source: Path, limits: Limits | None = None,
+                   built: Callable[[int, Figure], None] | None = None) -> Figures:
+    """The figures ``result`` calls for (see ``grader.figures.plan``), from the submission in folder ``source``;
+    ``built(index, figure)`` is told of each as soon as it exists (a drawer starts drawing it while the next is
+    gathered)."""
     requests = plan(result)
     with language(result.language):
         if not requests:
@@ -57,10 +61,22 @@ def gather_figures(result: GradeResult, source: Path, limits: Limits | None = No
             try:
                 ask = Asker(Submission(worker) if worker else None, time.monotonic() + FIGURE_SECONDS,
                             FIGURE_SECONDS, refusal=note)
-                return Figures([build(request, ask, result.seed) for request in requests], note)
+                items: dict[int, Figure] = {}
+                for index in gathering_order(requests):
+                    items[index] = build(requests[index], ask, result.seed)
+                    if built is not None:
+                        built(index, items[index])
+                return Figures([items[i] for i in range(len(requests))], note)
             finally:
                 if worker is not None:
                     worker.close()
+
+
+def gathering_order(requests: list[Request]) -> list[int]:
+    """The plan's indices in the order to gather them: the page keeps the plan's order, but the figures that take
+    longest to draw and least to gather (``DRAWN_LONGEST``) go first, so that a drawer draws them while the training
+    runs of the others are gathered."""
+    return sorted(range(len(requests)), key=lambda i: requests[i].kind not in DRAWN_LONGEST)
 
 
 def build(request: Request, ask: Asker, seed: int) -> Figure:

@@ -52,9 +52,9 @@ class _Drawn:
         for figure in figures.items:
             for check_id in figure.checks:
                 self.by_check.setdefault(check_id, figure)
-        drawable = [i for i, f in enumerate(figures.items) if f.panels] if plotting_available() else []
-        drawings = [Drawing(figures.items[i], _title(figures.items[i]), f"nn-grader-figure-{i}") for i in drawable]
-        self.pictures = dict(zip(drawable, draw(drawings), strict=True))  # all at once: a drawer draws meanwhile
+        drawings = {i: drawing_of(f, i) for i, f in enumerate(figures.items)} if plotting_available() else {}
+        wanted = {i: d for i, d in drawings.items() if d is not None}
+        self.pictures = dict(zip(wanted, draw(list(wanted.values())), strict=True))  # all at once: a drawer's way
 
     def of_part(self, part: str) -> list[str]:
         return [self._html(f) for f in self.figures.of_part(part)]
@@ -185,6 +185,11 @@ def _training(drawn: _Drawn) -> str:
                       f'<h2 id="training-heading">{_t("report.training_heading")}</h2>',
                       f'<p class="lead">{_t("report.training_lead")}</p>', '<div class="figures">', *pictures,
                       "</div>", "</section>"])
+
+
+def drawing_of(figure: Figure, index: int) -> Drawing | None:
+    """What the page draws for its ``index``-th figure (in the report's language), or None: it has no data."""
+    return Drawing(figure, _title(figure), f"nn-grader-figure-{index}") if figure.panels else None
 
 
 def _title(figure: Figure) -> str:

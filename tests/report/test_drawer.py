@@ -86,7 +86,11 @@ def test_the_drawing_process_answers_each_drawing_in_order_until_the_pipe_closes
     requests.seek(0)
     serve(requests, answers)
     answers.seek(0)
-    assert [pickle.load(answers) for _ in drawings] == draw_all(drawings)
+    framed = []
+    for _ in drawings:
+        (size,) = drawer_module.FRAME.unpack(answers.read(drawer_module.FRAME.size))
+        framed.append(pickle.loads(answers.read(size)))
+    assert framed == draw_all(drawings)
     assert answers.read() == b""
 
 
@@ -117,3 +121,33 @@ def test_a_students_copy_starts_no_drawer(monkeypatch):
     monkeypatch.setattr(grading, "release_manifest", lambda: {"seed": 1})  # as in a copy: it draws no figure
     with cli.start_drawer() as drawer:
         assert drawer is None
+
+
+def test_drawings_started_early_are_drawn_once_and_returned_in_the_order_asked(drawings, monkeypatch):
+    sent: list[Drawing] = []
+    real_send = Drawer._send
+
+    def counted(drawer: Drawer, drawing: Drawing) -> None:
+        sent.append(drawing)
+        real_send(drawer, drawing)
+
+    monkeypatch.setattr(Drawer, "_send", counted)
+    with Drawer() as drawer:
+        for drawing in drawings[:2]:
+            drawer.start(drawing)
+        assert drawer.draw_all(drawings[::-1]) == draw_all(drawings[::-1])
+    assert [d.salt for d in sent] == [d.salt for d in drawings[:2]] + [d.salt for d in drawings[:1:-1]]
+
+
+def test_many_large_drawings_started_at_once_do_not_block_either_side(drawings):
+    # each answer and each request is bigger than a pipe holds: the grader reads answers while it waits to write
+    big = Figure("fig-big", "losses", "loss", "losses.mean_squared_error", [], panels=[
+        Panel("", "x", "y", lines=[Line("yours", np.arange(20_000.0), np.sin(np.arange(20_000.0)))])])
+    many = [Drawing(big, "big", f"salt-{i}") for i in range(4)]
+    with Drawer() as drawer:
+        for drawing in many:
+            drawer.start(drawing)
+        pictures = drawer.draw_all(many)
+        assert drawer.process is not None  # nothing timed out
+    assert all(isinstance(p, str) and len(p) > 1 << 16 for p in pictures)
+    assert pictures == draw_all(many)
