@@ -198,19 +198,7 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
             result = grade(submission, list(parts), seed=seed, lang=lang)
             result.notes += notebook_notes(submission)  # what a notebook submission left ungraded, cell by cell
         if html:
-            from grader.figures import report_figures
-            from grader.figures.draw import draw_all
-            from grader.report.html import drawing_of, render_html
-
-            def start_drawing(index: int, figure: Any) -> None:  # while the next figure is gathered
-                drawing = drawing_of(figure, index)
-                if drawer is not None and drawing is not None:
-                    drawer.start(drawing)
-
-            figures = report_figures(result, submission, built=start_drawing)
-            page = render_html(result, figures, draw=drawer.draw_all if drawer is not None else draw_all)
-            with language(lang):
-                write_text(html, page)
+            write_html_report(html, result, submission, drawer)
     colour = fmt == "text" and (output is None or is_stdout(output)) and colour_wanted(sys.stdout)
     if fmt in ("gradescope", "prairielearn"):  # the formats that know when students may see the hidden details
         text = RENDERERS[fmt](result, hidden_visibility=hidden_visibility)
@@ -232,6 +220,24 @@ def start_drawer() -> contextlib.AbstractContextManager[Any]:
     from grader.figures.drawer import Drawer
 
     return Drawer()
+
+
+def write_html_report(path: Path, result: Any, submission: Path, drawer: Any) -> None:
+    """Write ``result``'s HTML report with the figures of ``submission`` to ``path``; ``drawer`` (a
+    ``grader.figures.drawer.Drawer``, or None to draw here) starts on each figure as soon as it is gathered."""
+    from grader.figures import report_figures
+    from grader.figures.draw import draw_all
+    from grader.report.html import drawing_of, render_html
+
+    def start_drawing(index: int, figure: Any) -> None:
+        drawing = drawing_of(figure, index)
+        if drawer is not None and drawing is not None:
+            drawer.start(drawing)
+
+    page = render_html(result, report_figures(result, submission, built=start_drawing),
+                       draw=drawer.draw_all if drawer is not None else draw_all)
+    with language(result.language):
+        write_text(path, page)
 
 
 def total_line(result: Any) -> str:
