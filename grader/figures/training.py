@@ -68,13 +68,17 @@ def student_fit(ask: Asker, settings: dict, momentum: float, start: dict[str, np
 def reference_fit(settings: dict, momentum: float, seed: int, x: np.ndarray, y: np.ndarray,
                   **options: Any) -> tuple[dict[str, np.ndarray], Any]:
     """The reference's fit of a new reference MLP as ``settings`` describe it: its initial weights (a copy), and
-    fit's reply (``options`` go to fit, e.g. ``validation_data``)."""
-    model = _reference_model(settings, seed)
-    start = {key: value.copy() for key, value in model.params.items()}
-    reply = reference.call("training.fit", model, x, y, settings["loss"],
-                           reference.resolve("optimizers.SGD")(settings["learning_rate"], momentum),
-                           settings["epochs"], settings["batch_size"], seed, **options)
-    return start, reply
+    fit's reply (``options`` go to fit, e.g. ``validation_data``). Run once per grading process for the same
+    arguments: a class graded with reports draws these pictures, with the same seed, for every student."""
+    def run() -> tuple[dict[str, np.ndarray], Any]:
+        model = _reference_model(settings, seed)
+        start = {key: value.copy() for key, value in model.params.items()}
+        reply = reference.call("training.fit", model, x, y, settings["loss"],
+                               reference.resolve("optimizers.SGD")(settings["learning_rate"], momentum),
+                               settings["epochs"], settings["batch_size"], seed, **options)
+        return start, reply
+
+    return reference.remembered_run("figures.reference_fit", run, settings, momentum, seed, x, y, options)
 
 
 def fit_students_model(ask: Asker, settings: dict, momentum: float, start: dict[str, np.ndarray], seed: int,
