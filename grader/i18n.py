@@ -9,7 +9,7 @@ autograde's per-student feedback. A key belongs to one file only. A key missing 
 English, so a partial translation never breaks a report.
 
 A catalogue once merged and checked is kept as JSON in ``grader/locale/<lang>/__pycache__/catalogue.json``, the
-way Python keeps byte-compiled modules, for start-up time (issue 14): importing yaml and parsing every file costs
+way Python keeps byte-compiled modules, for start-up time: importing yaml and parsing every file costs
 ~15-25 ms of a fresh ``nn-grader check`` (~0.6 s in all), reading the JSON ~0.3 ms. The cache is valid for the YAML
 files' contents (a sha256 of their names and bytes, ~0.2 ms to compute), not their mtimes; one that is stale,
 damaged or unreadable is parsed again and rewritten. It is written only where Python would write ``.pyc`` files

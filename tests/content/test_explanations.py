@@ -1,4 +1,4 @@
-"""The course's explanations say no more than is true, and nothing the course itself contradicts (issue 19, section 3):
+"""The course's explanations say no more than is true, and nothing the course itself contradicts:
 softmax for a binary model, the universal approximation theorem, the linear activation, the learning rate, MAPE at a
 zero target, and what ReLU does to vanishing gradients."""
 

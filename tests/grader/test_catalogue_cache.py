@@ -1,5 +1,5 @@
 """A language's merged catalogue is cached as JSON in ``grader/locale/<lang>/__pycache__/catalogue.json``, so that a
-fresh command need not import yaml and parse every file (~15-25 ms of a ~0.6 s `nn-grader check`, issue 14).
+fresh command need not import yaml and parse every file (~15-25 ms of a ~0.6 s `nn-grader check`).
 
 The cache is an optimisation only: it is used for exactly the files it was made from (their contents, not their
 mtimes), a damaged one is ignored and rewritten, it is written only where Python writes byte-compiled files, and a

@@ -1,4 +1,4 @@
-"""The installed command ends without Python's tear-down (issue 14), yet everything an exit owes is kept: the report,
+"""The installed command ends without Python's tear-down, yet everything an exit owes is kept: the report,
 the exit code, the atexit handlers (the zygote's end among them); with a thread still
 running it exits as Python does."""
 

@@ -1,4 +1,4 @@
-"""`nn-grader check` loads only what it uses (issue 14): the command line imports a renderer when its format is
+"""`nn-grader check` loads only what it uses: the command line imports a renderer when its format is
 chosen, and the zygote starts as soon as `check` is chosen, before parsing its options loads the grader."""
 
 from __future__ import annotations

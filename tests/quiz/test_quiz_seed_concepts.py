@@ -1,4 +1,4 @@
-"""The study notes' concepts that had no question (issue 19, section 4): each question's key, and the fact behind it
+"""The study notes' concepts that had no question: each question's key, and the fact behind it
 shown on the reference code -- sigmoid's range against its derivative's, ReLU's gradients can still vanish, momentum
 can be unstable, backpropagation supplies gradient descent's gradients, and what depth buys."""
 
