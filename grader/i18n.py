@@ -136,6 +136,11 @@ def language(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def current_language() -> str:
+    """The language :func:`tr` speaks here (see :func:`language`)."""
+    return _current.get()
+
+
 def tr(key: str, /, **params: object) -> str:
     """The message ``key`` in the current language, filled with ``params``."""
     template = catalogue(_current.get()).get(key) or catalogue(DEFAULT_LANGUAGE)[key]

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from grader.figures.model import REFERENCE, STUDENT, Figure, Line, Panel, Point
-from grader.i18n import tr
+from grader.i18n import language, tr
 
 if TYPE_CHECKING:  # matplotlib is the optional extra nn-grader[plots]: imported where a figure is drawn
     from matplotlib.typing import RcKeyType
@@ -65,11 +65,13 @@ def plotting_available() -> bool:
 
 @dataclass(frozen=True)
 class Drawing:
-    """A figure to draw as an inline ``<svg>`` titled ``title``, its ids salted with ``salt`` (see :func:`svg_of`)."""
+    """A figure to draw as an inline ``<svg>`` titled ``title``, its ids salted with ``salt`` (see :func:`svg_of`),
+    its own words (legend entries, "no data") in ``lang``, as the page around it."""
 
     figure: Figure
     title: str
     salt: str
+    lang: str
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ def draw_all(drawings: list[Drawing]) -> list[str | NotDrawn]:
     pictures: list[str | NotDrawn] = []
     for drawing in drawings:
         try:
-            pictures.append(svg_of(drawing.figure, title=drawing.title, salt=drawing.salt))
+            with language(drawing.lang):
+                pictures.append(svg_of(drawing.figure, title=drawing.title, salt=drawing.salt))
         except Exception as exc:  # noqa: BLE001 -- reported on the figure instead
             pictures.append(NotDrawn(f"{type(exc).__name__}: {exc}"))
     return pictures

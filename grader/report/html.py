@@ -19,7 +19,7 @@ from grader import mistakes
 from grader.figures.draw import Drawing, NotDrawn, draw_all, plotting_available
 from grader.figures.model import DEPTH, WIDTH, Figure, Figures
 from grader.gradcheck import GRADIENT_TOLERANCE
-from grader.i18n import language, tr
+from grader.i18n import current_language, language, tr
 from grader.report.common import pts
 from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
@@ -189,7 +189,7 @@ def _training(drawn: _Drawn) -> str:
 
 def drawing_of(figure: Figure, index: int) -> Drawing | None:
     """What the page draws for its ``index``-th figure (in the report's language), or None: it has no data."""
-    return Drawing(figure, _title(figure), f"nn-grader-figure-{index}") if figure.panels else None
+    return Drawing(figure, _title(figure), f"nn-grader-figure-{index}", current_language()) if figure.panels else None
 
 
 def _title(figure: Figure) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import subprocess
 
 import numpy as np
@@ -14,9 +15,11 @@ from grader.figures import drawer as drawer_module
 from grader.figures.draw import Drawing, NotDrawn, draw_all
 from grader.figures.drawer import Drawer, serve
 from grader.figures.model import Figure, Line, Panel
+from grader.i18n import language, tr
 from grader.report.html import render_html
 from tests.conftest import SOLUTIONS
 from tests.grader.test_lazy_imports import modules_after
+from tests.report.conftest import make_report
 
 pytest.importorskip("matplotlib")
 
@@ -27,7 +30,7 @@ def drawings(one_bug_each_report) -> list[Drawing]:
     assert {f.kind for f in figures} >= {"loss", "gradient"}, "lines and bars, on linear and log axes"
     broken = Figure("fig-broken", "activations", "activation", "activations.elu", [],
                     panels=[Panel("", "x", "y", yscale="no such scale")])
-    return [*(Drawing(f, f.kind, f"salt-{i}") for i, f in enumerate(figures)), Drawing(broken, "broken", "salt-x")]
+    return [*(Drawing(f, f.kind, f"salt-{i}", "en") for i, f in enumerate(figures)), Drawing(broken, "broken", "salt-x", "en")]
 
 
 def test_a_drawer_draws_what_the_grading_process_would(drawings):
@@ -45,6 +48,18 @@ def test_the_page_drawn_by_a_drawer_is_the_same_page(one_bug_each_report):
     with Drawer() as drawer:
         page = render_html(one_bug_each_report.result, one_bug_each_report.figures, draw=drawer.draw_all)
     assert page == one_bug_each_report.html
+
+
+def test_a_drawer_draws_in_the_language_of_the_page(wrong_elu):
+    # the words matplotlib draws itself (the legend's "differs") are the page's language, not the drawer's default
+    report = make_report(wrong_elu, ["activations"], lang="ko")
+    with Drawer() as drawer:
+        page = render_html(report.result, report.figures, draw=drawer.draw_all)
+    assert page == report.html
+    pictures = "".join(re.findall(r"<svg.*?</svg>", page, re.S))
+    with language("ko"):
+        assert tr("report.series.differs") in pictures
+    assert tr("report.series.differs") not in pictures
 
 
 def test_a_drawer_that_died_leaves_the_drawing_to_the_grading_process(drawings):
@@ -110,7 +125,7 @@ def test_a_drawer_that_stops_reading_cannot_hold_the_report_up(drawings, monkeyp
     monkeypatch.setattr(drawer_module, "SERVE", "import time; time.sleep(60)")
     monkeypatch.setattr(drawer_module, "ANSWER_SECONDS", 0.5)
     with Drawer() as drawer:
-        assert drawer.draw_all([Drawing(big, "big", "salt")]) == draw_all([Drawing(big, "big", "salt")])
+        assert drawer.draw_all([Drawing(big, "big", "salt", "en")]) == draw_all([Drawing(big, "big", "salt", "en")])
 
 
 def test_a_students_copy_starts_no_drawer(monkeypatch):
@@ -143,7 +158,7 @@ def test_many_large_drawings_started_at_once_do_not_block_either_side(drawings):
     # each answer and each request is bigger than a pipe holds: the grader reads answers while it waits to write
     big = Figure("fig-big", "losses", "loss", "losses.mean_squared_error", [], panels=[
         Panel("", "x", "y", lines=[Line("yours", np.arange(20_000.0), np.sin(np.arange(20_000.0)))])])
-    many = [Drawing(big, "big", f"salt-{i}") for i in range(4)]
+    many = [Drawing(big, "big", f"salt-{i}", "en") for i in range(4)]
     with Drawer() as drawer:
         for drawing in many:
             drawer.start(drawing)
