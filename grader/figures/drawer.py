@@ -23,6 +23,7 @@ import struct
 import subprocess
 import sys
 import time
+from collections import deque
 from pathlib import Path
 from typing import BinaryIO
 
@@ -41,15 +42,16 @@ class Drawer:
     """A drawing process. :meth:`start` sends it a drawing as soon as the figure exists; :meth:`draw_all` is
     :func:`grader.figures.draw.draw_all`, with the pictures drawn there (those already started are not sent again).
 
-    Answers come back in the order the drawings were sent, each framed by its length. Both pipes are used without
-    blocking and within ``ANSWER_SECONDS`` per step, reading answers while a request waits to be written, so neither
-    side can hold the other up for ever.
+    A drawer serves one page, whose drawings it knows by their salt (unique within a page). Answers come back in the
+    order the drawings were sent, each framed by its length. Both pipes are used without blocking and within
+    ``ANSWER_SECONDS`` per step, reading answers while a request waits to be written, so neither side can hold the
+    other up for ever.
     """
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
-        self.sent: list[Drawing] = []  # in the order sent
-        self.answers: list[str | NotDrawn] = []  # in the same order, as they come
+        self.pending: deque[str] = deque()  # the salts of the drawings sent and not answered yet, in order
+        self.pictures: dict[str, str | NotDrawn] = {}  # the answers, by salt
         self.unread = bytearray()
         try:
             self.process = subprocess.Popen([sys.executable, "-P", "-c", SERVE], stdin=subprocess.PIPE,
@@ -61,7 +63,9 @@ class Drawer:
             os.set_blocking(stream.fileno(), False)
 
     def start(self, drawing: Drawing) -> None:
-        """Have the drawer start on ``drawing`` now."""
+        """Have the drawer start on ``drawing`` now (once: a drawing already sent is not sent again)."""
+        if drawing.salt in self.pictures or drawing.salt in self.pending:
+            return
         try:
             self._send(drawing)
         except TROUBLE:
@@ -70,19 +74,14 @@ class Drawer:
     def draw_all(self, drawings: list[Drawing]) -> list[str | NotDrawn]:
         """Each drawing's SVG, or why it could not be drawn, in order."""
         for drawing in drawings:
-            if not any(_same(drawing, sent) for sent in self.sent):
-                self.start(drawing)
+            self.start(drawing)
         try:
-            while self.process is not None and len(self.answers) < len(self.sent):
+            while self.process is not None and self.pending:
                 self._read_answer(time.monotonic() + ANSWER_SECONDS)
         except TROUBLE:
             self.close()
-        drawn = list(zip(self.sent, self.answers, strict=False))  # a closed drawer leaves the rest unanswered
-        pictures: list[str | NotDrawn] = []
-        for drawing in drawings:
-            answer = next((answer for sent, answer in drawn if _same(sent, drawing)), None)
-            pictures.append(answer if answer is not None else draw_all([drawing])[0])
-        return pictures
+        # What a drawer that was closed left unanswered is drawn here.
+        return [self.pictures[d.salt] if d.salt in self.pictures else draw_all([d])[0] for d in drawings]
 
     def _send(self, drawing: Drawing) -> None:
         if self.process is None or self.process.stdin is None or self.process.stdout is None:
@@ -101,7 +100,7 @@ class Drawer:
                     data = data[os.write(self.process.stdin.fileno(), data):]
                 except BlockingIOError:
                     continue
-        self.sent.append(drawing)
+        self.pending.append(drawing.salt)
 
     def _read_answer(self, deadline: float) -> None:
         """Read the next whole answer into ``answers``."""
@@ -109,9 +108,9 @@ class Drawer:
         if size > MAX_ANSWER_BYTES:
             raise ValueError(f"a drawer's answer of {size} bytes")
         answer = pickle.loads(self._read_exactly(size, deadline))
-        if not isinstance(answer, (str, NotDrawn)):
-            raise pickle.UnpicklingError(f"a drawer answered {type(answer).__name__}")
-        self.answers.append(answer)
+        if not isinstance(answer, (str, NotDrawn)) or not self.pending:
+            raise pickle.UnpicklingError(f"a drawer answered {type(answer).__name__}, unasked")
+        self.pictures[self.pending.popleft()] = answer
 
     def _read_exactly(self, size: int, deadline: float) -> bytes:
         assert self.process is not None and self.process.stdout is not None, "read from a running drawer"
@@ -150,17 +149,13 @@ class Drawer:
         self.close()
 
 
-def _same(a: Drawing, b: Drawing) -> bool:
-    """The same drawing: the same figure object under the same title and salt (figures hold arrays, which do not
-    compare as a whole)."""
-    return a.figure is b.figure and a.title == b.title and a.salt == b.salt
-
-
 def serve(requests: BinaryIO | None = None, answers: BinaryIO | None = None) -> None:
     """The drawing process: import matplotlib now, then answer each pickled ``Drawing`` with its SVG (or why it
     could not be drawn) until the grading process closes the pipe."""
     requests = requests or sys.stdin.buffer
-    answers = answers or os.fdopen(sys.stdout.fileno(), "wb", closefd=False)
+    if answers is None:  # the answers get the pipe; anything printed while drawing goes where stderr goes
+        answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     try:
         import matplotlib.backends.backend_svg  # noqa: F401 -- the point of starting early
         import matplotlib.figure  # noqa: F401

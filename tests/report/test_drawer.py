@@ -30,7 +30,8 @@ def drawings(one_bug_each_report) -> list[Drawing]:
     assert {f.kind for f in figures} >= {"loss", "gradient"}, "lines and bars, on linear and log axes"
     broken = Figure("fig-broken", "activations", "activation", "activations.elu", [],
                     panels=[Panel("", "x", "y", yscale="no such scale")])
-    return [*(Drawing(f, f.kind, f"salt-{i}", "en") for i, f in enumerate(figures)), Drawing(broken, "broken", "salt-x", "en")]
+    return [*(Drawing(f, f.kind, f"salt-{i}", "en") for i, f in enumerate(figures)),
+            Drawing(broken, "broken", "salt-x", "en")]
 
 
 def test_a_drawer_draws_what_the_grading_process_would(drawings):
@@ -87,11 +88,23 @@ def test_a_drawer_that_cannot_start_or_does_not_answer_changes_nothing_but_the_t
         assert drawer.process is None  # killed
 
 
-def test_a_drawer_that_answers_something_else_is_not_believed(drawings, monkeypatch):
-    monkeypatch.setattr(drawer_module, "SERVE", "import pickle, sys; sys.stdin.buffer.read(1); "
-                                                "pickle.dump(42, sys.stdout.buffer); sys.stdout.flush()")
+@pytest.mark.parametrize("answer", ["a=pickle.dumps(42); out.write(struct.pack('>Q', len(a)) + a)",  # not a picture
+                                    "out.write(struct.pack('>Q', 2**40))"])  # a length past any picture's
+def test_a_drawer_that_answers_something_else_is_not_believed(drawings, monkeypatch, answer):
+    monkeypatch.setattr(drawer_module, "SERVE", "import pickle, struct, sys, time; sys.stdin.buffer.read(1); "
+                                                f"out = sys.stdout.buffer; {answer}; out.flush(); time.sleep(60)")
     with Drawer() as drawer:
         assert drawer.draw_all(drawings[:1]) == draw_all(drawings[:1])
+        assert drawer.process is None  # not believed, and not asked again
+
+
+def test_what_the_drawing_code_prints_cannot_spoil_the_answers(drawings, monkeypatch):
+    noisy = (f"import sys; sys.path.insert(0, {str(drawer_module.GRADER_ROOT)!r}); import grader.figures.drawer as d; "
+             "real = d.draw_all; d.draw_all = lambda ds: (print('noise' * 1000), real(ds))[1]; d.serve()")
+    monkeypatch.setattr(drawer_module, "SERVE", noisy)
+    with Drawer() as drawer:
+        assert drawer.draw_all(drawings[:2]) == draw_all(drawings[:2])
+        assert drawer.process is not None  # answered, not given up on
 
 
 def test_the_drawing_process_answers_each_drawing_in_order_until_the_pipe_closes(drawings):
@@ -118,7 +131,7 @@ def test_check_html_draws_in_a_drawer_and_never_loads_matplotlib_itself(tmp_path
 
 
 
-def test_a_drawer_that_stops_reading_cannot_hold_the_report_up(drawings, monkeypatch):
+def test_a_drawer_that_stops_reading_cannot_hold_the_report_up(monkeypatch):
     # more than a pipe holds (64 KiB): a drawer that reads nothing would block a plain write for ever
     big = Figure("fig-big", "losses", "loss", "losses.mean_squared_error", [], panels=[
         Panel("", "x", "y", lines=[Line("yours", np.arange(20_000.0), np.arange(20_000.0))])])
@@ -154,7 +167,7 @@ def test_drawings_started_early_are_drawn_once_and_returned_in_the_order_asked(d
     assert [d.salt for d in sent] == [d.salt for d in drawings[:2]] + [d.salt for d in drawings[:1:-1]]
 
 
-def test_many_large_drawings_started_at_once_do_not_block_either_side(drawings):
+def test_many_large_drawings_started_at_once_do_not_block_either_side():
     # each answer and each request is bigger than a pipe holds: the grader reads answers while it waits to write
     big = Figure("fig-big", "losses", "loss", "losses.mean_squared_error", [], panels=[
         Panel("", "x", "y", lines=[Line("yours", np.arange(20_000.0), np.sin(np.arange(20_000.0)))])])
