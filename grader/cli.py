@@ -192,8 +192,7 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
         for path in (output, html):
             if path is not None:
                 prepare_file(path)
-    with contextlib.ExitStack() as stack:
-        drawer = stack.enter_context(start_drawer()) if html else None  # loads matplotlib while the grade runs
+    with start_drawer() if html else contextlib.nullcontext() as drawer:  # it loads matplotlib while the grade runs
         with language(lang):  # the messages of a user error, too
             result = grade(submission, list(parts), seed=seed, lang=lang)
             result.notes += notebook_notes(submission)  # what a notebook submission left ungraded, cell by cell
@@ -210,8 +209,8 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
 
 
 def start_drawer() -> contextlib.AbstractContextManager[Any]:
-    """A ``grader.figures.drawer.Drawer`` where matplotlib is installed; else None, as in a student's copy, which
-    draws no figures (see ``grader.figures.report_figures``) and leaves the drawer out."""
+    """A ``grader.figures.drawer.Drawer`` where matplotlib is installed; else a context that gives None, as in a
+    student's copy, which draws no figures (see ``grader.figures.report_figures``) and leaves the drawer out."""
     from grader.figures.draw import plotting_available
     from grader.grading import release_manifest
 
@@ -226,16 +225,17 @@ def write_html_report(path: Path, result: Any, submission: Path, drawer: Any) ->
     """Write ``result``'s HTML report with the figures of ``submission`` to ``path``; ``drawer`` (a
     ``grader.figures.drawer.Drawer``, or None to draw here) starts on each figure as soon as it is gathered."""
     from grader.figures import report_figures
-    from grader.figures.draw import draw_all
     from grader.report.html import drawing_of, render_html
 
-    def start_drawing(index: int, figure: Any) -> None:
-        drawing = drawing_of(figure, index)
-        if drawer is not None and drawing is not None:
-            drawer.start(drawing)
+    if drawer is None:
+        page = render_html(result, report_figures(result, submission))
+    else:
+        def start_drawing(index: int, figure: Any) -> None:
+            drawing = drawing_of(figure, index)
+            if drawing is not None:
+                drawer.start(drawing)
 
-    page = render_html(result, report_figures(result, submission, built=start_drawing),
-                       draw=drawer.draw_all if drawer is not None else draw_all)
+        page = render_html(result, report_figures(result, submission, built=start_drawing), draw=drawer.draw_all)
     with language(result.language):
         write_text(path, page)
 
