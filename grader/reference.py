@@ -25,7 +25,7 @@ import hashlib
 import importlib
 import inspect
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,19 +72,12 @@ def remembered(target: str, *args: Any, **kwargs: Any) -> Any:
     the grading process computes each once. Each caller gets fresh copies. Only the live reference is remembered; a
     recording or a replay sees every request, as with :func:`call`.
     """
-    return remembered_run(f"call {target}", lambda: call(target, *args, **kwargs), args, kwargs)
-
-
-def remembered_run(name: str, run: Callable[[], Any], *inputs: Any) -> Any:
-    """``run()``, the answer kept by this process under the exact digest of ``name`` and ``inputs`` (everything the
-    run depends on), as :func:`remembered` keeps a single call's: for a run of several reference calls, such as a
-    figure's training of a new reference model. A recording or a replay runs it every time."""
     if type(active_source()) is not LiveReference:  # not a recorder, a replay, or any source wrapping the live one
-        return run()
-    key = digest("remembered", name, inputs, exact=True)
+        return call(target, *args, **kwargs)
+    key = digest("remembered", target, args, kwargs, exact=True)
     if key not in _remembered:
         arrays: list[np.ndarray] = []
-        _remembered[key] = (encode(run(), arrays), arrays)
+        _remembered[key] = (encode(call(target, *args, **kwargs), arrays), arrays)
         if len(_remembered) > REMEMBERED_KEPT:
             del _remembered[next(iter(_remembered))]  # the oldest
     node, arrays = _remembered[key]

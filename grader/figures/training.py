@@ -45,15 +45,13 @@ def capstone_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
     epochs = np.arange(1, settings["epochs"] + 1, dtype=np.float64)
     runs = [(0.0, tr("report.series.plain_sgd")),
             (settings["momentum"], tr("report.series.momentum", momentum=f"{settings['momentum']:g}"))]
-    starts = []
     for group, (momentum, label) in enumerate(runs):
-        start, history = reference_fit(settings, momentum, seed, *reference.call("training.capstone_data"))
-        starts.append(start)
+        history = reference.remembered("training.run_capstone", momentum, seed)["history"]
         panel.lines.append(Line(f"{tr('report.series.reference')}, {label}", epochs, np.array(history), REFERENCE,
                                 group))
     with student_side(figure):
         for group, (momentum, label) in enumerate(runs):
-            history = student_fit(ask, settings, momentum, starts[group], seed)
+            history = student_fit(ask, settings, momentum, reference_start(settings, seed), seed)
             panel.lines.append(Line(f"{tr('report.series.student')}, {label}", epochs, history, STUDENT, group))
     figure.summary = _capstone_summary(panel, settings["target_loss"])
     return figure
@@ -65,20 +63,10 @@ def student_fit(ask: Asker, settings: dict, momentum: float, start: dict[str, np
     return as_history(history, settings["epochs"])
 
 
-def reference_fit(settings: dict, momentum: float, seed: int, x: np.ndarray, y: np.ndarray,
-                  **options: Any) -> tuple[dict[str, np.ndarray], Any]:
-    """The reference's fit of a new reference MLP as ``settings`` describe it: its initial weights (a copy), and
-    fit's reply (``options`` go to fit, e.g. ``validation_data``). Run once per grading process for the same
-    arguments: a class graded with reports draws these pictures, with the same seed, for every student."""
-    def run() -> tuple[dict[str, np.ndarray], Any]:
-        model = _reference_model(settings, seed)
-        start = {key: value.copy() for key, value in model.params.items()}
-        reply = reference.call("training.fit", model, x, y, settings["loss"],
-                               reference.resolve("optimizers.SGD")(settings["learning_rate"], momentum),
-                               settings["epochs"], settings["batch_size"], seed, **options)
-        return start, reply
-
-    return reference.remembered_run("figures.reference_fit", run, settings, momentum, seed, x, y, options)
+def reference_start(settings: dict, seed: int) -> dict[str, np.ndarray]:
+    """The initial weights of a new reference MLP as ``settings`` describe it: those the reference's own runs
+    (``training.run_capstone``, ``training.run_overfitting``) start from with ``seed``, and the student's run too."""
+    return {key: value.copy() for key, value in _reference_model(settings, seed).params.items()}
 
 
 def fit_students_model(ask: Asker, settings: dict, momentum: float, start: dict[str, np.ndarray], seed: int,
@@ -114,10 +102,10 @@ def overfitting_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
     figure = Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks])
     panel = Panel("", tr("report.axis.epoch"), tr("report.axis.mean_loss"), legend_below=True)  # six entries
     figure.panels.append(panel)
-    start, expected = reference_fit(settings, settings["momentum"], seed, x, y, validation_data=(x_val, y_val))
-    add_validated(panel, REFERENCE, np.array(expected["loss"]), np.array(expected["val_loss"]))
+    expected = reference.remembered("training.run_overfitting", seed)  # one run per grading process: a class's
+    add_validated(panel, REFERENCE, np.array(expected["loss"]), np.array(expected["val_loss"]))  # reports share it
     with student_side(figure):
-        reply = fit_students_model(ask, settings, settings["momentum"], start, seed, x, y,
+        reply = fit_students_model(ask, settings, settings["momentum"], reference_start(settings, seed), seed, x, y,
                                    validation_data=(x_val, y_val))
         loss, val_loss = as_validated_history(reply, settings["epochs"])
         add_validated(panel, STUDENT, loss, val_loss)

@@ -183,21 +183,22 @@ def test_each_figure_is_told_as_it_is_gathered_the_longest_to_draw_first_and_the
 def test_the_reference_side_of_the_training_pictures_is_computed_once_per_process(reference_report, monkeypatch):
     # a class graded with reports draws them for every student, with the same seed: the reference trains once
     monkeypatch.setattr(reference, "_remembered", {})
-    fits: list[str] = []
+    runs: list[str] = []
     real_call = reference.call
 
     def counting(target, *args, **kwargs):
-        if target == "training.fit":
-            fits.append(target)
+        if target.startswith("training.run_"):
+            runs.append(target)
         return real_call(target, *args, **kwargs)
 
     monkeypatch.setattr(reference, "call", counting)
     first = gather_figures(reference_report.result, SOLUTIONS)
-    assert len(fits) == 3  # the capstone's plain and momentum runs, and the overfitting run
+    assert sorted(runs) == ["training.run_capstone"] * 2 + ["training.run_overfitting"]  # plain, momentum; overfitting
     second = gather_figures(reference_report.result, SOLUTIONS)
-    assert len(fits) == 3
-    for before, after in zip(first.items, second.items, strict=True):
-        for old, new in zip(before.lines(REFERENCE), after.lines(REFERENCE), strict=True):
-            assert old.label == new.label and np.array_equal(old.y, new.y)
+    assert len(runs) == 3
+    for before, after, drawn in zip(first.items, second.items, reference_report.figures.items, strict=True):
+        for old, new, earlier in zip(before.lines(REFERENCE), after.lines(REFERENCE), drawn.lines(REFERENCE),
+                                     strict=True):
+            assert old.label == new.label and np.array_equal(old.y, new.y) and np.array_equal(old.y, earlier.y)
     assert [f.lines(STUDENT)[0].y.tolist() for f in first.items] == [f.lines(STUDENT)[0].y.tolist()
                                                                      for f in second.items]
