@@ -31,7 +31,8 @@ from grader import parts as course
 from grader.classroom.student import ClassSettings, find_code, grade_quiz, say
 from grader.grading import grade
 from grader.i18n import language
-from grader.report.gradescope import DEFAULT_HIDDEN_VISIBILITY, gradescope_document
+from grader.report import DEFAULT_HIDDEN_VISIBILITY
+from grader.report.gradescope import gradescope_document
 from grader.submission import notebook_notes
 
 SEED_PER = ("submission", "course")

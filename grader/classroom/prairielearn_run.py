@@ -35,7 +35,7 @@ from grader.classroom.release_cli import autograder_options
 from grader.classroom.student import find_code
 from grader.errors import UserError
 from grader.i18n import language
-from grader.report.gradescope import DEFAULT_HIDDEN_VISIBILITY
+from grader.report import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.prairielearn import prairielearn_document
 
 ROOT_ENV = "NN_GRADER_PL_ROOT"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pkgutil import resolve_name
 
 # Gradescope's own words for when a test is shown (its specification's ``visibility``). Here, not in the Gradescope
-# renderer, so that the command line can offer them without importing it (grader.report.gradescope re-exports them).
+# renderer, so that the command line and the PrairieLearn renderer can use them without importing it.
 VISIBILITIES = ("after_published", "after_due_date", "hidden", "visible")
 DEFAULT_HIDDEN_VISIBILITY = "after_published"
 

@@ -8,9 +8,14 @@ result's language.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from grader.i18n import tr
+from grader.report import VISIBILITIES
 from grader.results import CheckResult, GradeResult, HiddenChecks, Outcome, PartResult
+
+if TYPE_CHECKING:  # a text report needs no figure (nor the numpy that comes with them)
+    from grader.figures.model import Figure
 
 
 def pts(x: float) -> str:
@@ -68,6 +73,20 @@ def reproduction_markdown(result: GradeResult, *, points: float | None = None, m
     return tr("report.platform.reproduce", points=pts(result.points if points is None else points),
               max=pts(result.max_points if max_points is None else max_points), seed=result.seed,
               suites=result.suite_hash, versions=versions)
+
+
+def shown_check_ids(result: GradeResult, hidden_visibility: str) -> frozenset[str] | None:
+    """The ids of the checks whose details a platform's report may show now, for the hidden checks' visibility
+    ``hidden_visibility`` (one of ``grader.report.VISIBILITIES``; else ``ValueError``): the public ones, or None when
+    every check's details may be shown ("visible")."""
+    if hidden_visibility not in VISIBILITIES:
+        raise ValueError(f"hidden_visibility must be one of {', '.join(VISIBILITIES)}, not {hidden_visibility!r}")
+    return public_check_ids(result) if hidden_visibility != "visible" else None
+
+
+def figure_title(figure: Figure) -> str:
+    """A figure's title in the current language, as the HTML report and PrairieLearn's images name it."""
+    return tr(f"report.title.{figure.kind}", name=figure.target)
 
 
 def public_check_ids(result: GradeResult) -> frozenset[str]:

@@ -23,16 +23,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from grader.i18n import language, tr
-from grader.report import DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES  # also imported from here by other modules
+from grader.report import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.common import (
     hidden_note,
     hint_line,
     outcome_word,
     problem,
     pts,
-    public_check_ids,
     reproduction,
     reproduction_markdown,
+    shown_check_ids,
 )
 from grader.results import CheckResult, GradeResult, PartResult
 
@@ -48,9 +48,7 @@ def gradescope_document(result: GradeResult, *, hidden_visibility: str = DEFAULT
                         extra_tests: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """The results document; ``extra_tests`` (a quiz's test each) are appended and counted in the score and the
     ``output``'s total."""
-    if hidden_visibility not in VISIBILITIES:
-        raise ValueError(f"hidden_visibility must be one of {', '.join(VISIBILITIES)}, not {hidden_visibility!r}")
-    public = public_check_ids(result) if hidden_visibility != "visible" else None
+    public = shown_check_ids(result, hidden_visibility)
     with language(result.language):
         tests = [_test(check, part, f"{i}.{j}", visibility(check, public, hidden_visibility))
                  for i, part in enumerate(result.parts, start=1) for j, check in enumerate(part.checks, start=1)]

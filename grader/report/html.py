@@ -20,7 +20,7 @@ from grader.figures.draw import Drawing, NotDrawn, draw_all, plotting_available
 from grader.figures.model import DEPTH, WIDTH, Figure, Figures
 from grader.gradcheck import GRADIENT_TOLERANCE
 from grader.i18n import current_language, language, tr
-from grader.report.common import pts
+from grader.report.common import figure_title, pts
 from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
 # The page's stylesheet, inlined into every report: a file of its own so that it reads, and changes, as CSS.
@@ -189,17 +189,15 @@ def _training(drawn: _Drawn) -> str:
 
 def drawing_of(figure: Figure, index: int) -> Drawing | None:
     """What the page draws for its ``index``-th figure (in the report's language), or None: it has no data."""
-    return Drawing(figure, _title(figure), f"nn-grader-figure-{index}", current_language()) if figure.panels else None
-
-
-def _title(figure: Figure) -> str:
-    return tr(f"report.title.{figure.kind}", name=figure.target)
+    if not figure.panels:
+        return None
+    return Drawing(figure, figure_title(figure), f"nn-grader-figure-{index}", current_language())
 
 
 def _figure(figure: Figure, drawn: str | NotDrawn) -> str:
     """A figure: its SVG as ``drawn`` (when matplotlib could draw it), a caption, what the data shows, and any
     problem."""
-    title, picture, problems = _title(figure), drawn if isinstance(drawn, str) else "", [figure.problem]
+    title, picture, problems = figure_title(figure), drawn if isinstance(drawn, str) else "", [figure.problem]
     if isinstance(drawn, NotDrawn):
         problems.append(tr("report.problem.figure_error", detail=drawn.detail))
     caption = tr(f"report.caption.{figure.kind}", tolerance=f"{GRADIENT_TOLERANCE:g}", layers=DEPTH, width=WIDTH)

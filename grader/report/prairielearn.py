@@ -22,18 +22,19 @@ import base64
 import json
 from typing import Any
 
-from grader.figures.model import Figure, Figures
+from grader.figures.model import Figures
 from grader.i18n import language, tr
+from grader.report import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.common import (
     explanation,
+    figure_title,
     hidden_note,
     outcome_word,
     pts,
-    public_check_ids,
     reproduction,
     reproduction_markdown,
+    shown_check_ids,
 )
-from grader.report.gradescope import DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES
 from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
 MAX_IMAGES = 4
@@ -51,9 +52,7 @@ def render_prairielearn(result: GradeResult, **options: Any) -> str:
 def prairielearn_document(result: GradeResult, *, hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY,
                           figures: Figures | None = None) -> dict[str, Any]:
     """The results document (see the module docstring)."""
-    if hidden_visibility not in VISIBILITIES:
-        raise ValueError(f"hidden_visibility must be one of {', '.join(VISIBILITIES)}, not {hidden_visibility!r}")
-    public = public_check_ids(result) if hidden_visibility != "visible" else None
+    public = shown_check_ids(result, hidden_visibility)
     with language(result.language):
         errors = format_errors(result)
         if errors:
@@ -123,13 +122,8 @@ def figure_images(figures: Figures | None, public: frozenset[str] | None) -> lis
         if len(url) > budget:
             continue
         budget -= len(url)
-        images.append({"label": figure_label(figure), "url": url})
+        images.append({"label": figure_title(figure), "url": url})
     return images
-
-
-def figure_label(figure: Figure) -> str:
-    """The figure's title, as the HTML report writes it, in the current language."""
-    return tr(f"report.title.{figure.kind}", name=figure.target)
 
 
 def _test(check: CheckResult, part: PartResult) -> dict:
