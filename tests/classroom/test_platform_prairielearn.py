@@ -7,9 +7,11 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -71,6 +73,14 @@ def test_the_example_question_is_laid_out_as_prairielearn_documents():
     assert options["serverFilesCourse"] == ["nn-grader/"]
     html = (TEMPLATE / "question.html").read_text()
     assert "<pl-file-editor" in html and "<pl-external-grader-results>" in html and "pl-file-upload" in html
+
+
+def test_the_image_installs_what_the_grader_needs_to_draw_and_grade():
+    # the Dockerfile's list is written by hand: every requirement of the package and of its plots must be in it
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {*project["dependencies"], *project["optional-dependencies"]["plots"]}
+    installed = set(re.findall(r'"([A-Za-z0-9_.-]+[<>=!~][^"]*)"', (TEMPLATE / "Dockerfile").read_text()))
+    assert installed == wanted
 
 
 def test_the_reference_gets_full_marks(grade_root):
