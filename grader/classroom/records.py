@@ -25,7 +25,7 @@ from grader.output import OutputError
 
 RECORD_SCHEMA = "nn-grader/student-record/v1"
 STUDENTS_DIR = "students"
-FINGERPRINT_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".zip")
+FINGERPRINT_SUFFIXES = (".py", ".ipynb", ".yaml", ".yml", ".json", ".zip")  # code, notebooks, answers, archives
 MAX_FINGERPRINT_FILES = 5000
 MAX_HASHED_BYTES = 4 * 1024 * 1024
 

@@ -8,7 +8,7 @@ import shutil
 
 from grader.classroom.autograde import autograde
 from grader.classroom.gradebook import merge
-from grader.classroom.records import load_record
+from grader.classroom.records import fingerprint, load_record
 from tests.classroom.conftest import BUDGET, SETTINGS
 
 
@@ -103,3 +103,16 @@ def test_shards_merge_into_the_same_gradebook(graded_class, tmp_path):
     merged = tmp_path / "merged"
     merge(merged, shards)
     assert (merged / "gradebook.csv").read_text() == (output / "gradebook.csv").read_text()
+
+
+def test_a_students_edited_notebook_is_regraded_and_an_edited_readme_is_not(tmp_path):
+    # a re-run skips a student whose gradable bytes did not change: a notebook is gradable, a README is not
+    student = tmp_path / "bob"
+    student.mkdir()
+    (student / "work.ipynb").write_text('{"cells": []}')
+    (student / "README.md").write_text("notes")
+    before = fingerprint(student)
+    (student / "README.md").write_text("other notes")
+    assert fingerprint(student) == before
+    (student / "work.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "x = 1"}]}')
+    assert fingerprint(student) != before
