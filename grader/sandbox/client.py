@@ -173,7 +173,6 @@ class Worker:
             os.close(to_worker_r)
             os.close(from_worker_w)
         self.requests = os.fdopen(to_worker_w, "wb", buffering=0)
-        self.replies = from_worker_r
         self.reply_channel = protocol.Channel(from_worker_r)
         assert self.process.stdout is not None, "both ways of starting give the worker's output"
         self.output = OutputCapture(self.process.stdout, self.limits.output_bytes)
@@ -330,7 +329,7 @@ class Worker:
             return
         self.signal_end()
         self.process.wait()
-        for closer in (self.requests.close, lambda: os.close(self.replies)):
+        for closer in (self.requests.close, lambda: os.close(self.reply_channel.fd)):
             try:
                 closer()
             except OSError:

@@ -81,14 +81,14 @@ def test_an_oversized_frame_is_refused_before_it_is_read():
     read, write = os.pipe()
     os.write(write, struct.pack(">I", protocol.MAX_FRAME_BYTES + 1))
     with pytest.raises(protocol.ProtocolError, match="exceeds"):
-        protocol.read_message(read)
+        protocol.Channel(read).read_message()
     os.close(read), os.close(write)
 
 
 def test_a_silent_peer_times_out():
     read, write = os.pipe()
     with pytest.raises(TimeoutError):
-        protocol.read_message(read, deadline=0)
+        protocol.Channel(read).read_message(deadline=0)
     os.close(read), os.close(write)
 
 

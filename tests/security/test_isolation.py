@@ -304,5 +304,5 @@ def test_the_wire_format_bounds_a_whole_message(monkeypatch):
     frames = [b'{"frames": 3}', b"x" * 60, b"y" * 60, b"z" * 60]
     os.write(write, b"".join(len(f).to_bytes(4, "big") + f for f in frames))
     with pytest.raises(protocol.ProtocolError, match="exceeds"):
-        protocol.read_message(read)
+        protocol.Channel(read).read_message()
     os.close(read), os.close(write)
