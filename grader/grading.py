@@ -104,7 +104,7 @@ class PartsAlone:
         self.source, self.tmp, self.limits = source, tmp, limits
         self.starting: dict[str, Future[Submission]] = {}
         self.starter: ThreadPoolExecutor | None = None
-        self.submissions: dict[str, Submission] = {}
+        self.submissions: dict[str, Submission | Exception] = {}  # a part's, or why it could not start
         self.workers: list[Worker] = []
 
     def prepare(self, parts: list[str]) -> None:
@@ -120,8 +120,14 @@ class PartsAlone:
             return None
         if part not in self.submissions:
             started = self.starting.pop(part, None)
-            self.submissions[part] = started.result() if started is not None else self._start(part)
-        return self.submissions[part]
+            try:
+                self.submissions[part] = started.result() if started is not None else self._start(part)
+            except Exception as failure:  # every check that asks gets this failure, not a start of its own
+                self.submissions[part] = failure
+        kept = self.submissions[part]
+        if isinstance(kept, Exception):
+            raise kept
+        return kept
 
     def _start(self, part: str) -> Submission:
         root = self.tmp / f"alone-{part}"

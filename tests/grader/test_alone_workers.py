@@ -50,11 +50,13 @@ def test_a_part_not_graded_starts_no_alone_worker(monkeypatch):
 
 
 def test_an_alone_worker_that_cannot_start_costs_its_checks_and_nothing_else(monkeypatch):
-    recording_workers(monkeypatch, fail_alone=True)
+    started = recording_workers(monkeypatch, fail_alone=True)
     result = grade(SOLUTIONS, ["activations", "losses"])
     losses = [c for c in result.checks if c.part == "losses"]
     assert all(c.outcome == "passed" for c in result.checks if c.part == "activations")
-    assert any(c.outcome == "error" and "refused by the test" in c.message for c in losses)
+    failed = [c for c in losses if c.outcome != "passed"]
+    assert len(failed) > 1 and all(c.outcome == "error" and "refused by the test" in c.message for c in failed)
+    assert [name for name, _, _ in started if name.startswith("alone-")] == ["alone-losses"]  # tried once
 
 
 def test_workers_told_to_end_together_all_end_and_leave_nothing(tmp_path):
