@@ -1,9 +1,9 @@
 """Running the hidden suites with pytest, in the grader's process, and recording one result per check.
 
 The suites are plain pytest files (``grader/suites/check_<part>.py``). Each check receives the fixtures ``student``
-(the submission, reached through the worker), ``inputs`` (seeded input builders), ``rng`` and ``shared`` (what
-the checks of one grade compute once, :mod:`grader.shared`), and declares its
-points with ``@pytest.mark.points(n)``. pytest runs with the grader's own ini file and rootdir, no cache, and no
+(the submission, reached through the worker) or ``alone`` (the part's module among the reference's other modules,
+:mod:`grader.callees`), ``inputs`` (seeded input builders), ``rng`` and ``shared`` (what the checks of one grade
+compute once, :mod:`grader.shared`), and declares its points with ``@pytest.mark.points(n)``. pytest runs with the grader's own ini file and rootdir, no cache, and no
 plugins but this one, so nothing in the student's folder or the project's configuration can change how it runs.
 
 An instructor's authoring mistake never grades silently: the ini file runs with ``--strict-markers`` (a misspelled

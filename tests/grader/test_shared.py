@@ -47,7 +47,7 @@ def test_named_generators_agree_within_a_grade_and_follow_its_seed():
 
 def test_both_validation_checks_read_one_run_of_the_students_fit(tmp_path):
     """The student's fit prints once per run with validation_data: one grade prints it once, and a wrong val_loss
-    fails both checks that read the run."""
+    fails the check that compares it (a val_loss shifted by one still rises, so overfitting is still seen)."""
     old = "    return history if validation_data is None else dict(loss=history, val_loss=val_history)\n"
     folder = make_submission(tmp_path, "training", old, "    if validation_data is not None:\n"
                              "        print('validated run')\n"
@@ -57,3 +57,4 @@ def test_both_validation_checks_read_one_run_of_the_students_fit(tmp_path):
     assert sum(checks[name].output.count("validated run") for name in VALIDATION_CHECKS) == 1
     assert checks["test_validation_loss_matches_reference"].outcome == "failed"
     assert "val" in checks["test_validation_loss_matches_reference"].message
+    assert checks["test_overfitting_is_seen"].outcome == "passed"
