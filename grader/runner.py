@@ -1,10 +1,11 @@
 """Running the hidden suites with pytest, in the grader's process, and recording one result per check.
 
-The suites are plain pytest files (``grader/suites/check_<part>.py``). Each check receives the fixtures ``student``
-(the submission, reached through the worker) or ``alone`` (the part's module among the reference's other modules,
-:mod:`grader.callees`), ``inputs`` (seeded input builders), ``rng`` and ``shared`` (what the checks of one grade
-compute once, :mod:`grader.shared`), and declares its points with ``@pytest.mark.points(n)``. pytest runs with the grader's own ini file and rootdir, no cache, and no
-plugins but this one, so nothing in the student's folder or the project's configuration can change how it runs.
+The suites are plain pytest files (``grader/suites/check_<part>.py``). Each check receives the fixtures ``student`` (the
+submission, reached through the worker) or ``alone`` (the part's module among the reference's other modules,
+:mod:`grader.callees`), ``inputs`` (seeded input builders), ``rng`` and ``shared`` (what the checks of one grade compute
+once, :mod:`grader.shared`), and declares its points with ``@pytest.mark.points(n)``. pytest runs with the grader's own
+ini file and rootdir, no cache, and no plugins but this one, so nothing in the student's folder or the project's
+configuration can change how it runs.
 
 An instructor's authoring mistake never grades silently: the ini file runs with ``--strict-markers`` (a misspelled
 ``@pytest.mark.point(3)`` or ``publc`` is an unknown marker), and a check without ``points``, or with a malformed
