@@ -226,7 +226,6 @@ def contract_names(parts: list[str]) -> dict[str, tuple[set[str], set[str]]] | N
     import importlib.util
 
     from grader.reference import REFERENCE_PACKAGE
-    from grader.stubgen import solution_blocks
 
     spec = importlib.util.find_spec(REFERENCE_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
@@ -236,12 +235,24 @@ def contract_names(parts: list[str]) -> dict[str, tuple[set[str], set[str]]] | N
     for part in parts:
         path = folder / f"{part}.py"
         if path.is_file():
-            source = path.read_text(encoding="utf-8")
-            kept, _ = statements([source])
-            names = {n for s in kept if not isinstance(s.node, (ast.Import, ast.ImportFrom)) for n in s.binds}
-            graded = {block.qualname.split(".")[0] for block in solution_blocks(source, path.name)}
-            owned[part] = (names, graded)
+            names, graded = module_contract(path.name, path.read_text(encoding="utf-8"))
+            owned[part] = (set(names), set(graded))
     return owned
+
+
+@functools.lru_cache(maxsize=64)
+def module_contract(name: str, source: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The names reference module ``name`` (text ``source``) defines at its top level, and the graded ones among them.
+
+    Read once per process and module text: parsing a module statement by statement costs more than a tenth of a
+    second, and a notebook submission's grade asks for every part's, once per staging.
+    """
+    from grader.stubgen import solution_blocks
+
+    kept, _ = statements([source])
+    names = {n for s in kept if not isinstance(s.node, (ast.Import, ast.ImportFrom)) for n in s.binds}
+    graded = {block.qualname.split(".")[0] for block in solution_blocks(source, name)}
+    return frozenset(names), frozenset(graded)
 
 
 def notebook_notes(source: Path, module_files: list[str] | None = None) -> list[str]:

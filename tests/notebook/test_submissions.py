@@ -251,3 +251,12 @@ def test_the_refusal_speaks_the_students_language(tmp_path):
     path = write(tmp_path / "work.ipynb", {"nbformat": 3, "worksheets": []})
     result = CliRunner().invoke(main, ["check", "--submission", str(path), "--lang", "ko"])
     assert_one_line_error(result, "work.ipynb은(는) 형식 3의 노트북입니다")
+
+
+def test_a_reference_module_read_once_is_read_again_when_its_text_changes():
+    from grader.submission import module_contract
+
+    first = module_contract("helpers.py", "LIMIT = 3\n\n\ndef clip(x):\n    return x\n")
+    assert first == (frozenset({"LIMIT", "clip"}), frozenset())
+    assert module_contract("helpers.py", "def clip(x):\n    return x\n\n\ndef scale(x):\n    return x\n")[0] == {
+        "clip", "scale"}
