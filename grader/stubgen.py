@@ -92,6 +92,8 @@ def translate_docstrings(source: str, filename: str, lang: str) -> str:
     at the docstring's place and indentation; everything else is left as it is, byte for byte."""
     module = Path(filename).stem if filename.endswith(".py") else ""
     texts = catalogue(lang) if lang != DEFAULT_LANGUAGE and module else {}
+    if not texts:  # English: the docstrings are the source's own
+        return source
     lines = source.splitlines(keepends=True)
     swaps = [(node, texts[key]) for key, node in _docstring_nodes(_parse(source, filename, "solution source"),
                                                                   module).items() if texts.get(key)]
@@ -101,12 +103,6 @@ def translate_docstrings(source: str, filename: str, lang: str) -> str:
         literal = _docstring_literal(text, " " * node.col_offset, f"{filename}:{node.lineno}")
         lines[node.lineno - 1 : end_line] = [head + literal + tail]
     return "".join(lines)
-
-
-def docstring_keys(source: str, filename: str) -> list[str]:
-    """The catalogue keys of a solution module's docstrings, in source order: ``exercise.<module>.doc`` and
-    ``exercise.<module>.<qualname>.doc`` for each function, class and method that has one."""
-    return list(_docstring_nodes(_parse(source, filename, "solution source"), Path(filename).stem))
 
 
 def _docstring_nodes(tree: ast.Module, module: str) -> dict[str, ast.expr]:
