@@ -187,7 +187,7 @@ def test_nesterov_uses_the_new_velocity(student, inputs):
 
 @pytest.mark.points(0.5)
 def test_apply_updates_every_param_in_place(student, inputs):
-    """apply(params, grads) should update every parameter of the params dict in place"""
+    """apply(params, grads) should update every key of grads in the params dict itself (the dict, not its arrays)"""
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W1": inputs.normal(3, 4), "b1": inputs.normal(4), "W2": inputs.normal(4, 2), "b2": inputs.normal(2)}
     grads = {key: inputs.normal(*value.shape) for key, value in params.items()}
