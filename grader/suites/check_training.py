@@ -4,7 +4,8 @@ fit() alone: the student's training.py runs beside the reference's MLP, SGD and 
 bug in another part costs that part's checks, not these: one loss per epoch; the reference's history where the docstring
 fixes it (same seed, same initial weights, the last smaller batch included, full-batch descent); shuffling driven by
 the seed; the loss found by its name; x and y left unchanged; momentum reaching the capstone's target loss in fewer
-epochs than plain SGD. One integration check runs the student's own pieces together: their MLP, SGD and losses in
+epochs than plain SGD; with validation_data, the reference's val_loss, and overfitting seen in it (the two checks
+share one run). One integration check runs the student's own pieces together: their MLP, SGD and losses in
 their fit learn XOR. When it fails while the others pass, its note names the parts that fail their own checks.
 """
 
@@ -318,8 +319,8 @@ def test_validation_loss_matches_reference(alone, shared):
 
 
 def overfitting_seen(loss: list[float], val_loss: list[float]) -> bool:
-    """Training loss still falling after the validation loss's minimum, which comes in the first half of the run and
-    is at least half again below the last validation loss."""
+    """Training loss still falling after the validation loss's minimum, which comes in the first half of the run; the
+    last validation loss is at least 1.5 times that minimum."""
     best = int(np.argmin(val_loss))
     return best < len(val_loss) // 2 and loss[-1] < loss[best] and val_loss[-1] >= 1.5 * val_loss[best]
 
