@@ -122,11 +122,11 @@ def installed_environment(**variables: str) -> dict[str, str]:
     return dict(environment, **variables)
 
 
-def fresh_shell_check(runs: int, *options: str, zygote: bool = True) -> float:
-    """Median wall time of ``nn-grader check`` on the reference, each run in a new interpreter (after one unmeasured
-    run, which writes the byte-compiled modules as installing would)."""
+def fresh_shell_check(runs: int, *options: str, submission: Path = ROOT / "solutions", zygote: bool = True) -> float:
+    """Median wall time of ``nn-grader check [options]`` on ``submission`` (the reference), each run in a new
+    interpreter (after one unmeasured run, which writes the byte-compiled modules as installing would)."""
     environment = installed_environment(NN_GRADER_ZYGOTE="1" if zygote else "0")
-    command = [sys.executable, "-m", "grader", "check", "--submission", str(ROOT / "solutions"), *options]
+    command = [sys.executable, "-m", "grader", "check", "--submission", str(submission), *options]
     # Not check=True: a submission that loses points exits 1, and its time still counts.
     subprocess.run(command, capture_output=True, env=environment)
     return median_seconds(lambda: subprocess.run(command, capture_output=True, env=environment), runs)

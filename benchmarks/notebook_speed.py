@@ -15,11 +15,10 @@ import argparse
 import importlib
 import os
 import platform
-import subprocess
 import sys
 from pathlib import Path
 
-from check_speed import median_seconds
+from check_speed import fresh_shell_check, notebook_cell_seconds
 
 from grader.notebook import check
 
@@ -41,12 +40,8 @@ def main() -> None:
     runs = parser.parse_args().runs
     print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f} at start; medians of {runs} runs")
-    cells = reference_cells()
-    report = check(PART, cells=cells)  # warm imports once, as a kernel that has run a cell before
-    command = [sys.executable, "-m", "grader", "check", PART, "--submission", str(ROOT / "solutions")]
-    cell = median_seconds(lambda: check(PART, cells=cells), runs)
-    # Not check=True: a submission that loses points exits 1, and its time still counts.
-    shell = median_seconds(lambda: subprocess.run(command, capture_output=True), runs)
+    report = check(PART, cells=reference_cells())  # what the figures below grade, counted
+    cell, shell = notebook_cell_seconds(runs), fresh_shell_check(runs, PART)
     print(f"checks in part {PART}:                {len(report.result.checks)} "
           f"({report.result.points:g}/{report.result.max_points:g} points, isolation {report.result.isolation})")
     print(f'check("{PART}") in a notebook cell:  {cell:.3f} s (warm kernel)')

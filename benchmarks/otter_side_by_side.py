@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograde_speed import BUGS
-from check_speed import median_seconds
+from check_speed import fresh_shell_check, median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 OTTER_FOLDER = Path(__file__).resolve().parent / "otter"
@@ -138,11 +138,10 @@ def buggy_reference_copy(folder: Path) -> Path:
 
 def time_nn_grader_check(submission: Path, runs: int) -> Graded:
     """`nn-grader check activations` on ``submission`` from a fresh shell, as check_speed.py runs it."""
-    command = [sys.executable, "-m", "grader", "check", PART, "--submission", str(submission)]
-    report = json.loads(subprocess.run([*command, "--format", "json"], capture_output=True, text=True).stdout)
+    command = [sys.executable, "-m", "grader", "check", PART, "--submission", str(submission), "--format", "json"]
+    report = json.loads(subprocess.run(command, capture_output=True, text=True).stdout)
     (part,) = report["parts"]
-    # Not check=True: a submission that loses points exits 1, and its time still counts.
-    seconds = median_seconds(lambda: subprocess.run(command, capture_output=True), runs)
+    seconds = fresh_shell_check(runs, PART, submission=submission)
     return Graded(seconds, len(part["checks"]), float(part["points"]), float(part["max_points"]))
 
 
