@@ -135,7 +135,7 @@ def losses(history: list[float]) -> str:
 
 
 @pytest.mark.public
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_fit_returns_one_loss_per_epoch(alone, rng):
     """fit should return a list with one loss (a number) per epoch"""
     x, y = capstone_data()
@@ -204,15 +204,38 @@ def test_loss_is_found_by_its_name(alone, rng):
     seed = int(rng.integers(1000))
     got = fit_both(alone, SMALL_MLP, x, one_hot(y, 2), "mean_squared_error", 2, 25, seed, learning_rate=0.1)
     expect_same_training(*got[:4], call=got[4], why=tr("check.training.test_loss_is_found_by_its_name.hint"))
+    expect_unknown_loss_refused(lambda: fit_small_mlp(alone, x, y, UNKNOWN_LOSS, 1, 25, seed),
+                                f'fit(..., loss="{UNKNOWN_LOSS}", ...)')
+
+
+UNKNOWN_LOSS = "hinge_loss"  # a loss the losses module does not define
+
+
+def expect_unknown_loss_refused(run, called: str) -> None:
+    """``run()`` runs the student's ``called`` with the loss name ``UNKNOWN_LOSS``: it must raise ValueError."""
     try:
-        fit_small_mlp(alone, x, y, "hinge_loss", 1, 25, seed)
+        run()
     except StudentException as raised:
         if raised.type_name == "ValueError":
             return
-        fail(tr("check.training.test_loss_is_found_by_its_name.wrong_error", type=raised.type_name,
+        fail(tr("suite.training.unknown_loss_wrong_error", called=called, type=raised.type_name,
                 message=raised.message),
-             hint=tr("check.training.test_loss_is_found_by_its_name.wrong_error_hint"))
-    fail(tr("check.training.test_loss_is_found_by_its_name.no_error"))
+             hint=tr("suite.training.unknown_loss_hint"))
+    fail(tr("suite.training.unknown_loss_no_error", called=called))
+
+
+@pytest.mark.points(0.5)
+def test_evaluate_gives_the_loss_and_trains_nothing(alone, rng):
+    """evaluate(model, x, y, loss) should give the model's loss without training, and ValueError for an unknown loss"""
+    x, y = capstone_data()
+    model, ref_model = models(alone, SMALL_MLP, int(rng.integers(1000)))
+    args = (handle(model), x, y, "sparse_categorical_crossentropy")
+    call = Call("training.evaluate", args)
+    expect_scalar(alone.call(call.target, *args), reference.call(call.target, ref_model, *args[1:]), call=call)
+    expect_value(model.get("params"), ref_model.params, call=call,
+                 what=tr("check.training.test_evaluate_gives_the_loss_and_trains_nothing.params"))
+    expect_unknown_loss_refused(lambda: alone.call(call.target, handle(model), x, y, UNKNOWN_LOSS),
+                                f'evaluate(model, x, y, "{UNKNOWN_LOSS}")')
 
 
 @pytest.mark.points(1)

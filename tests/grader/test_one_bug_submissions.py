@@ -158,7 +158,11 @@ BUGS = [
                    'test_seed_drives_the_shuffling', 'test_validation_loss_matches_reference',
                    'test_overfitting_is_seen']),
         "fit's docstring fixes the order of the s"),
-
+    Bug('evaluate-accepts-an-unknown-loss', 'training',
+        '        raise ValueError(f"unknown loss {loss!r}: expected the name of a function in the losses module")\n'
+        '    return float(loss_fn(',
+        '        return 0.0\n    return float(loss_fn(',
+        frozenset(['test_evaluate_gives_the_loss_and_trains_nothing']), "an unknown loss name must raise ValueError"),
 ]
 
 
