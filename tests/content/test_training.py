@@ -144,6 +144,18 @@ def test_capstone_momentum_learns_xor_and_beats_plain_sgd_clearly(seed):
     assert with_momentum["history"][-1] < with_momentum["history"][0] / 5
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_the_reference_overfits_for_every_seed_its_docstring_names(seed):
+    # OVERFITTING's docstring promises, for seeds 0 to 19: the validation loss at its minimum within the first quarter
+    # of the epochs, several times that by the last, while the training loss keeps falling
+    t = training()
+    run = t.run_overfitting(seed)
+    loss, val_loss = np.array(run["loss"]), np.array(run["val_loss"])
+    best = int(np.argmin(val_loss))
+    assert best < t.OVERFITTING["epochs"] // 4
+    assert val_loss[-1] >= 2 * val_loss[best] and loss[-1] < loss[best]
+
+
 def test_capstone_is_deterministic_and_fast():
     t = training()
     first = t.run_capstone(0.9, seed=0)
