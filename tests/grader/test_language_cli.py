@@ -158,7 +158,7 @@ def test_the_suites_own_texts_were_reached(reports):
             "suite.training.not_a_list",
             "check.training.test_seed_drives_the_shuffling.not_trained",
             "check.training.test_seed_drives_the_shuffling.not_shuffled",
-            "check.training.test_loss_is_found_by_its_name.wrong_error",
+            "suite.training.unknown_loss_wrong_error",
             "check.training.test_capstone_learns_xor.not_learned",
             "check.training.test_momentum_reaches_the_target_sooner.not_sooner")
     shown = " ".join(c["message"] for name in SUITE_TEXT_BUGS for c in checks_of(reports[name]["ko"]))
