@@ -35,8 +35,6 @@ from grader.report import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.gradescope import gradescope_document
 from grader.submission import notebook_notes
 
-SEED_PER = ("submission", "course")
-
 
 def run_autograder(root: Path, *, seed: int, lang: str = "en", quizzes: list[Path] | None = None,
                    hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY, seed_per: str = "submission") -> dict[str, Any]:

@@ -28,7 +28,6 @@ def seed_per_option() -> Callable[[Decorated], Decorated]:
                                                 "inputs; course: every submission uses --seed.")
 
 
-
 def autograder_options() -> Callable[[Decorated], Decorated]:
     """What every platform's grading command takes, declared once so that they mean the same on each: --seed, --lang,
     --hidden-visibility and --seed-per."""
