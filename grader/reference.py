@@ -158,7 +158,7 @@ def _feed(hasher: Any, value: Any, exact: bool = False) -> None:
         if value.dtype.hasobject:
             raise UnrecordableValue("an array of Python objects")
         put("A", f"{value.dtype.str}{value.shape}".encode())
-        put("", (np.ascontiguousarray(value) if exact else _rounded(value)).tobytes())
+        put("", (value if exact else _rounded(value)).tobytes())  # tobytes() is C order, whatever the strides
     elif isinstance(value, np.generic):
         put("G", value.dtype.str.encode())
         put("", (np.asarray(value) if exact else _rounded(np.asarray(value))).tobytes())
