@@ -395,13 +395,13 @@ class Submission:
         self._send({"op": "import", "module": module}, module, [], {}, self.worker.limits.import_seconds)
 
     def call(self, target: str, *args: Any, timeout: float | None = None, echo_args: bool = False,
-             watch: bool = False, **kwargs: Any) -> Any:
-        """Call ``module.function`` with plain arguments; returns its value (or a ``Reply`` with ``echo_args`` or
-        ``watch``: the worker reports which argument arrays the call modified in place and which arrays of its answer
-        share memory with them)."""
+             watch: bool = False, full_reply: bool = False, **kwargs: Any) -> Any:
+        """Call ``module.function`` with plain arguments; returns its value, or the whole ``Reply`` (its warnings)
+        with ``full_reply``, ``echo_args`` (the arguments as the call left them) or ``watch`` (which argument arrays
+        the call modified in place, and which arrays of its answer share memory with them)."""
         header = {"op": "call", "target": target, "echo_args": echo_args, "watch": watch}
         reply = self._send(header, target, args, kwargs, timeout)
-        return reply if echo_args or watch else reply.value
+        return reply if full_reply or echo_args or watch else reply.value
 
     def new(self, target: str, *args: Any, **kwargs: Any) -> RemoteObject:
         """Create an instance of the student's class ``module.Class`` that lives in the worker."""
@@ -452,13 +452,14 @@ class RemoteObject:
         self._submission, self._handle, self._target = submission, handle, target
 
     def call(self, method: str, *args: Any, timeout: float | None = None, echo_args: bool = False,
-             watch: bool = False, **kwargs: Any) -> Any:
-        """Call the object's ``method``; as ``Submission.call``, a ``Reply`` with ``echo_args`` or ``watch``."""
+             watch: bool = False, full_reply: bool = False, **kwargs: Any) -> Any:
+        """Call the object's ``method``; as ``Submission.call``, the whole ``Reply`` with ``full_reply``, ``echo_args``
+        or ``watch``."""
         name = f"{self._target}.{method}"
         header = {"op": "method", "handle": self._handle.id, "name": method, "target": name, "echo_args": echo_args,
                   "watch": watch}
         reply = self._submission._send(header, name, args, kwargs, timeout)
-        return reply if echo_args or watch else reply.value
+        return reply if full_reply or echo_args or watch else reply.value
 
     def get(self, attribute: str) -> Any:
         header = {"op": "getattr", "handle": self._handle.id, "name": attribute}
