@@ -32,7 +32,7 @@ from grader.notebook_source import (
     split_by_part,
     statements,
 )
-from grader.sandbox.protocol import SUBMISSION_PACKAGE
+from grader.sandbox.protocol import SUBMISSION_PACKAGE, alone_package
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024  # outputs (images) make notebooks big; they are parsed past, never used
@@ -47,16 +47,17 @@ class SubmissionError(UserError, ValueError):
 
 @dataclass
 class StagedSubmission:
-    """The copy the worker imports: ``root/submission/<module>.py``."""
+    """The copy the worker imports: ``root/<package>/<module>.py``."""
 
     source: Path
     root: Path
     copied: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # module file -> why it was not copied
+    package: str = SUBMISSION_PACKAGE
 
     @property
     def package_dir(self) -> Path:
-        return self.root / SUBMISSION_PACKAGE
+        return self.root / self.package
 
 
 def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission:
@@ -70,9 +71,11 @@ def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission
     return staged
 
 
-def stage_alone(source: Path, module_file: str, reference_dir: Path, module_files: list[str],
-                root: Path) -> StagedSubmission:
-    """Stage the student's ``module_file`` alone among the reference's other ``module_files``, in ``root/submission``.
+def stage_alone(source: Path, module_file: str, reference_dir: Path, module_files: list[str], root: Path,
+                package: str | None = None) -> StagedSubmission:
+    """Stage the student's ``module_file`` alone among the reference's other ``module_files``, in the package
+    ``root/<package>``: by default ``submission_alone_<part>`` (``protocol.alone_package``), which the submission's
+    worker serves beside the submission.
 
     The checks of a part that calls other parts (``training.fit`` calls the model, the loss and the optimizer) run
     on this copy, so that they measure the student's part alone: a bug in another part costs that part's checks, not
@@ -81,7 +84,7 @@ def stage_alone(source: Path, module_file: str, reference_dir: Path, module_file
     solution text to print into its output; their tracebacks name no file of the submission.
     """
     modules = notebook_modules(Path(source), module_files)
-    staged = _new_package(source, Path(root))
+    staged = _new_package(source, Path(root), package or alone_package(module_file.removesuffix(".py")))
     for name in module_files:
         if name == module_file:
             _stage_student_module(staged, name, modules)
@@ -106,9 +109,9 @@ def reference_bytecode(name: str, source: bytes) -> bytes:
         return cfile.read_bytes()
 
 
-def _new_package(source: Path, root: Path) -> StagedSubmission:
-    """An empty package ``root/submission`` with the grader's own ``__init__.py``."""
-    staged = StagedSubmission(Path(source), root)
+def _new_package(source: Path, root: Path, package: str = SUBMISSION_PACKAGE) -> StagedSubmission:
+    """An empty package ``root/<package>`` with the grader's own ``__init__.py``."""
+    staged = StagedSubmission(Path(source), root, package=package)
     staged.package_dir.mkdir(parents=True)
     (staged.package_dir / "__init__.py").write_text('"""A student submission, staged by nn-grader."""\n')
     return staged
