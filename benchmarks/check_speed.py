@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
 import os
 import platform
 import shutil
@@ -39,7 +40,7 @@ from grader import parts as course
 from grader.grading import DEFAULT_SEED, exercise_module_files, grade
 from grader.runner import SuiteRun, run_suites
 from grader.sandbox import protocol
-from grader.sandbox.client import Submission
+from grader.sandbox.client import Sent, Submission
 from grader.sandbox.limits import Limits
 from grader.submission import stage
 
@@ -63,12 +64,19 @@ class InProcessWorker:
     def __init__(self, root: Path) -> None:
         self.limits = Limits()
         self.holds_objects = False
-        self.server = _worker_module().Server(str(root / protocol.SUBMISSION_PACKAGE))
+        self.server = _worker_module().Server(str(root))
 
     def request(self, header: dict, args: list, kwargs: dict, timeout: float) -> tuple[dict, list[bytes]]:
         blobs: list[bytes] = []
         header = dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
         return self.server.handle(header, blobs)
+
+    def send(self, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
+        self.reply = self.request(header, args, kwargs, timeout)  # answered at once: there is nothing to overlap
+        return Sent(str(header.get("target", "?")), 0, math.inf, timeout)
+
+    def receive(self, sent: Sent) -> tuple[dict, list[bytes]]:
+        return self.reply
 
     def retire_if_left_busy(self) -> bool:
         return False

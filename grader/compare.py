@@ -414,9 +414,10 @@ def format_index(index: tuple) -> str:
 def expect_same_as_reference(student: Any, target: str, *args: Any, rtol: float | None = None,
                              atol: float | None = None, **kwargs: Any) -> Any:
     """Call ``target`` in the student's code and in the reference on the same inputs; expect the same answer."""
-    got = student.call(target, *args, **kwargs)
-    expect_value(got, reference.call(target, *args, **kwargs), call=Call(target, args, kwargs), rtol=rtol,
-                 atol=atol)
+    pending = student.start(target, *args, **kwargs)
+    expected = reference.call(target, *args, **kwargs)  # while the worker runs the student's call
+    got = pending.value()
+    expect_value(got, expected, call=Call(target, args, kwargs), rtol=rtol, atol=atol)
     return got
 
 
@@ -425,8 +426,9 @@ def own_answer(student: Any, target: str, *args: Any, **kwargs: Any) -> tuple[An
     soft targets): the student's own answer on the usual form (``own`` True), whose value the value checks grade, so
     that one wrong value is not charged again; the reference's answer (``own`` False) when the student's is not a
     finite answer of the reference's kind and shape."""
-    got = student.call(target, *args, **kwargs)
-    expected = reference.call(target, *args, **kwargs)
+    pending = student.start(target, *args, **kwargs)
+    expected = reference.call(target, *args, **kwargs)  # while the worker runs the student's call
+    got = pending.value()
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         usable = (type(got) is np.ndarray and got.shape == expected.shape and got.dtype.kind == "f"
                   and bool(np.isfinite(got).all()))

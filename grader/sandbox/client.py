@@ -25,6 +25,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,16 @@ class Reply:
     warnings: list[str] = field(default_factory=list)
     args_after: list[Any] | None = None
     watch: protocol.Watch | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A request on its way to the worker: whose reply is awaited, and until when."""
+
+    target: str
+    seq: int
+    deadline: float  # time.monotonic()
+    timeout: float
 
 
 class OutputCapture:
@@ -118,6 +130,7 @@ class Worker:
         self.isolation = ""
         self.seq = 0
         self.leftover_threads = 0  # threads the student's code left running, as the latest reply counted them
+        self.unread: Sent | None = None  # the request sent whose reply has not been read
         self.holds_objects = False  # whether a later call of the current check may need an object living in it
         self._printed: list[str] = []
         self.scratch = Path(tempfile.mkdtemp(prefix="nn-grader-worker-"))
@@ -238,7 +251,16 @@ class Worker:
         A time-out always ends the worker, and with it every thread the student's code started: the next call,
         whatever function it is for, runs in a fresh worker with the whole CPU to itself.
         """
+        return self.receive(self.send(header, args, kwargs, timeout))
+
+    def send(self, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
+        """Send one request without waiting for its reply (:meth:`receive` waits): the grader can compute meanwhile.
+
+        A request whose reply was never read may still be running (its check ended early): the worker is replaced
+        first, so that its time is never charged to this one."""
         self.wait_ready()
+        if self.unread is not None:
+            self.kill()
         if not self.alive:
             self.restart()
         target = header.get("target") or header.get("module") or header.get("name", "?")
@@ -246,26 +268,42 @@ class Worker:
         self.seq += 1
         header = dict(header, seq=self.seq, args=protocol.encode(list(args), blobs),
                       kwargs=protocol.encode(kwargs, blobs))
-        deadline = time.monotonic() + timeout
+        sent = Sent(target, self.seq, time.monotonic() + timeout, timeout)
+        with self._faults_of(sent):
+            self._write_request(header, blobs, sent.deadline)
+        self.unread = sent
+        return sent
+
+    def receive(self, sent: Sent) -> tuple[dict, list[bytes]]:
+        """The reply to ``sent``, the latest request; its time counts from when it was sent."""
+        if sent is not self.unread:
+            raise RuntimeError(f"the reply to {sent.target} is not the one awaited: one request at a time")
+        self.unread = None
+        with self._faults_of(sent):
+            reply = self._read_reply(sent.deadline)
+        if reply[0].get("seq") != self.seq:
+            self.kill()
+            raise BadReply(sent.target, tr("fault.out_of_step"))
+        threads = reply[0].get("threads")
+        self.leftover_threads = threads if type(threads) is int and threads > 0 else 0
+        return reply
+
+    @contextmanager
+    def _faults_of(self, sent: Sent) -> Iterator[None]:
+        """Within the block, a time-out, a crash or garbage on the channel ends the worker and becomes the fault of
+        ``sent``'s target."""
         try:
-            self._write_request(header, blobs, deadline)
-            reply = self._read_reply(deadline)
+            yield
         except TimeoutError:
             self.kill()
-            raise CallTimedOut(target, timeout) from None
+            raise CallTimedOut(sent.target, sent.timeout) from None
         except (protocol.ProtocolError, OSError) as exc:
             returncode = self._wait_for_exit()
             if returncode is None:  # still running: it sent garbage
                 self.kill()
-                raise BadReply(target, str(exc)) from None
+                raise BadReply(sent.target, str(exc)) from None
             self.kill()
-            raise WorkerCrashed(target, returncode) from None
-        if reply[0].get("seq") != self.seq:
-            self.kill()
-            raise BadReply(target, tr("fault.out_of_step"))
-        threads = reply[0].get("threads")
-        self.leftover_threads = threads if type(threads) is int and threads > 0 else 0
-        return reply
+            raise WorkerCrashed(sent.target, returncode) from None
 
     def _write_request(self, header: dict, blobs: list[bytes], deadline: float) -> None:
         """Write one request within the call's time. A worker still busy with an earlier request (its code wrote a
@@ -422,7 +460,17 @@ class Submission:
             raise BadReply(target, f"expected an instance of {target}, got {_describe(handle)}")
         return RemoteObject(self, handle, target)
 
+    def start(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> PendingCall:
+        """Send a call of ``module.function`` and return at once: :meth:`PendingCall.value` waits for its answer. The
+        grader computes meanwhile (the reference's answer to the same call, say) while the worker runs the student's
+        code; no other call may be made before the answer is read."""
+        header = {"op": "call", "package": self.package, "target": target, "echo_args": False, "watch": False}
+        return PendingCall(self, self._start(header, target, args, kwargs, timeout), target, header)
+
     def _send(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Reply:
+        return self._receive(self._start(header, target, args, kwargs, timeout), target, header)
+
+    def _start(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Sent:
         timeout = timeout or self.worker.limits.call_seconds
         if target in self.timed_out:
             raise CallTimedOut(target, self.timed_out[target], earlier=True)
@@ -432,20 +480,44 @@ class Submission:
             raise WorkerCrashed(target, self.crash_codes[target], earlier=True)
         if not self.worker.holds_objects:  # within a check too: the next call may be another function's
             self.worker.retire_if_left_busy()
-        try:
-            raw, blobs = self.worker.request(header, args, kwargs, timeout)
-        except CallTimedOut:
-            self.timed_out[target] = timeout
-            raise
-        except WorkerCrashed as crash:
-            self.crash_codes[target] = crash.returncode
-            raise
+        with self._remembering_faults(target, timeout):
+            return self.worker.send(header, args, kwargs, timeout)
+
+    def _receive(self, sent: Sent, target: str, header: dict) -> Reply:
+        with self._remembering_faults(target, sent.timeout):
+            raw, blobs = self.worker.receive(sent)
         reply = _parse_reply(target, raw, blobs, self.worker.limits, watched=bool(header.get("watch")))
         if _holds_handle(reply.value):
             self.worker.holds_objects = True
         if len(self.received) < self.RECEIVED_KEPT:
             self.received.append((target, reply.value))
         return reply
+
+    @contextmanager
+    def _remembering_faults(self, target: str, timeout: float) -> Iterator[None]:
+        """A time-out or crash of ``target`` within the block is remembered (see the class docstring)."""
+        try:
+            yield
+        except CallTimedOut:
+            self.timed_out[target] = timeout
+            raise
+        except WorkerCrashed as crash:
+            self.crash_codes[target] = crash.returncode
+            raise
+
+
+@dataclass
+class PendingCall:
+    """A call of the student's code on its way (``Submission.start``)."""
+
+    submission: Submission
+    sent: Sent
+    target: str
+    header: dict
+
+    def value(self) -> Any:
+        """Wait for the call's answer (the time limit counts from when it was sent); its fault, if it failed."""
+        return self.submission._receive(self.sent, self.target, self.header).value
 
 
 class ModuleProxy:

@@ -55,6 +55,12 @@ def run_fit(student, model, optimizer, x, y, loss: str, epochs: int, batch_size:
     return student.call("training.fit", *args, timeout=FIT_SECONDS, **options), Call("training.fit", args)
 
 
+def start_fit(student, model, optimizer, x, y, loss: str, epochs: int, batch_size: int, seed: int, **options):
+    """:func:`run_fit` sent without waiting for its answer (``.value()``), so that the reference trains meanwhile."""
+    args = (handle(model), x, y, loss, handle(optimizer), epochs, batch_size, seed)
+    return student.start("training.fit", *args, timeout=FIT_SECONDS, **options), Call("training.fit", args)
+
+
 def fit_small_mlp(student, x, y, loss: str, epochs: int, batch_size: int, seed: int, **options):
     """fit on a new small MLP (seeded with ``seed``) and plain SGD (learning rate 0.1), both the student's own."""
     model = student.new("network.MLP", **SMALL_MLP, seed=seed)
@@ -77,10 +83,10 @@ def fit_both(student, layers: dict, x, y, loss: str, epochs: int, batch_size: in
     """
     model, ref_model = models(student, layers, seed)
     optimizer = student.new("optimizers.SGD", **sgd)
-    history, call = run_fit(student, model, optimizer, x, y, loss, epochs, batch_size, seed)
+    fitting, call = start_fit(student, model, optimizer, x, y, loss, epochs, batch_size, seed)
     ref_optimizer = reference.resolve("optimizers.SGD")(**sgd)
     ref_history = reference.call("training.fit", ref_model, x, y, loss, ref_optimizer, epochs, batch_size, seed)
-    return history, model.get("params"), ref_history, ref_model.params, call
+    return fitting.value(), model.get("params"), ref_history, ref_model.params, call
 
 
 def expect_history(history, epochs: int, *, call: Call) -> list[float]:
@@ -308,9 +314,10 @@ def fit_validated(student, seed: int):
     layers = {k: settings[k] for k in ("layer_sizes", "hidden_activation", "output_activation")}
     model, _ = models(student, layers, seed)
     optimizer = student.new("optimizers.SGD", learning_rate=settings["learning_rate"], momentum=settings["momentum"])
-    reply, call = run_fit(student, model, optimizer, x, y, settings["loss"], settings["epochs"],
-                          settings["batch_size"], seed, validation_data=(x_val, y_val))
-    return reply, reference.remembered("training.run_overfitting", seed), call
+    fitting, call = start_fit(student, model, optimizer, x, y, settings["loss"], settings["epochs"],
+                              settings["batch_size"], seed, validation_data=(x_val, y_val))
+    expected = reference.remembered("training.run_overfitting", seed)  # while the student's fit runs
+    return fitting.value(), expected, call
 
 
 def validated_run(student, shared):

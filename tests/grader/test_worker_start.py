@@ -37,9 +37,9 @@ def test_the_checks_are_collected_while_the_worker_starts(monkeypatch):
                 self.say("waited for")
             super().wait_ready()
 
-        def request(self, *args, **kwargs):
+        def send(self, *args, **kwargs):
             self.say("asked")
-            return super().request(*args, **kwargs)
+            return super().send(*args, **kwargs)
 
     def collected(plugin, session):
         events.append("collected")
@@ -61,7 +61,7 @@ def test_a_worker_that_cannot_start_stops_the_grade_before_any_check(monkeypatch
             raise SandboxError("the worker could not start: refused by the test")
 
     monkeypatch.setattr(Worker, "wait_ready", refuse)
-    monkeypatch.setattr(Worker, "request", lambda worker, header, *a: asked.append(str(header)))
+    monkeypatch.setattr(Worker, "send", lambda worker, header, *a: asked.append(str(header)))
     with pytest.raises(SandboxError, match="refused by the test"):
         grade(SOLUTIONS, ["activations"])
     assert asked == []

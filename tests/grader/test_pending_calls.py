@@ -1,0 +1,83 @@
+"""A call sent without waiting (``Submission.start``): the grader computes the reference's answer while the worker runs
+the student's code, and the call keeps every promise of a plain one: its time limit counts from when it was sent,
+its faults are remembered, and a call whose answer was never read is never charged to the next one."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.sandbox.client import Submission, Worker, close_all
+from grader.sandbox.faults import CallTimedOut
+from grader.sandbox.limits import Limits
+from grader.submission import stage
+
+PROBE = """\
+import time
+import numpy as np
+
+
+def double(x):
+    return 2 * np.asarray(x, dtype=float)
+
+
+def nap(seconds):
+    time.sleep(seconds)
+    return seconds
+"""
+
+
+@pytest.fixture
+def student(tmp_path: Path):
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "probe.py").write_text(PROBE)
+    stage(source, ["probe.py"], tmp_path / "root")
+    worker = Worker(tmp_path / "root", Limits(call_seconds=1.0))
+    try:
+        yield Submission(worker)
+    finally:
+        close_all([worker])
+
+
+def test_a_pending_call_answers_as_a_plain_one_while_the_grader_computes(student):
+    x = np.arange(4.0)
+    pending = student.start("probe.double", x)
+    meanwhile = np.sum(x)  # the grader's own work, done while the worker runs the call
+    assert list(pending.value()) == [0.0, 2.0, 4.0, 6.0] and meanwhile == 6.0
+    assert student.received[-1][0] == "probe.double"
+    assert list(student.call("probe.double", x)) == [0.0, 2.0, 4.0, 6.0]
+
+
+def test_an_answer_that_came_in_time_counts_though_it_is_read_after_the_deadline(student):
+    pending = student.start("probe.nap", 0.05, timeout=0.3)
+    time.sleep(0.6)  # the grader busy past the call's deadline; the worker answered long before it
+    assert pending.value() == 0.05
+
+
+def test_a_pending_call_past_its_time_limit_times_out_and_is_remembered(student):
+    pending = student.start("probe.nap", 5.0, timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(CallTimedOut):
+        pending.value()
+    assert time.monotonic() - started < 2.0
+    with pytest.raises(CallTimedOut) as again:
+        student.start("probe.nap", 0.0)
+    assert again.value.earlier  # not given a second chance to hang
+
+
+def test_a_call_whose_answer_was_never_read_is_not_charged_to_the_next(student):
+    student.start("probe.nap", 5.0, timeout=10.0)  # its check ended before reading it
+    started = time.monotonic()
+    assert student.call("probe.nap", 0.0, timeout=1.0) == 0.0  # in a fresh worker, not after the nap
+    assert time.monotonic() - started < 2.0
+
+
+def test_only_the_latest_request_may_be_read(student):
+    first = student.start("probe.double", [1.0])
+    student.call("probe.double", [2.0])
+    with pytest.raises(RuntimeError, match="one request at a time"):
+        first.value()
