@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -123,16 +124,19 @@ def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
         "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
         "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception",
         "-p", "no:legacypath",
-        # Off as well: what a grading run never uses (its own reports, a debugger, log capture, unittest classes); the
-        # fixtures an instructor may want (tmp_path, monkeypatch, recwarn) stay
+        # Off as well: what a grading run never uses (its own reports, a debugger, log capture, unittest classes,
+        # output capture: the student's code prints in the worker, subtests, pytest's warning summary: the grading
+        # process's own warnings are ignored below), each paid on every check; the fixtures an instructor may want
+        # (tmp_path, monkeypatch, recwarn) stay
         "-p", "no:logging", "-p", "no:debugging", "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:setuponly",
         "-p", "no:setupplan", "-p", "no:junitxml", "-p", "no:unittest", "-p", "no:python_path",
-        "-p", "no:doctest", "-s", "--import-mode=importlib",
+        "-p", "no:doctest", "-p", "no:capture", "-p", "no:subtests", "-p", "no:warnings", "--import-mode=importlib",
         "--assert=plain",  # a failed bare assert must not print the expected arrays it compared
     ]
     if collect_only:
         args.append("--collect-only")
-    with _plugin_autoload_disabled():
+    with _plugin_autoload_disabled(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # what pytest's warnings plugin kept from the terminal (recwarn still sees all)
         code = pytest.main(args, plugins=[plugin])
     if plugin.authoring:  # first: pytest reports a suite that does not collect as "interrupted"
         raise SuiteAuthoringError(plugin.authoring)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from grader import parts as course
 from grader.cli import main
-from grader.runner import SuiteAuthoringError, list_checks
+from grader.runner import SuiteAuthoringError, list_checks, run_suites
 
 from submissions import SOLUTIONS
 
@@ -109,3 +109,15 @@ def test_the_error_crosses_a_process_boundary_whole():
 
     error = pickle.loads(pickle.dumps(SuiteAuthoringError(["check_demo.py::test_free: no points"])))
     assert error.problems == ["check_demo.py::test_free: no points"] and error.exit_code == 2
+
+
+def test_a_warning_of_the_grading_process_stays_off_the_terminal_and_recwarn_still_sees_it(tmp_path, capfd):
+    write_suite(tmp_path, "import warnings\n\n\n@pytest.mark.points(1)\ndef test_warns(recwarn):\n"
+                          "    warnings.warn('the grader talking to itself')\n"
+                          "    assert [str(w.message) for w in recwarn] == ['the grader talking to itself']\n\n\n"
+                          "@pytest.mark.points(1)\ndef test_warns_plainly():\n"
+                          "    warnings.warn('nobody should see this')\n")
+    run = run_suites(None, course.discover(tmp_path), seed=0)
+    assert [c.outcome for c in run.checks] == ["passed", "passed"]
+    printed = capfd.readouterr()
+    assert "nobody should see this" not in printed.out + printed.err
