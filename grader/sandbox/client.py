@@ -204,6 +204,7 @@ class Worker:
             protocol.write_message(self.requests, setup, [])
         except OSError as exc:  # it ended at once: wait_ready says so
             self.launch_error = f"{type(exc).__name__}: {exc}"
+        os.set_blocking(to_worker_w, False)  # from now on, see _write_request
 
     def wait_ready(self) -> None:
         """Wait until the launched worker has confined itself; ``SandboxError`` (the worker killed) if it cannot.
@@ -309,22 +310,19 @@ class Worker:
         """Write one request within the call's time. A worker still busy with an earlier request (its code wrote a
         reply of its own to the channel, then kept running) does not read, and must not make the grader wait for
         ever once the pipe is full."""
-        data = protocol.pack_message(header, blobs)
-        fd = self.requests.fileno()
-        os.set_blocking(fd, False)
-        view = memoryview(data)
+        view = memoryview(protocol.pack_message(header, blobs))
+        fd = self.requests.fileno()  # non-blocking: a full pipe waits below, within the call's time
         while view:
+            try:
+                view = view[os.write(fd, view[:1 << 16]):]
+                continue
+            except BlockingIOError:
+                pass
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
-            if not select.select([], [fd], [], min(remaining, 0.2))[1]:
-                if not self.alive:
-                    raise protocol.ProtocolError("the worker ended")
-                continue
-            try:
-                view = view[os.write(fd, view[:1 << 16]):]
-            except BlockingIOError:
-                continue
+            if not select.select([], [fd], [], min(remaining, 0.2))[1] and not self.alive:
+                raise protocol.ProtocolError("the worker ended")
 
     def retire_if_left_busy(self) -> bool:
         """End the worker if the student's code left threads running in it; True if it was ended.
@@ -332,7 +330,7 @@ class Worker:
         Such threads (spinning, say) would slow down every later call, which would then time out and be charged to
         a function that did nothing wrong. The next request starts a fresh worker, as after a crash.
         """
-        if not (self.alive and self.leftover_threads):
+        if not (self.leftover_threads and self.alive):
             return False
         self.kill()
         return True
