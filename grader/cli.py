@@ -186,7 +186,6 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
           verbose: bool, quiet: bool, html: Path | None, hidden_visibility: str) -> None:
     """Grade a submission, part by part (all parts unless PARTS are named)."""
     from grader.grading import grade
-    from grader.submission import notebook_notes
 
     with language(lang):  # before grading: a report that cannot be written must not cost a whole grading run
         for path in (output, html):
@@ -195,7 +194,6 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
     with start_drawer() if html else contextlib.nullcontext() as drawer:  # it loads matplotlib while the grade runs
         with language(lang):  # the messages of a user error, too
             result = grade(submission, list(parts), seed=seed, lang=lang)
-            result.notes += notebook_notes(submission)  # what a notebook submission left ungraded, cell by cell
         if html:
             write_html_report(html, result, submission, drawer)
     colour = fmt == "text" and (output is None or is_stdout(output)) and colour_wanted(sys.stdout)

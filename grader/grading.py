@@ -33,7 +33,7 @@ from grader.runner import run_suites
 from grader.sandbox.client import Submission, Worker, close_all
 from grader.sandbox.limits import Limits
 from grader.sandbox.protocol import SUBMISSION_PACKAGE
-from grader.submission import SubmissionError, stage, stage_alone
+from grader.submission import StagedSubmission, SubmissionError, stage, stage_alone
 
 DEFAULT_SEED = 20260101
 RELEASE_MANIFEST = Path(__file__).with_name("release.json")
@@ -63,7 +63,7 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         staged = stage(Path(source), exercise_module_files(), Path(tmp))
         known = {f.removesuffix(".py"): tr(f"submission.{why}", file=f) for f, why in staged.problems.items()}
         worker = Worker(Path(tmp), limits, wait=False)  # it confines itself while the checks are collected
-        alone = PartsAlone(Path(source), Path(tmp), limits, worker)
+        alone = PartsAlone(staged, limits, worker)
         try:
             # The reference's matrices here are tiny: a second BLAS thread makes nothing faster, but OpenBLAS's
             # threads spin between calls, burning about 0.2 s of CPU per grade on the core the worker (or another
@@ -86,6 +86,7 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         duration=time.monotonic() - started,
         language=lang,
         isolation=worker.isolation,
+        notes=staged.notes,
     )
 
 
@@ -106,8 +107,8 @@ class PartsAlone:
     own pieces (``None``: the runner falls back to the whole submission).
     """
 
-    def __init__(self, source: Path, tmp: Path, limits: Limits | None, worker: Worker) -> None:
-        self.source, self.tmp, self.limits, self.worker = source, tmp, limits, worker
+    def __init__(self, staged: StagedSubmission, limits: Limits | None, worker: Worker) -> None:
+        self.staged, self.limits, self.worker = staged, limits, worker
         self.starting: dict[str, Future[Submission]] = {}
         self.starter: ThreadPoolExecutor | None = None
         self.submissions: dict[str, Submission | Exception] = {}  # a part's, or why it could not be had
@@ -142,8 +143,7 @@ class PartsAlone:
         return kept
 
     def needs_own_worker(self, part: str) -> bool:
-        staged = self.tmp / SUBMISSION_PACKAGE / f"{part}.py"
-        return imports_course_by_name(staged, [p.name for p in course.discover()])
+        return imports_course_by_name(self.staged.package_dir / f"{part}.py", [p.name for p in course.discover()])
 
     def _keep(self, part: str, make: Callable[[], Submission]) -> None:
         try:
@@ -152,13 +152,14 @@ class PartsAlone:
             self.submissions[part] = failure
 
     def _staged_beside(self, part: str) -> Submission:
-        staged = stage_alone(self.source, f"{part}.py", reference_dir(), exercise_module_files(), self.tmp / "alone")
-        self.worker.add_package(staged.package_dir)
-        return Submission(self.worker, staged.package)
+        alone = stage_alone(self.staged, f"{part}.py", reference_dir(), exercise_module_files(),
+                            self.staged.root / "alone")
+        self.worker.add_package(alone.package_dir)
+        return Submission(self.worker, alone.package)
 
     def _own_worker(self, part: str) -> Submission:
-        root = self.tmp / f"alone-{part}"
-        stage_alone(self.source, f"{part}.py", reference_dir(), exercise_module_files(), root, SUBMISSION_PACKAGE)
+        root = self.staged.root / f"alone-{part}"
+        stage_alone(self.staged, f"{part}.py", reference_dir(), exercise_module_files(), root, SUBMISSION_PACKAGE)
         worker = Worker(root, self.limits)
         self.workers.append(worker)
         return Submission(worker)

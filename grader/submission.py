@@ -54,6 +54,7 @@ class StagedSubmission:
     copied: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # module file -> why it was not copied
     package: str = SUBMISSION_PACKAGE
+    notes: list[str] = field(default_factory=list)  # what a notebook submission left ungraded, cell by cell
 
     @property
     def package_dir(self) -> Path:
@@ -64,18 +65,20 @@ def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission
     """Copy the allowed ``module_files`` of ``source`` into ``root/submission`` (made from its notebooks, if it is
     a notebook submission)."""
     source = Path(source)
-    modules = notebook_modules(source, module_files)
+    split = notebook_split(source, module_files)
     staged = _new_package(source, Path(root))
+    if split is not None and split[1]:
+        staged.notes.append(tr("notebook.skipped", items=skipped_items(split[1])))
     for name in module_files:
-        _stage_student_module(staged, name, modules)
+        _stage_student_module(staged, name, split[0] if split is not None else None)
     return staged
 
 
-def stage_alone(source: Path, module_file: str, reference_dir: Path, module_files: list[str], root: Path,
+def stage_alone(staged: StagedSubmission, module_file: str, reference_dir: Path, module_files: list[str], root: Path,
                 package: str | None = None) -> StagedSubmission:
-    """Stage the student's ``module_file`` alone among the reference's other ``module_files``, in the package
-    ``root/<package>``: by default ``submission_alone_<part>`` (``protocol.alone_package``), which the submission's
-    worker serves beside the submission.
+    """Stage the student's ``module_file``, as :func:`stage` staged it in ``staged``, alone among the reference's
+    other ``module_files``, in the package ``root/<package>``: by default ``submission_alone_<part>``
+    (``protocol.alone_package``), which the submission's worker serves beside the submission.
 
     The checks of a part that calls other parts (``training.fit`` calls the model, the loss and the optimizer) run
     on this copy, so that they measure the student's part alone: a bug in another part costs that part's checks, not
@@ -83,15 +86,18 @@ def stage_alone(source: Path, module_file: str, reference_dir: Path, module_file
     student's module name), so the student's code shares a folder with the reference's behaviour but has no
     solution text to print into its output; their tracebacks name no file of the submission.
     """
-    modules = notebook_modules(Path(source), module_files)
-    staged = _new_package(source, Path(root), package or alone_package(module_file.removesuffix(".py")))
+    alone = _new_package(staged.source, Path(root), package or alone_package(module_file.removesuffix(".py")))
     for name in module_files:
         if name == module_file:
-            _stage_student_module(staged, name, modules)
+            if name in staged.copied:  # read and checked once, by stage
+                (alone.package_dir / name).write_bytes((staged.package_dir / name).read_bytes())
+                alone.copied.append(name)
+            else:
+                alone.problems[name] = staged.problems.get(name, "missing")
         elif (reference_dir / name).is_file():
             bytecode = reference_bytecode(name, (reference_dir / name).read_bytes())
-            (staged.package_dir / f"{name[:-3]}.pyc").write_bytes(bytecode)
-    return staged
+            (alone.package_dir / f"{name[:-3]}.pyc").write_bytes(bytecode)
+    return alone
 
 
 @functools.lru_cache(maxsize=64)
@@ -209,17 +215,29 @@ def read_notebooks(notebooks: list[Path]) -> list[tuple[str, list[str]]]:
 def notebook_modules(source: Path, module_files: list[str]) -> dict[str, str] | None:
     """The module text of each of ``module_files`` a notebook submission defines (file name -> text); None when
     ``source`` is a folder of modules. The cells of every notebook are taken in order, notebook after notebook."""
+    split = notebook_split(source, module_files)
+    return split[0] if split is not None else None
+
+
+def notebook_split(source: Path, module_files: list[str]) -> tuple[dict[str, str], list[tuple[str, Skipped]]] | None:
+    """:func:`notebook_modules`, and what the notebooks left ungraded (notebook file name, statement), read once;
+    None when ``source`` is a folder of modules."""
     notebooks = notebook_files(source, module_files)
     if not notebooks:
         return None
-    kept = [s for _, cells in read_notebooks(notebooks) for s in statements(cells)[0]]
+    kept: list = []
+    skipped: list[tuple[str, Skipped]] = []
+    for name, cells in read_notebooks(notebooks):
+        ok, left = statements(cells)
+        kept += ok
+        skipped += [(name, s) for s in left]
     contract = contract_names([name.removesuffix(".py") for name in module_files])
     if contract is None:  # a student's copy has no reference modules to say which part a name is: all go everywhere
         every = {name for statement in kept for name in statement.binds}
         contract = {name.removesuffix(".py"): (every, every) for name in module_files}
     owned = {part: names for part, (names, _) in contract.items()}
     modules = split_by_part(kept, owned, {part: graded for part, (_, graded) in contract.items()})
-    return {f"{part}.py": relative_course_imports(text, set(owned)) for part, text in modules.items()}
+    return {f"{part}.py": relative_course_imports(text, set(owned)) for part, text in modules.items()}, skipped
 
 
 def contract_names(parts: list[str]) -> dict[str, tuple[set[str], set[str]]] | None:
@@ -256,25 +274,6 @@ def module_contract(name: str, source: str) -> tuple[frozenset[str], frozenset[s
     names = {n for s in kept if not isinstance(s.node, (ast.Import, ast.ImportFrom)) for n in s.binds}
     graded = {block.qualname.split(".")[0] for block in solution_blocks(source, name)}
     return frozenset(names), frozenset(graded)
-
-
-def notebook_notes(source: Path, module_files: list[str] | None = None) -> list[str]:
-    """The line saying what the notebooks of ``source`` left ungraded (cell by cell), in the current language;
-    none for a folder of modules, or for notebooks that skipped nothing. Never raises. ``module_files`` are the
-    exercise modules (by default grading's allow-list), whose presence makes a folder one of modules."""
-    if module_files is None:
-        from grader.grading import exercise_module_files  # grading imports this module: import it when used
-
-        module_files = exercise_module_files()
-    try:
-        notebooks = notebook_files(Path(source), module_files)
-        read = read_notebooks(notebooks) if notebooks else []
-    except (SubmissionError, OSError):
-        return []  # grading has already said what is wrong with it
-    skipped = [(name, s) for name, cells in read for s in statements(cells)[1]]
-    if not skipped:
-        return []
-    return [tr("notebook.skipped", items=skipped_items(skipped))]
 
 
 def skipped_items(skipped: list[tuple[str, Skipped]]) -> str:

@@ -30,10 +30,8 @@ from typing import Any
 from grader import parts as course
 from grader.classroom.student import ClassSettings, find_code, grade_quiz, say
 from grader.grading import grade
-from grader.i18n import language
 from grader.report import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.gradescope import gradescope_document
-from grader.submission import notebook_notes
 
 
 def run_autograder(root: Path, *, seed: int, lang: str = "en", quizzes: list[Path] | None = None,
@@ -44,8 +42,6 @@ def run_autograder(root: Path, *, seed: int, lang: str = "en", quizzes: list[Pat
     code = find_code(submission, [p.module_file for p in course.discover()]) or submission
     drawn = submission_seed(root, seed) if seed_per == "submission" else seed
     result = grade(code, seed=drawn, lang=lang)
-    with language(lang):
-        result.notes += notebook_notes(code)  # what a notebook submission left ungraded, cell by cell
     result.submission = code.relative_to(root).as_posix()
     settings = ClassSettings(seed=seed, lang=lang)  # the quiz's letters are drawn per student, not per submission
     student = submitter(root)

@@ -34,7 +34,6 @@ from grader import parts as course
 from grader.classroom.release_cli import autograder_options
 from grader.classroom.student import find_code
 from grader.errors import UserError
-from grader.i18n import language
 from grader.report import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.prairielearn import prairielearn_document
 
@@ -48,7 +47,6 @@ def run_external_grader(root: Path, *, seed: int, lang: str = "en", parts: list[
     """Grade ``root/student`` and write ``root/results/results.json``; returns what was written."""
     from grader.figures import report_figures
     from grader.grading import grade
-    from grader.submission import notebook_notes
 
     root = Path(root)
     student = root / "student"
@@ -56,8 +54,6 @@ def run_external_grader(root: Path, *, seed: int, lang: str = "en", parts: list[
     code = find_code(student, [p.module_file for p in course.discover()]) or student
     drawn = submission_seed(root, seed) if seed_per == "submission" else seed
     result = grade(code, list(parts or []), seed=drawn, lang=lang)
-    with language(lang):
-        result.notes += notebook_notes(code)  # what a notebook submission left ungraded, cell by cell
     figures = report_figures(result, code) if not result.all_passed else None
     document = prairielearn_document(result, hidden_visibility=hidden_visibility, figures=figures)
     results = root / "results" / "results.json"

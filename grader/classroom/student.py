@@ -44,7 +44,7 @@ from grader.grading import DEFAULT_SEED, grade, versions
 from grader.i18n import language, tr
 from grader.results import GradeResult
 from grader.sandbox.limits import Limits
-from grader.submission import NOTEBOOK_SUFFIX, SubmissionError, notebook_notes
+from grader.submission import NOTEBOOK_SUFFIX, SubmissionError
 
 MAX_DEPTH = 4
 MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few lines; a bigger one could exhaust a grading process
@@ -118,8 +118,6 @@ def grade_student(student: Student, settings: ClassSettings, scratch: Path, *,
         result = grade(code_dir, list(settings.parts), seed=settings.seed, lang=settings.lang, limits=settings.limits)
     except SubmissionError as exc:  # a notebook that is not one, too big, of another format: this student only
         return _finish(record, "invalid", _error_line(exc, root), started)
-    with language(settings.lang):
-        result.notes += notebook_notes(code_dir)  # what a notebook left ungraded, cell by cell
     result.submission = f"{student.source.name}/{code_dir.relative_to(root).as_posix()}".rstrip("/.")
     page_problem = ""
     if settings.html_output is not None:

@@ -127,8 +127,8 @@ def test_a_package_beside_the_submission_answers_with_its_own_modules_and_the_st
         module.write("\n\ndef broken():\n    raise ValueError('from the view')\n")
     with open(student / "activations.py", "a", encoding="utf-8") as module:
         module.write(BROKEN_RELU)
-    stage(student, grading.exercise_module_files(), tmp_path / "stage")
-    view = stage_alone(student, "network.py", grading.reference_dir(), grading.exercise_module_files(),
+    staged = stage(student, grading.exercise_module_files(), tmp_path / "stage")
+    view = stage_alone(staged, "network.py", grading.reference_dir(), grading.exercise_module_files(),
                        tmp_path / "views")
     worker = Worker(tmp_path / "stage")
     try:

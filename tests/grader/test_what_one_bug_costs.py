@@ -19,7 +19,7 @@ from grader.callees import callees, declared_integration, imported_parts
 from grader.grading import exercise_module_files, grade, reference_dir
 from grader.mistakes import all_mistakes
 from grader.runner import list_checks
-from grader.submission import stage_alone
+from grader.submission import stage, stage_alone
 
 from submissions import make_submission
 
@@ -151,8 +151,8 @@ def test_imported_parts_reads_every_form_of_import_and_ignores_what_does_not_par
 
 
 def test_the_reference_is_staged_beside_the_students_module_without_its_source(tmp_path):
-    staged = stage_alone(reference_copy(tmp_path / "student"), "training.py", reference_dir(),
-                         exercise_module_files(), tmp_path / "alone")
+    student = stage(reference_copy(tmp_path / "student"), exercise_module_files(), tmp_path / "stage")
+    staged = stage_alone(student, "training.py", reference_dir(), exercise_module_files(), tmp_path / "alone")
     files = sorted(p.name for p in staged.package_dir.iterdir())
     assert "training.py" in files and "network.pyc" in files and "network.py" not in files
     assert not [name for name in files if name.endswith(".py") and name not in ("training.py", "__init__.py")]
@@ -168,7 +168,7 @@ def test_the_reference_is_compiled_once_per_process_and_afresh_when_it_changes(t
     monkeypatch.setattr(py_compile, "compile", lambda file, *a, **k: compiled.append(Path(file).name)
                         or real_compile(file, *a, **k))
     reference_bytecode.cache_clear()
-    student = reference_copy(tmp_path / "student")
+    student = stage(reference_copy(tmp_path / "student"), exercise_module_files(), tmp_path / "stage")
     first = stage_alone(student, "training.py", reference_dir(), exercise_module_files(), tmp_path / "one")
     staged_once = len(compiled)
     second = stage_alone(student, "training.py", reference_dir(), exercise_module_files(), tmp_path / "two")

@@ -84,6 +84,20 @@ def test_a_hand_written_notebook_grades_its_parts_and_runs_nothing_at_top_level(
     assert "open(" in note  # the file write is listed as not graded, not dropped silently
 
 
+def test_a_grade_reads_the_notebooks_once_and_says_itself_what_they_left_ungraded(tmp_path, monkeypatch):
+    import grader.submission
+
+    read: list[int] = []
+    real_read = grader.submission.read_notebooks
+    monkeypatch.setattr(grader.submission, "read_notebooks", lambda notebooks: read.append(1) or real_read(notebooks))
+    cells = [*reference_cells("activations"), *reference_cells("losses"), "while True:\n    pass"]
+    result = grade(write(tmp_path / "work.ipynb", notebook(cells)), ["activations", "losses"])
+    assert result.points == result.max_points > 0  # losses is graded alone as well: staged from the same reading
+    assert len(read) == 1
+    [note] = result.notes
+    assert "(while True:)" in note
+
+
 def test_the_notes_show_in_the_text_and_html_reports(tmp_path):
     path = hand_written(tmp_path)
     code, out, _ = check("activations", "--submission", path, "--html", tmp_path / "report.html")
