@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from grader.i18n import tr
-from grader.parts import Part
+from grader.parts import Part, parse_head
 from grader.results import CheckResult
 from grader.sandbox.protocol import SUBMISSION_PACKAGE
 
@@ -45,7 +45,7 @@ def declared_names(suite: Path, variable: str) -> set[str]:
 def _declared_in(source: str, filename: str, variable: str) -> frozenset[str]:
     """:func:`declared_names` of a suite's text, parsed once per text: a class grades every student with the same
     suites."""
-    tree = ast.parse(source, filename=filename)
+    tree = parse_head(source, filename, variable)
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                 and node.targets[0].id == variable and isinstance(node.value, (ast.Tuple, ast.List))):

@@ -21,7 +21,6 @@ from grader.i18n import tr, tr_or
 SUITES_DIR = Path(__file__).parent / "suites"
 SUITE_PREFIX = "check_"
 TOP_LEVEL_DEFINITION = re.compile(r"^(?:def |async def |class |@)", re.MULTILINE)
-LATE_ORDER = re.compile(r"^ORDER\b", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def _read_part(path: Path) -> Part:
 @functools.lru_cache(maxsize=256)
 def _parse_part(path: Path, mtime_ns: int, size: int) -> Part:
     """The part a suite file describes; cached by the file's stat, since a class run asks once per student."""
-    tree = _parse_head(path.read_text(encoding="utf-8"), str(path))
+    tree = parse_head(path.read_text(encoding="utf-8"), str(path), "ORDER")
     docstring = ast.get_docstring(tree) or ""
     order = 100
     for node in tree.body:
@@ -95,12 +94,14 @@ def _parse_part(path: Path, mtime_ns: int, size: int) -> Part:
     return Part(name=name, docstring_title=docstring.splitlines()[0] if docstring else name, order=order, path=path)
 
 
-def _parse_head(source: str, filename: str) -> ast.Module:
-    """The suite's text up to its first top-level definition, parsed: where its docstring and ``ORDER`` are (a
-    suite's thousand lines of checks cost a fresh `nn-grader check` ~15 ms to parse). The whole text when an
-    ``ORDER`` comes later, so that it still counts or is refused, or when the head alone does not parse."""
+def parse_head(source: str, filename: str, variable: str) -> ast.Module:
+    """The suite's text up to its first top-level definition, parsed: where its docstring and its settings
+    (``ORDER``, ``USES``, ``INTEGRATION``) are; a suite's thousand lines of checks cost a fresh `nn-grader check`
+    ~15 ms to parse. The whole text when ``variable`` is set later, so that it still counts or is refused, or when
+    the head alone does not parse."""
     first = TOP_LEVEL_DEFINITION.search(source)
-    if first is not None and not LATE_ORDER.search(source, first.start()):
+    late = re.compile(rf"^{re.escape(variable)}\b", re.MULTILINE)
+    if first is not None and not late.search(source, first.start()):
         try:
             return ast.parse(source[:first.start()], filename=filename)
         except SyntaxError:

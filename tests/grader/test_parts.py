@@ -56,3 +56,15 @@ def test_a_head_that_does_not_parse_alone_is_read_whole(tmp_path):
     path.write_text('"""A title"""\n\nORDER = 2\nX = """\ndef inside_a_string():\n"""\n\ndef test_one():\n    pass\n',
                     encoding="utf-8")
     assert [(p.docstring_title, p.order) for p in discover(tmp_path)] == [("A title", 2)]
+
+
+@pytest.mark.parametrize("where", ["head", "after the checks"])
+def test_uses_and_integration_count_wherever_the_suite_sets_them(tmp_path, where):
+    from grader.callees import declared_integration, declared_uses
+
+    settings = 'USES = ("layers",)\nINTEGRATION = ("test_one",)\n'
+    check = "def test_one():\n    pass\n"
+    path = tmp_path / "check_topic.py"
+    path.write_text('"""A title"""\n\n' + (settings + check if where == "head" else check + "\n\n" + settings),
+                    encoding="utf-8")
+    assert declared_uses(path) == {"layers"} and declared_integration(path) == {"test_one"}
