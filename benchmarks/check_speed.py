@@ -64,7 +64,7 @@ class InProcessWorker:
     def __init__(self, root: Path) -> None:
         self.limits = Limits()
         self.holds_objects = False
-        self.server = _worker_module().Server(str(root))
+        self.server = _worker_module().Server(str(root / protocol.SUBMISSION_PACKAGE))
 
     def request(self, header: dict, args: list, kwargs: dict, timeout: float) -> tuple[dict, list[bytes]]:
         blobs: list[bytes] = []

@@ -19,7 +19,6 @@ from pathlib import Path
 from grader.i18n import tr
 from grader.parts import Part, parse_head
 from grader.results import CheckResult
-from grader.sandbox.protocol import SUBMISSION_PACKAGE
 
 USES = "USES"
 INTEGRATION = "INTEGRATION"
@@ -57,9 +56,12 @@ def _declared_in(source: str, filename: str, variable: str) -> frozenset[str]:
 def imported_parts(module: Path, parts: Iterable[str]) -> set[str]:
     """The parts a student's module imports, anywhere in it (``from . import x``, ``from .x import f``, ``import
     submission.x``). A module that cannot be read or parsed imports nothing here: its part has a diagnostic."""
-    tree = _parsed(module)
+    try:
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
     names: set[str] = set()
-    for node in ast.walk(tree) if tree is not None else ():
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             if node.level and node.module:
                 names.add(node.module.split(".")[0])
@@ -70,29 +72,6 @@ def imported_parts(module: Path, parts: Iterable[str]) -> set[str]:
         elif isinstance(node, ast.Import):
             names.update(part for alias in node.names for part in alias.name.split(".")[1:2])
     return names & set(parts) - {module.stem}
-
-
-def imports_course_by_name(module: Path, parts: Iterable[str]) -> bool:
-    """Whether a student's module imports a part, or the submission, by its absolute name anywhere in it (``import
-    activations``, ``from submission import losses``). Such an import finds the student's own module whatever package
-    the module is staged in, so measuring its part alone takes a worker of its own (``grading.PartsAlone``). A module
-    that cannot be read or parsed: False (its part has a diagnostic)."""
-    names = set(parts) | {SUBMISSION_PACKAGE}
-    tree = _parsed(module)
-    for node in ast.walk(tree) if tree is not None else ():
-        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            if node.module.split(".")[0] in names:
-                return True
-        elif isinstance(node, ast.Import) and any(alias.name.split(".")[0] in names for alias in node.names):
-            return True
-    return False
-
-
-def _parsed(module: Path) -> ast.Module | None:
-    try:
-        return ast.parse(module.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def callees(parts: list[Part], package_dir: Path) -> dict[str, set[str]]:

@@ -16,7 +16,6 @@ import json
 import platform
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,14 +24,13 @@ from threadpoolctl import threadpool_limits
 
 from grader import __version__
 from grader import parts as course
-from grader.callees import imports_course_by_name, note_callee_failures
+from grader.callees import note_callee_failures
 from grader.i18n import language, tr
 from grader.reference import REFERENCE_PACKAGE
 from grader.results import GradeResult, HiddenChecks, PartResult
 from grader.runner import run_suites
 from grader.sandbox.client import Submission, Worker, close_all
 from grader.sandbox.limits import Limits
-from grader.sandbox.protocol import SUBMISSION_PACKAGE
 from grader.submission import StagedSubmission, SubmissionError, stage, stage_alone
 
 DEFAULT_SEED = 20260101
@@ -63,7 +61,7 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         staged = stage(Path(source), exercise_module_files(), Path(tmp))
         known = {f.removesuffix(".py"): tr(f"submission.{why}", file=f) for f, why in staged.problems.items()}
         worker = Worker(Path(tmp), limits, wait=False)  # it confines itself while the checks are collected
-        alone = PartsAlone(staged, limits, worker)
+        alone = PartsAlone(staged, limits)
         try:
             # The reference's matrices here are tiny: a second BLAS thread makes nothing faster, but OpenBLAS's
             # threads spin between calls, burning about 0.2 s of CPU per grade on the core the worker (or another
@@ -91,82 +89,61 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
 
 
 class PartsAlone:
-    """The student's module of one part among the reference's other modules (the fixture ``alone``): how the checks
-    of a part that calls other parts measure that part alone.
+    """The student's module of one part among the reference's other modules, each in a worker of its own (the
+    fixture ``alone``): how the checks of a part that calls other parts measure that part alone.
 
-    Each such part is staged as a package of its own, ``submission_alone_<part>``, into the submission's worker,
-    which serves it beside the submission: a worker of its own per part would cost a grade a quarter of its CPU, in
-    starting and ending it. ``prepare`` stages the parts whose checks will ask, once the checks are collected; a
-    part not prepared is staged when first asked for. No student code runs until a check asks.
+    A worker of its own each, never the submission's worker nor one worker for two parts: a part's worker holds the
+    reference of every other part, and the student's code can reach whatever its process holds (an activations.py
+    that imported the reference's activations staged for another part would pass every activations check).
 
-    A student's module that imports the course by absolute name (``import activations``) would find the student's own
-    modules from that package: such a part gets a worker of its own instead, started on a thread of its own while the
-    checks of the earlier parts run (a worker's start is mostly waiting for it to fork and confine itself).
+    Once the checks are collected, ``prepare`` stages and starts the workers of the parts that will ask, one after
+    the other on a thread of their own, while the checks of the earlier parts run: a worker's start is mostly waiting
+    for it to fork and confine itself. No student code runs until a check asks; a part not prepared is started when
+    first asked for.
 
     A student's copy has no reference code to stage: there it gives nothing, and such checks run on the student's
     own pieces (``None``: the runner falls back to the whole submission).
     """
 
-    def __init__(self, staged: StagedSubmission, limits: Limits | None, worker: Worker) -> None:
-        self.staged, self.limits, self.worker = staged, limits, worker
+    def __init__(self, staged: StagedSubmission, limits: Limits | None) -> None:
+        self.staged, self.limits = staged, limits
         self.starting: dict[str, Future[Submission]] = {}
         self.starter: ThreadPoolExecutor | None = None
-        self.submissions: dict[str, Submission | Exception] = {}  # a part's, or why it could not be had
-        self.workers: list[Worker] = []  # the workers of their own
+        self.submissions: dict[str, Submission | Exception] = {}  # a part's, or why it could not start
+        self.workers: list[Worker] = []
 
     def prepare(self, parts: list[str]) -> None:
-        if release_manifest() is not None:
+        if release_manifest() is not None or not parts:
             return
+        self.starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nn-grader-alone")
         for part in parts:
-            if not self.needs_own_worker(part):
-                self._keep(part, functools.partial(self._staged_beside, part))
-                continue
-            if self.starter is None:
-                self.starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nn-grader-alone")
             # Each start in a copy of this context: the language of its messages is the grading's.
-            self.starting[part] = self.starter.submit(contextvars.copy_context().run, self._own_worker, part)
+            self.starting[part] = self.starter.submit(contextvars.copy_context().run, self._start, part)
 
     def __call__(self, part: str) -> Submission | None:
         if release_manifest() is not None:
             return None
         if part not in self.submissions:
             started = self.starting.pop(part, None)
-            if started is not None:
-                self._keep(part, started.result)
-            elif self.needs_own_worker(part):
-                self._keep(part, functools.partial(self._own_worker, part))
-            else:
-                self._keep(part, functools.partial(self._staged_beside, part))
+            try:
+                self.submissions[part] = started.result() if started is not None else self._start(part)
+            except Exception as failure:  # every check that asks gets this failure, not a start of its own
+                self.submissions[part] = failure
         kept = self.submissions[part]
         if isinstance(kept, Exception):
             raise kept
         return kept
 
-    def needs_own_worker(self, part: str) -> bool:
-        return imports_course_by_name(self.staged.package_dir / f"{part}.py", [p.name for p in course.discover()])
-
-    def _keep(self, part: str, make: Callable[[], Submission]) -> None:
-        try:
-            self.submissions[part] = make()
-        except Exception as failure:  # every check that asks gets this failure, not an attempt of its own
-            self.submissions[part] = failure
-
-    def _staged_beside(self, part: str) -> Submission:
-        alone = stage_alone(self.staged, f"{part}.py", reference_dir(), exercise_module_files(),
-                            self.staged.root / "alone")
-        self.worker.add_package(alone.package_dir)
-        return Submission(self.worker, alone.package)
-
-    def _own_worker(self, part: str) -> Submission:
+    def _start(self, part: str) -> Submission:
         root = self.staged.root / f"alone-{part}"
-        stage_alone(self.staged, f"{part}.py", reference_dir(), exercise_module_files(), root, SUBMISSION_PACKAGE)
+        stage_alone(self.staged, f"{part}.py", reference_dir(), exercise_module_files(), root)
         worker = Worker(root, self.limits)
         self.workers.append(worker)
         return Submission(worker)
 
     def stop_starting(self) -> list[Worker]:
-        """Start no more workers, wait for those still starting, and give every worker of their own started, for the
-        caller to close."""
+        """Start no more workers, wait for those still starting, and give every worker started, for the caller to
+        close."""
         if self.starter is not None:
             self.starter.shutdown(wait=True, cancel_futures=True)
         return self.workers

@@ -32,7 +32,7 @@ from grader.notebook_source import (
     split_by_part,
     statements,
 )
-from grader.sandbox.protocol import SUBMISSION_PACKAGE, alone_package
+from grader.sandbox.protocol import SUBMISSION_PACKAGE
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024  # outputs (images) make notebooks big; they are parsed past, never used
@@ -47,18 +47,17 @@ class SubmissionError(UserError, ValueError):
 
 @dataclass
 class StagedSubmission:
-    """The copy the worker imports: ``root/<package>/<module>.py``."""
+    """The copy the worker imports: ``root/submission/<module>.py``."""
 
     source: Path
     root: Path
     copied: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # module file -> why it was not copied
-    package: str = SUBMISSION_PACKAGE
     notes: list[str] = field(default_factory=list)  # what a notebook submission left ungraded, cell by cell
 
     @property
     def package_dir(self) -> Path:
-        return self.root / self.package
+        return self.root / SUBMISSION_PACKAGE
 
 
 def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission:
@@ -74,11 +73,11 @@ def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission
     return staged
 
 
-def stage_alone(staged: StagedSubmission, module_file: str, reference_dir: Path, module_files: list[str], root: Path,
-                package: str | None = None) -> StagedSubmission:
+def stage_alone(staged: StagedSubmission, module_file: str, reference_dir: Path, module_files: list[str],
+                root: Path) -> StagedSubmission:
     """Stage the student's ``module_file``, as :func:`stage` staged it in ``staged``, alone among the reference's
-    other ``module_files``, in the package ``root/<package>``: by default ``submission_alone_<part>``
-    (``protocol.alone_package``), which the submission's worker serves beside the submission.
+    other ``module_files``, in ``root/submission``: never beside the student's own other modules, and never where
+    the student's module of another part runs (see grader.grading.PartsAlone).
 
     The checks of a part that calls other parts (``training.fit`` calls the model, the loss and the optimizer) run
     on this copy, so that they measure the student's part alone: a bug in another part costs that part's checks, not
@@ -86,7 +85,7 @@ def stage_alone(staged: StagedSubmission, module_file: str, reference_dir: Path,
     student's module name), so the student's code shares a folder with the reference's behaviour but has no
     solution text to print into its output; their tracebacks name no file of the submission.
     """
-    alone = _new_package(staged.source, Path(root), package or alone_package(module_file.removesuffix(".py")))
+    alone = _new_package(staged.source, Path(root))
     for name in module_files:
         if name == module_file:
             if name in staged.copied:  # read and checked once, by stage
@@ -115,9 +114,9 @@ def reference_bytecode(name: str, source: bytes) -> bytes:
         return cfile.read_bytes()
 
 
-def _new_package(source: Path, root: Path, package: str = SUBMISSION_PACKAGE) -> StagedSubmission:
-    """An empty package ``root/<package>`` with the grader's own ``__init__.py``."""
-    staged = StagedSubmission(Path(source), root, package=package)
+def _new_package(source: Path, root: Path) -> StagedSubmission:
+    """An empty package ``root/submission`` with the grader's own ``__init__.py``."""
+    staged = StagedSubmission(Path(source), root)
     staged.package_dir.mkdir(parents=True)
     (staged.package_dir / "__init__.py").write_text('"""A student submission, staged by nn-grader."""\n')
     return staged

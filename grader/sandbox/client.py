@@ -111,8 +111,7 @@ class OutputCapture:
 
 
 class Worker:
-    """One worker process over a staged submission (``root/submission``, and any package staged beside it with
-    :meth:`add_package`); restarted on demand after it dies.
+    """One worker process over a staged submission (``root/submission``); restarted on demand after it dies.
 
     The worker is started at once, and a machine that cannot isolate it raises ``SandboxError`` before any check
     runs: here, or with ``wait=False`` from :meth:`wait_ready`, which the caller calls when it has nothing else to do
@@ -154,23 +153,14 @@ class Worker:
             folder.mkdir(mode=0o755)
         for name in WORKER_FILES:
             shutil.copyfile(SANDBOX_DIR / name, self.bin / name)
-        for path in [self.bin, *self.bin.iterdir()]:
+        package = root / protocol.SUBMISSION_PACKAGE
+        shutil.copytree(package, self.root / protocol.SUBMISSION_PACKAGE, symlinks=False,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        for path in [self.bin, *self.bin.iterdir(), *self.root.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
-        self.add_package(root / protocol.SUBMISSION_PACKAGE)
         if self.level == "user":
             os.chown(self.home, *self.account)
         self.home.chmod(0o700)
-
-    def add_package(self, package: Path) -> None:
-        """Stage the package folder ``package`` (the submission, or a part alone: ``protocol.is_submission_package``)
-        for the worker, readable by its user. It may come after the start: the worker imports a package only when a
-        request names it, and its (bound) folder shows what is added to it."""
-        if not protocol.is_submission_package(package.name):
-            raise ValueError(f"not a package a worker may import: {package.name!r}")
-        target = self.root / package.name
-        shutil.copytree(package, target, symlinks=False, ignore=shutil.ignore_patterns("__pycache__"))
-        for path in [target, *target.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
 
     def start(self) -> None:
         """Start the worker and wait until it has confined itself; ``SandboxError`` if it cannot."""
@@ -418,9 +408,8 @@ class Submission:
 
     RECEIVED_KEPT = 50  # values kept per check; a check makes a handful of calls
 
-    def __init__(self, worker: Worker, package: str = protocol.SUBMISSION_PACKAGE) -> None:
+    def __init__(self, worker: Worker) -> None:
         self.worker = worker
-        self.package = package  # the staged package it calls into (see Worker.add_package)
         self.timed_out: dict[str, float] = {}
         self.crash_codes: dict[str, int | None] = {}
         self.received: list[tuple[str, Any]] = []
@@ -439,15 +428,14 @@ class Submission:
 
     def import_module(self, module: str) -> None:
         """Import a student module; raises a fault describing why it cannot be imported."""
-        self._send({"op": "import", "package": self.package, "module": module}, module, [], {},
-                   self.worker.limits.import_seconds)
+        self._send({"op": "import", "module": module}, module, [], {}, self.worker.limits.import_seconds)
 
     def call(self, target: str, *args: Any, timeout: float | None = None, echo_args: bool = False,
              watch: bool = False, full_reply: bool = False, **kwargs: Any) -> Any:
         """Call ``module.function`` with plain arguments; returns its value, or the whole ``Reply`` (its warnings)
         with ``full_reply``, ``echo_args`` (the arguments as the call left them) or ``watch`` (which argument arrays
         the call modified in place, and which arrays of its answer share memory with them)."""
-        header = {"op": "call", "package": self.package, "target": target, "echo_args": echo_args, "watch": watch}
+        header = {"op": "call", "target": target, "echo_args": echo_args, "watch": watch}
         reply = self._send(header, target, args, kwargs, timeout)
         return reply if full_reply or echo_args or watch else reply.value
 
@@ -462,7 +450,7 @@ class Submission:
         """Send a call of ``module.function`` and return at once: :meth:`PendingCall.value` waits for its answer. The
         grader computes meanwhile (the reference's answer to the same call, say) while the worker runs the student's
         code; no other call may be made before the answer is read."""
-        header = {"op": "call", "package": self.package, "target": target, "echo_args": False, "watch": False}
+        header = {"op": "call", "target": target, "echo_args": False, "watch": False}
         return PendingCall(self, self._start(header, target, args, kwargs, timeout), target, header)
 
     def _send(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Reply:

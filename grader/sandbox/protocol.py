@@ -44,9 +44,6 @@ from typing import Any, BinaryIO
 import numpy as np
 
 SUBMISSION_PACKAGE = "submission"
-# A part's module alone among the reference's others is staged beside the submission as a package of its own,
-# ``submission_alone_<part>``: the same worker serves both (see grader.grading.PartsAlone).
-ALONE_PREFIX = f"{SUBMISSION_PACKAGE}_alone_"
 MAX_HEADER_BYTES = 8 * 1024 * 1024
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 MAX_FRAMES = 10_000
@@ -199,9 +196,7 @@ def _is_watch_path(path: Any) -> bool:
 def describe_type(value: Any) -> str:
     """A short, student-readable name for the type of ``value``."""
     kind = type(value)
-    module = str(kind.__module__)
-    if is_submission_module(module):
-        module = module.partition(".")[2] or module  # the student knows it as activations.Foo
+    module = str(kind.__module__).removeprefix(f"{SUBMISSION_PACKAGE}.")  # the student knows it as activations.Foo
     name = kind.__name__ if module in ("builtins", "numpy") else f"{module}.{kind.__name__}"
     if isinstance(value, np.ndarray):
         return f"{name} (a subclass of numpy.ndarray)"
@@ -365,22 +360,7 @@ def _dict_key(pair: Any) -> str:
     return pair[0]
 
 
-def alone_package(part: str) -> str:
-    """The package that stages the student's module of ``part`` alone among the reference's other modules."""
-    return f"{ALONE_PREFIX}{part}"
-
-
-def is_submission_package(name: str) -> bool:
-    """Whether ``name`` is one of the packages a worker may import: the submission, or a part staged alone."""
-    return name == SUBMISSION_PACKAGE or (name.startswith(ALONE_PREFIX) and name.isidentifier())
-
-
-def is_submission_module(name: str) -> bool:
-    """Whether the module ``name`` is, or is in, one of the staged packages."""
-    return is_submission_package(name.split(".")[0])
-
-
 def _is_submission_instance(value: Any) -> bool:
     """True for instances of classes the submission defines (an MLP, an SGD): they stay in the worker."""
     module = getattr(type(value), "__module__", "") or ""
-    return isinstance(module, str) and is_submission_module(module) and not isinstance(value, type)
+    return module.split(".")[0] == SUBMISSION_PACKAGE and not isinstance(value, type)

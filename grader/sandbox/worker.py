@@ -4,8 +4,7 @@ Started by ``client.py`` as ``python -E -s -B worker.py FD_IN FD_OUT`` from a co
 session with a clean environment; the first message on FD_IN is its setup (the isolation plan, the limits, where the
 staged submission is). Before anything else it confines itself as the setup's plan says
 (``jail.py``), lowers its own resource limits (``limits.py``), imports numpy and the wire format, and tells the grader
-it is ready; only a request after that makes it import the student's folder, as the package ``submission`` (or a
-part the grade measures alone, as ``submission_alone_<part>``: see grader.grading.PartsAlone). It
+it is ready; only a request after that makes it import the student's folder, as the package ``submission``. It
 answers requests one at a time: import a module, call a function, create an object, call a method, get or set an
 attribute. Everything it sends back goes through ``protocol.encode``, and the grader decodes it without unpickling,
 so nothing the student's code does in here can reach the grader except plain numbers and arrays -- and the grader
@@ -80,7 +79,7 @@ def serve(fd_in: int, fd_out: int) -> None:
     # The student's folder goes last on sys.path, so it can never shadow the standard library or numpy.
     sys.path[:] = [p for p in sys.path if p != SCRIPT_DIR] + [setup["root"], package_dir]
     protocol.write_message(channel, {"ready": True, "isolation": mode, "uid": os.getuid()}, [])
-    server = Server(setup["root"])
+    server = Server(package_dir)
     requests = protocol.Channel(fd_in)
     owner = os.getpid()
     while True:
@@ -135,14 +134,10 @@ def _flush(*streams) -> None:
 
 
 class Server:
-    """Answers the grader's requests; keeps the objects the student's code created, keyed by handle.
+    """Answers the grader's requests; keeps the objects the student's code created, keyed by handle."""
 
-    ``root`` holds the staged packages: ``submission``, and a ``submission_alone_<part>`` for each part the grade
-    measures alone. A request names its package (the submission when it names none).
-    """
-
-    def __init__(self, root: str) -> None:
-        self.root = root
+    def __init__(self, package_dir: str) -> None:
+        self.package_dir = package_dir
         self.objects: dict[int, object] = {}
 
     def handle(self, header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
@@ -180,10 +175,10 @@ class Server:
     def run(self, op: object, header: dict, args: list, kwargs: dict) -> object:
         """Carry out one request; ``op`` is whatever the request names, checked here."""
         if op == "import":
-            importlib.import_module(f"{package_of(header)}.{header['module']}")
+            importlib.import_module(f"{protocol.SUBMISSION_PACKAGE}.{header['module']}")
             return None
         if op == "call":
-            return self.lookup(package_of(header), header["target"])(*args, **kwargs)
+            return self.lookup(header["target"])(*args, **kwargs)
         handle = header.get("handle")
         obj = self.objects.get(handle) if isinstance(handle, int) else None
         if obj is None:
@@ -197,10 +192,10 @@ class Server:
             return None
         raise ValueError(f"unknown operation {op!r}")
 
-    def lookup(self, package: str, target: str) -> Any:
+    def lookup(self, target: str) -> Any:
         """Whatever the student's module defines as ``target``: meant to be a function or class, but anything."""
         module_name, _, name = target.rpartition(".")
-        module = importlib.import_module(f"{package}.{module_name}")
+        module = importlib.import_module(f"{protocol.SUBMISSION_PACKAGE}.{module_name}")
         if not hasattr(module, name):
             raise MissingName(f"{module_name}.py has no function or class named {name!r}")
         return getattr(module, name)
@@ -244,30 +239,22 @@ class Server:
         frames = []
         for frame, line in traceback.walk_tb(exc.__traceback__):
             filename = frame.f_code.co_filename
-            shown = self.student_file(filename)
-            if shown:
+            if filename.startswith(self.package_dir + os.sep):
                 frames.append({
-                    "file": shown,
+                    "file": os.path.relpath(filename, self.package_dir),
                     "line": line,
                     "function": frame.f_code.co_qualname,  # MLP.forward, not just forward: names the method
                     "code": linecache.getline(filename, line).strip()[:200],
                 })
-        if isinstance(exc, SyntaxError) and self.student_file(exc.filename):
-            frames.append({"file": self.student_file(exc.filename), "line": exc.lineno or 0, "function": "<module>",
-                           "code": (exc.text or "").strip()[:200]})
+        if isinstance(exc, SyntaxError) and exc.filename and exc.filename.startswith(self.package_dir + os.sep):
+            frames.append({"file": os.path.relpath(exc.filename, self.package_dir), "line": exc.lineno or 0,
+                           "function": "<module>", "code": (exc.text or "").strip()[:200]})
         return frames[-5:]
-
-    def student_file(self, filename: object) -> str:
-        """``network.py`` for a file of one of the staged packages, as the student knows it; else ''."""
-        if not isinstance(filename, str) or not filename.startswith(self.root + os.sep):
-            return ""
-        package, _, inside = os.path.relpath(filename, self.root).partition(os.sep)
-        return inside if inside and protocol.is_submission_package(package) else ""
 
     def describe_warnings(self, caught: list) -> list[str]:
         described = []
         for w in caught[:20]:
-            where = self.student_file(w.filename)
+            where = os.path.relpath(w.filename, self.package_dir) if w.filename.startswith(self.package_dir) else ""
             suffix = f" ({where}:{w.lineno})" if where else ""
             described.append(f"{w.category.__name__}: {safe_str(w.message)}{suffix}")
         return described
@@ -288,14 +275,6 @@ def watch_report(watched: list, value: object) -> dict:
     shared = [[result_path, path] for result_path, result in protocol.array_paths(value, "value")
               for path, array, _, _ in watched if protocol.shares_memory(result, array)]
     return {"modified": modified, "shared": shared[:protocol.MAX_WATCHED]}
-
-
-def package_of(header: dict) -> str:
-    """The staged package a request is for; a name that is not one of them is refused (it is never imported)."""
-    package = header.get("package", protocol.SUBMISSION_PACKAGE)
-    if not (isinstance(package, str) and protocol.is_submission_package(package)):
-        raise ValueError(f"unknown package {str(package)[:80]!r}")
-    return package
 
 
 class MissingName(AttributeError):
