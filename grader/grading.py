@@ -28,7 +28,7 @@ from grader.callees import note_callee_failures
 from grader.i18n import language, tr
 from grader.reference import REFERENCE_PACKAGE
 from grader.results import GradeResult, HiddenChecks, PartResult
-from grader.runner import run_suites
+from grader.runner import SuiteRun, run_suites
 from grader.sandbox.client import Submission, Worker, close_all
 from grader.sandbox.limits import Limits
 from grader.submission import StagedSubmission, SubmissionError, stage, stage_alone
@@ -61,14 +61,18 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         staged = stage(Path(source), exercise_module_files(), Path(tmp))
         known = {f.removesuffix(".py"): tr(f"submission.{why}", file=f) for f, why in staged.problems.items()}
         worker = Worker(Path(tmp), limits, wait=False)  # it confines itself while the checks are collected
+        student = Submission(worker)
         alone = PartsAlone(staged, limits)
         try:
             # The reference's matrices here are tiny: a second BLAS thread makes nothing faster, but OpenBLAS's
             # threads spin between calls, burning about 0.2 s of CPU per grade on the core the worker (or another
             # grading slot) needs. Workers are single-threaded by their environment (sandbox.limits).
             with threadpool_limits(limits=1, user_api="blas"):
-                run = run_suites(Submission(worker), selected, seed=seed, missing=known, alone=alone,
-                                 before_checks=worker.wait_ready)
+                run = run_suites(student, selected, seed=seed, missing=known, before_checks=worker.wait_ready)
+                again = failed_on_the_whole(run)
+                if again and release_manifest() is None:  # a student's copy has no reference to stage
+                    run = run.with_rerun(run_suites(student, selected, seed=seed, missing=run.diagnostics,
+                                                    alone=alone, only=again))
         finally:
             close_all([worker, *alone.stop_starting()])
         note_callee_failures(run.checks, selected, staged.package_dir, run.integrated)
@@ -86,6 +90,19 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         isolation=worker.isolation,
         notes=staged.notes,
     )
+
+
+def failed_on_the_whole(run: SuiteRun) -> list[tuple[str, str]]:
+    """The checks that take the fixture ``alone`` and did not pass on the whole submission (a part that cannot be
+    imported aside): they run again, each part's module among the reference's others, and that verdict counts.
+
+    A check of a part that calls others runs on the student's whole submission first: where it passes, no bug of
+    another part cost it anything, and the parts graded alone need no worker of their own (a correct submission, most
+    of a class, needs one worker, not one more per such part). Where it fails, the bug may lie in a part it calls,
+    so it is judged again with the reference's callees, as ``alone`` promises.
+    """
+    return [(c.part, c.name) for c in run.checks
+            if (c.part, c.name) in run.asked_alone and not c.passed and c.outcome != "ungradable"]
 
 
 class PartsAlone:

@@ -18,7 +18,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +98,14 @@ class SuiteRun:
     # (part, check) of the checks that ran the student's whole submission, so their other parts too (all but the
     # checks that asked for ``alone`` and got it): a failure there may come from another part
     integrated: set[tuple[str, str]] = field(default_factory=set)
+    asked_alone: set[tuple[str, str]] = field(default_factory=set)  # (part, check) of the checks that take ``alone``
+
+    def with_rerun(self, rerun: SuiteRun) -> SuiteRun:
+        """This run with each check ``rerun`` ran again given its new result, in its place."""
+        again = {(c.part, c.name): c for c in rerun.checks}
+        checks = [again.get((c.part, c.name), c) for c in self.checks]
+        return SuiteRun(checks, {**self.diagnostics, **rerun.diagnostics}, self.listed,
+                        (self.integrated - again.keys()) | rerun.integrated, self.asked_alone)
 
 
 class Alone(Protocol):
@@ -111,16 +119,20 @@ class Alone(Protocol):
 
 def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
                missing: dict[str, str] | None = None, collect_only: bool = False,
-               alone: Alone | None = None, before_checks: Callable[[], None] | None = None) -> SuiteRun:
+               alone: Alone | None = None, before_checks: Callable[[], None] | None = None,
+               only: Collection[tuple[str, str]] = ()) -> SuiteRun:
     """Run the suites of ``parts`` against ``submission``; ``missing`` maps parts to known import problems.
 
     ``alone(part)`` gives the checks that ask for ``alone`` the student's module of ``part`` among the
     reference's other modules; without it (or when it gives None) they get the whole submission.
     ``before_checks()`` runs once the checks are collected, before the first one runs (the grade waits there for
-    its worker to be ready); what it raises is raised here, and no check runs.
+    its worker to be ready); what it raises is raised here, and no check runs. With ``only`` (part, check) pairs,
+    only those checks run.
     """
     plugin = GraderPlugin(submission, parts, seed, dict(missing or {}), alone, before_checks)
-    args = [str(p.path) for p in parts] + [
+    paths = {p.name: str(p.path) for p in parts}
+    targets = [f"{paths[part]}::{name}" for part, name in only] if only else list(paths.values())
+    args = targets + [
         "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
         "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception",
         "-p", "no:legacypath",
@@ -148,7 +160,7 @@ def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
         raise RuntimeError(f"pytest could not run the hidden suites (exit code {int(code)})")
     listed = [CheckInfo(plugin.part_of(i), i.name, check_title(i), points_of(i), is_public(i))
               for i in plugin.collected]
-    return SuiteRun(plugin.results, plugin.diagnostics, listed, plugin.integrated)
+    return SuiteRun(plugin.results, plugin.diagnostics, listed, plugin.integrated, plugin.asked_alone)
 
 
 def list_checks(parts: list[Part]) -> list[CheckInfo]:
@@ -168,6 +180,7 @@ class GraderPlugin:
         self.stopped_by: Exception | None = None  # what before_checks raised
         self.in_use: list[StudentCode] = []  # the submissions the current check was given
         self.integrated: set[tuple[str, str]] = set()
+        self.asked_alone: set[tuple[str, str]] = set()
         self.parts = {str(p.path): p for p in parts}
         self.seed = seed
         self.shared_results = Shared(seed)  # one grade's: a new run_suites starts with nothing shared
@@ -193,6 +206,7 @@ class GraderPlugin:
         """The part's module alone among the reference's other modules, so the check measures that part only; the
         whole submission where there is no reference to stage (a student's copy)."""
         part = self.part_of(self.current)
+        self.asked_alone.add((part, self.current.name))
         alone = self.parts_alone(part) if self.parts_alone is not None and self.submission is not None else None
         if alone is None:
             self.integrated.add((part, self.current.name))
