@@ -204,7 +204,8 @@ class GraderPlugin:
     @pytest.fixture
     def alone(self) -> StudentCode | None:
         """The part's module alone among the reference's other modules, so the check measures that part only; the
-        whole submission where there is no reference to stage (a student's copy)."""
+        whole submission when the run has none to give: a grade's first run (``grading.failed_on_the_whole``: only a
+        check that fails there runs again alone), or a student's copy, which has no reference to stage."""
         part = self.part_of(self.current)
         self.asked_alone.add((part, self.current.name))
         alone = self.parts_alone(part) if self.parts_alone is not None and self.submission is not None else None

@@ -17,7 +17,7 @@ import numpy as np
 from grader.compare import describe_value
 from grader.figures.model import Figure
 from grader.i18n import tr
-from grader.sandbox.client import RemoteObject, Submission
+from grader.sandbox.client import PendingCall, RemoteObject, Submission
 from grader.sandbox.faults import SubmissionFault
 
 CALL_SECONDS = 2.0  # one call for a figure: a curve is one vectorised call that takes microseconds
@@ -42,6 +42,10 @@ class Asker:
 
     def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
         return self._submission().call(target, *args, timeout=self._timeout(timeout), **kwargs)
+
+    def start(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> PendingCall:
+        """:meth:`call` sent without waiting (``Submission.start``): the reference computes meanwhile."""
+        return self._submission().start(target, *args, timeout=self._timeout(timeout), **kwargs)
 
     def new(self, target: str, *args: Any, **kwargs: Any) -> RemoteObject:
         submission = self._submission()

@@ -28,6 +28,7 @@ from grader.figures.asking import Asker, Unusable, as_array, student_side
 from grader.figures.model import DEPTH, REFERENCE, STUDENT, WIDTH, Figure, Line, Panel, Point
 from grader.figures.plan import Request
 from grader.i18n import tr
+from grader.sandbox.client import PendingCall
 
 FIT_SECONDS = 10.0  # one whole training run in one call; the reference's takes a few hundredths of a second
 BATCH = 16
@@ -45,22 +46,25 @@ def capstone_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
     epochs = np.arange(1, settings["epochs"] + 1, dtype=np.float64)
     runs = [(0.0, tr("report.series.plain_sgd")),
             (settings["momentum"], tr("report.series.momentum", momentum=f"{settings['momentum']:g}"))]
-    for group, (momentum, label) in enumerate(runs):
-        history = reference.remembered("training.run_capstone", momentum, seed)["history"]
+
+    def reference_histories() -> list[Any]:
+        return [reference.remembered("training.run_capstone", momentum, seed)["history"] for momentum, _ in runs]
+
+    x, y = reference.call("training.capstone_data")
+    expected: list[Any] = []
+    students: list[np.ndarray] = []
+    with student_side(figure):
+        for momentum, _ in runs:
+            fitting = start_students_fit(ask, settings, momentum, reference_start(settings, seed), seed, x, y)
+            expected = expected or reference_histories()  # while the student's first run trains
+            students.append(as_history(fitting.value(), settings["epochs"]))
+    for group, ((_, label), history) in enumerate(zip(runs, expected or reference_histories(), strict=True)):
         panel.lines.append(Line(f"{tr('report.series.reference')}, {label}", epochs, np.array(history), REFERENCE,
                                 group))
-    with student_side(figure):
-        for group, (momentum, label) in enumerate(runs):
-            history = student_fit(ask, settings, momentum, reference_start(settings, seed), seed)
-            panel.lines.append(Line(f"{tr('report.series.student')}, {label}", epochs, history, STUDENT, group))
+    for group, ((_, label), history) in enumerate(zip(runs[:len(students)], students, strict=True)):  # those given
+        panel.lines.append(Line(f"{tr('report.series.student')}, {label}", epochs, history, STUDENT, group))
     figure.summary = _capstone_summary(panel, settings["target_loss"])
     return figure
-
-
-def student_fit(ask: Asker, settings: dict, momentum: float, start: dict[str, np.ndarray], seed: int) -> np.ndarray:
-    """The student's fit of their MLP (from the weights ``start``) with their SGD: the loss of every epoch."""
-    history = fit_students_model(ask, settings, momentum, start, seed, *reference.call("training.capstone_data"))
-    return as_history(history, settings["epochs"])
 
 
 def reference_start(settings: dict, seed: int) -> dict[str, np.ndarray]:
@@ -69,16 +73,17 @@ def reference_start(settings: dict, seed: int) -> dict[str, np.ndarray]:
     return {key: value.copy() for key, value in _reference_model(settings, seed).params.items()}
 
 
-def fit_students_model(ask: Asker, settings: dict, momentum: float, start: dict[str, np.ndarray], seed: int,
-                       x: np.ndarray, y: np.ndarray, **options: Any) -> Any:
+def start_students_fit(ask: Asker, settings: dict, momentum: float, start: dict[str, np.ndarray], seed: int,
+                       x: np.ndarray, y: np.ndarray, **options: Any) -> PendingCall:
     """The student's fit of their MLP as ``settings`` describe it (from the weights ``start``) with their SGD on
-    (x, y): fit's reply as it is (``options`` go to fit, e.g. ``validation_data``)."""
+    (x, y), sent without waiting: its ``value()`` is fit's reply as it is (``options`` go to fit, e.g.
+    ``validation_data``). The reference trains meanwhile."""
     model = ask.new("network.MLP", settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
                     output_activation=settings["output_activation"], seed=seed)
     model.set("params", start)
     optimizer = ask.new("optimizers.SGD", learning_rate=settings["learning_rate"], momentum=momentum)
-    return ask.call("training.fit", model, x, y, settings["loss"], optimizer, settings["epochs"],
-                    settings["batch_size"], seed, timeout=FIT_SECONDS, **options)
+    return ask.start("training.fit", model, x, y, settings["loss"], optimizer, settings["epochs"],
+                     settings["batch_size"], seed, timeout=FIT_SECONDS, **options)
 
 
 def as_history(value: Any, epochs: int) -> np.ndarray:
@@ -102,14 +107,19 @@ def overfitting_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
     figure = Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks])
     panel = Panel("", tr("report.axis.epoch"), tr("report.axis.mean_loss"), legend_below=True)  # six entries
     figure.panels.append(panel)
-    expected = reference.remembered("training.run_overfitting", seed)  # one run per grading process: a class's
-    add_validated(panel, REFERENCE, np.array(expected["loss"]), np.array(expected["val_loss"]))  # reports share it
+    expected: dict | None = None
+    student: tuple[np.ndarray, np.ndarray | None] | None = None
     with student_side(figure):
-        reply = fit_students_model(ask, settings, settings["momentum"], reference_start(settings, seed), seed, x, y,
-                                   validation_data=(x_val, y_val))
-        loss, val_loss = as_validated_history(reply, settings["epochs"])
-        add_validated(panel, STUDENT, loss, val_loss)
-        if val_loss is None:
+        fitting = start_students_fit(ask, settings, settings["momentum"], reference_start(settings, seed), seed, x,
+                                     y, validation_data=(x_val, y_val))
+        # One run per grading process, remembered (a class's reports share it), while the student's run trains.
+        expected = reference.remembered("training.run_overfitting", seed)
+        student = as_validated_history(fitting.value(), settings["epochs"])
+    expected = expected or reference.remembered("training.run_overfitting", seed)
+    add_validated(panel, REFERENCE, np.array(expected["loss"]), np.array(expected["val_loss"]))
+    if student is not None:
+        add_validated(panel, STUDENT, *student)
+        if student[1] is None:
             figure.problem = tr("report.problem.no_val_loss")
     figure.summary = _overfitting_summary(panel, len(x), len(x_val))
     return figure
