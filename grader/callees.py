@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from grader.i18n import tr
-from grader.parts import Part, parse_head
+from grader.parts import Part, assigned, parse_head
 from grader.results import CheckResult
 
 USES = "USES"
@@ -44,13 +44,10 @@ def declared_names(suite: Path, variable: str) -> set[str]:
 def _declared_in(source: str, filename: str, variable: str) -> frozenset[str]:
     """:func:`declared_names` of a suite's text, parsed once per text: a class grades every student with the same
     suites."""
-    tree = parse_head(source, filename, variable)
-    for node in tree.body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                and node.targets[0].id == variable and isinstance(node.value, (ast.Tuple, ast.List))):
-            return frozenset(e.value for e in node.value.elts
-                             if isinstance(e, ast.Constant) and isinstance(e.value, str))
-    return frozenset()
+    value = assigned(parse_head(source, filename, variable), variable)
+    if not isinstance(value, (ast.Tuple, ast.List)):
+        return frozenset()
+    return frozenset(e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
 
 
 def imported_parts(module: Path, parts: Iterable[str]) -> set[str]:

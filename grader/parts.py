@@ -85,11 +85,8 @@ def _parse_part(path: Path, mtime_ns: int, size: int) -> Part:
     """The part a suite file describes; cached by the file's stat, since a class run asks once per student."""
     tree = parse_head(path.read_text(encoding="utf-8"), str(path), "ORDER")
     docstring = ast.get_docstring(tree) or ""
-    order = 100
-    for node in tree.body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                and node.targets[0].id == "ORDER"):
-            order = _order(path, node.value)
+    value = assigned(tree, "ORDER")
+    order = 100 if value is None else _order(path, value)
     name = path.stem.removeprefix(SUITE_PREFIX)
     return Part(name=name, docstring_title=docstring.splitlines()[0] if docstring else name, order=order, path=path)
 
@@ -107,6 +104,16 @@ def parse_head(source: str, filename: str, variable: str) -> ast.Module:
         except SyntaxError:
             pass
     return ast.parse(source, filename=filename)
+
+
+def assigned(tree: ast.Module, variable: str) -> ast.expr | None:
+    """What a module's last top-level ``variable = ...`` assigns (as running it would leave it); None if none does."""
+    found = None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == variable):
+            found = node.value
+    return found
 
 
 def _order(path: Path, value: ast.expr) -> int:

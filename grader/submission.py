@@ -17,6 +17,7 @@ import ast
 import functools
 import os
 import py_compile
+import shutil
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -88,11 +89,8 @@ def stage_alone(staged: StagedSubmission, module_file: str, reference_dir: Path,
     alone = _new_package(staged.source, Path(root))
     for name in module_files:
         if name == module_file:
-            if name in staged.copied:  # read and checked once, by stage
-                (alone.package_dir / name).write_bytes((staged.package_dir / name).read_bytes())
-                alone.copied.append(name)
-            else:
-                alone.problems[name] = staged.problems.get(name, "missing")
+            if name in staged.copied:  # read and checked once, by stage; a module it refused is not staged
+                shutil.copyfile(staged.package_dir / name, alone.package_dir / name)
         elif (reference_dir / name).is_file():
             bytecode = reference_bytecode(name, (reference_dir / name).read_bytes())
             (alone.package_dir / f"{name[:-3]}.pyc").write_bytes(bytecode)

@@ -68,3 +68,12 @@ def test_uses_and_integration_count_wherever_the_suite_sets_them(tmp_path, where
     path.write_text('"""A title"""\n\n' + (settings + check if where == "head" else check + "\n\n" + settings),
                     encoding="utf-8")
     assert declared_uses(path) == {"layers"} and declared_integration(path) == {"test_one"}
+
+
+def test_the_last_assignment_of_a_setting_counts_as_when_the_suite_runs(tmp_path):
+    from grader.callees import declared_uses
+
+    path = tmp_path / "check_topic.py"
+    path.write_text('"""A title"""\n\nORDER = 2\nUSES = ("layers",)\n\n\ndef test_one():\n    pass\n\n\n'
+                    'ORDER = 5\nUSES = ("network",)\n', encoding="utf-8")
+    assert [p.order for p in discover(tmp_path)] == [5] and declared_uses(path) == {"network"}

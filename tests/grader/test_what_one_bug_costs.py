@@ -158,6 +158,15 @@ def test_the_reference_is_staged_beside_the_students_module_without_its_source(t
     assert not [name for name in files if name.endswith(".py") and name not in ("training.py", "__init__.py")]
 
 
+def test_a_part_whose_module_was_refused_is_staged_alone_without_it_and_without_its_reference(tmp_path):
+    student = reference_copy(tmp_path / "student")
+    (student / "training.py").unlink()
+    staged = stage(student, exercise_module_files(), tmp_path / "stage")
+    alone = stage_alone(staged, "training.py", reference_dir(), exercise_module_files(), tmp_path / "alone")
+    files = sorted(p.name for p in alone.package_dir.iterdir())
+    assert "network.pyc" in files and not [name for name in files if name.startswith("training.")]
+
+
 def test_the_reference_is_compiled_once_per_process_and_afresh_when_it_changes(tmp_path, monkeypatch):
     import py_compile
 
