@@ -414,9 +414,7 @@ def format_index(index: tuple) -> str:
 def expect_same_as_reference(student: Any, target: str, *args: Any, rtol: float | None = None,
                              atol: float | None = None, **kwargs: Any) -> Any:
     """Call ``target`` in the student's code and in the reference on the same inputs; expect the same answer."""
-    pending = student.start(target, *args, **kwargs)
-    expected = reference.call(target, *args, **kwargs)  # while the worker runs the student's call
-    got = pending.value()
+    got, expected = student.start(target, *args, **kwargs).meanwhile(lambda: reference.call(target, *args, **kwargs))
     expect_value(got, expected, call=Call(target, args, kwargs), rtol=rtol, atol=atol)
     return got
 
@@ -426,9 +424,7 @@ def own_answer(student: Any, target: str, *args: Any, **kwargs: Any) -> tuple[An
     soft targets): the student's own answer on the usual form (``own`` True), whose value the value checks grade, so
     that one wrong value is not charged again; the reference's answer (``own`` False) when the student's is not a
     finite answer of the reference's kind and shape."""
-    pending = student.start(target, *args, **kwargs)
-    expected = reference.call(target, *args, **kwargs)  # while the worker runs the student's call
-    got = pending.value()
+    got, expected = student.start(target, *args, **kwargs).meanwhile(lambda: reference.call(target, *args, **kwargs))
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         usable = (type(got) is np.ndarray and got.shape == expected.shape and got.dtype.kind == "f"
                   and bool(np.isfinite(got).all()))

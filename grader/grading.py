@@ -93,8 +93,9 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
 
 
 def failed_on_the_whole(run: SuiteRun) -> list[tuple[str, str]]:
-    """The checks that take the fixture ``alone`` and did not pass on the whole submission (a part that cannot be
-    imported aside): they run again, each part's module among the reference's others, and that verdict counts.
+    """The checks that take the fixture ``alone`` and did not pass on the whole submission, but for those of a part
+    whose module could not be imported: they run again, each part's module among the reference's others, and that
+    verdict counts.
 
     A check of a part that calls others runs on the student's whole submission first: where it passes, no bug of
     another part cost it anything, and the parts graded alone need no worker of their own (a correct submission, most
@@ -118,8 +119,8 @@ class PartsAlone:
     for it to fork and confine itself. No student code runs until a check asks; a part not prepared is started when
     first asked for.
 
-    A student's copy has no reference code to stage: there it gives nothing, and such checks run on the student's
-    own pieces (``None``: the runner falls back to the whole submission).
+    Only ``grade`` makes one, and not in a student's copy, which has no reference code to stage: there such checks
+    run on the student's own pieces alone.
     """
 
     def __init__(self, staged: StagedSubmission, limits: Limits | None) -> None:
@@ -130,7 +131,7 @@ class PartsAlone:
         self.workers: list[Worker] = []
 
     def prepare(self, parts: list[str]) -> None:
-        if release_manifest() is not None or not parts:
+        if not parts:
             return
         self.starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nn-grader-alone")
         for part in parts:
@@ -138,8 +139,6 @@ class PartsAlone:
             self.starting[part] = self.starter.submit(contextvars.copy_context().run, self._start, part)
 
     def __call__(self, part: str) -> Submission | None:
-        if release_manifest() is not None:
-            return None
         if part not in self.submissions:
             started = self.starting.pop(part, None)
             try:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import time
-import warnings
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -127,28 +126,28 @@ def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
     reference's other modules; without it (or when it gives None) they get the whole submission.
     ``before_checks()`` runs once the checks are collected, before the first one runs (the grade waits there for
     its worker to be ready); what it raises is raised here, and no check runs. With ``only`` (part, check) pairs,
-    only those checks run.
+    only those checks run: checks that ran before, whose parts' modules are not imported again.
     """
     plugin = GraderPlugin(submission, parts, seed, dict(missing or {}), alone, before_checks)
+    plugin.imported.update(part for part, _ in only)  # checks run before: their parts imported then
     paths = {p.name: str(p.path) for p in parts}
     targets = [f"{paths[part]}::{name}" for part, name in only] if only else list(paths.values())
     args = targets + [
         "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
         "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception",
         "-p", "no:legacypath",
-        # Off as well: what a grading run never uses (its own reports, a debugger, log capture, unittest classes,
-        # output capture: the student's code prints in the worker, subtests, pytest's warning summary: the grading
-        # process's own warnings are ignored below), each paid on every check; the fixtures an instructor may want
-        # (tmp_path, monkeypatch, recwarn) stay
+        # Off as well: what a grading run never uses, each paid on every check: its own reports, a debugger, log
+        # capture, unittest classes, output capture (so no capsys or capfd: the student's code prints in the worker,
+        # and its output is the result's) and subtests. The fixtures an instructor may want (tmp_path, monkeypatch,
+        # recwarn) and the filterwarnings marker stay
         "-p", "no:logging", "-p", "no:debugging", "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:setuponly",
         "-p", "no:setupplan", "-p", "no:junitxml", "-p", "no:unittest", "-p", "no:python_path",
-        "-p", "no:doctest", "-p", "no:capture", "-p", "no:subtests", "-p", "no:warnings", "--import-mode=importlib",
+        "-p", "no:doctest", "-p", "no:capture", "-p", "no:subtests", "--import-mode=importlib",
         "--assert=plain",  # a failed bare assert must not print the expected arrays it compared
     ]
     if collect_only:
         args.append("--collect-only")
-    with _plugin_autoload_disabled(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # what pytest's warnings plugin kept from the terminal (recwarn still sees all)
+    with _plugin_autoload_disabled():
         code = pytest.main(args, plugins=[plugin])
     if plugin.authoring:  # first: pytest reports a suite that does not collect as "interrupted"
         raise SuiteAuthoringError(plugin.authoring)

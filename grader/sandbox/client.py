@@ -25,11 +25,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from grader.i18n import tr
 from grader.sandbox import isolation, protocol, zygote
@@ -60,6 +60,8 @@ class Reply:
     warnings: list[str] = field(default_factory=list)
     args_after: list[Any] | None = None
     watch: protocol.Watch | None = None
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -236,14 +238,6 @@ class Worker:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def request(self, header: dict, args: list, kwargs: dict, timeout: float) -> tuple[dict, list[bytes]]:
-        """Send one request and wait for its reply; kills the worker on time-out, crash or garbage.
-
-        A time-out always ends the worker, and with it every thread the student's code started: the next call,
-        whatever function it is for, runs in a fresh worker with the whole CPU to itself.
-        """
-        return self.receive(self.send(header, args, kwargs, timeout))
-
     def send(self, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
         """Send one request without waiting for its reply (:meth:`receive` waits): the grader can compute meanwhile.
 
@@ -266,7 +260,9 @@ class Worker:
         return sent
 
     def receive(self, sent: Sent) -> tuple[dict, list[bytes]]:
-        """The reply to ``sent``, the latest request; its time counts from when it was sent."""
+        """The reply to ``sent``, the latest request; its time counts from when it was sent. A time-out, a crash or
+        garbage kills the worker, and with it every thread the student's code started: the next call, whatever
+        function it is for, runs in a fresh worker with the whole CPU to itself."""
         if sent is not self.unread:
             raise RuntimeError(f"the reply to {sent.target} is not the one awaited: one request at a time")
         self.unread = None
@@ -361,6 +357,7 @@ class Worker:
 
     def kill(self) -> None:
         """Kill the worker and everything it started (its whole process group)."""
+        self.unread = None
         if self.process is None:
             return
         self.signal_end()
@@ -451,10 +448,10 @@ class Submission:
         grader computes meanwhile (the reference's answer to the same call, say) while the worker runs the student's
         code; no other call may be made before the answer is read."""
         header = {"op": "call", "target": target, "echo_args": False, "watch": False}
-        return PendingCall(self, self._start(header, target, args, kwargs, timeout), target, header)
+        return PendingCall(self, self._start(header, target, args, kwargs, timeout))
 
     def _send(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Reply:
-        return self._receive(self._start(header, target, args, kwargs, timeout), target, header)
+        return self._receive(self._start(header, target, args, kwargs, timeout), target, bool(header.get("watch")))
 
     def _start(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Sent:
         timeout = timeout or self.worker.limits.call_seconds
@@ -469,10 +466,10 @@ class Submission:
         with self._remembering_faults(target, timeout):
             return self.worker.send(header, args, kwargs, timeout)
 
-    def _receive(self, sent: Sent, target: str, header: dict) -> Reply:
+    def _receive(self, sent: Sent, target: str, watched: bool = False) -> Reply:
         with self._remembering_faults(target, sent.timeout):
             raw, blobs = self.worker.receive(sent)
-        reply = _parse_reply(target, raw, blobs, self.worker.limits, watched=bool(header.get("watch")))
+        reply = _parse_reply(target, raw, blobs, self.worker.limits, watched=watched)
         if _holds_handle(reply.value):
             self.worker.holds_objects = True
         if len(self.received) < self.RECEIVED_KEPT:
@@ -498,12 +495,20 @@ class PendingCall:
 
     submission: Submission
     sent: Sent
-    target: str
-    header: dict
 
     def value(self) -> Any:
         """Wait for the call's answer (the time limit counts from when it was sent); its fault, if it failed."""
-        return self.submission._receive(self.sent, self.target, self.header).value
+        return self.submission._receive(self.sent, self.sent.target).value
+
+    def meanwhile(self, compute: Callable[[], T]) -> tuple[Any, T]:
+        """``compute()`` while the call runs, then ``(the call's answer, what compute gave)``. If ``compute`` raises,
+        the call's own fault, if it failed, is raised instead, as when the two ran one after the other."""
+        try:
+            computed = compute()
+        except Exception:
+            self.value()
+            raise
+        return self.value(), computed
 
 
 class ModuleProxy:

@@ -50,13 +50,15 @@ def handle(remote):
 
 
 def run_fit(student, model, optimizer, x, y, loss: str, epochs: int, batch_size: int, seed: int, **options):
-    """The student's fit on their own model and optimizer: its reply, and the Call that describes it."""
+    """The student's fit on their own model and optimizer: its reply (a ``Reply`` with ``echo_args=True``), and the
+    Call that describes it."""
     args = (handle(model), x, y, loss, handle(optimizer), epochs, batch_size, seed)
     return student.call("training.fit", *args, timeout=FIT_SECONDS, **options), Call("training.fit", args)
 
 
 def start_fit(student, model, optimizer, x, y, loss: str, epochs: int, batch_size: int, seed: int, **options):
-    """:func:`run_fit` sent without waiting for its answer (``.value()``), so that the reference trains meanwhile."""
+    """:func:`run_fit` sent without waiting for its answer (a ``PendingCall``), so that the reference trains
+    meanwhile; ``options`` go to fit itself."""
     args = (handle(model), x, y, loss, handle(optimizer), epochs, batch_size, seed)
     return student.start("training.fit", *args, timeout=FIT_SECONDS, **options), Call("training.fit", args)
 
@@ -84,9 +86,9 @@ def fit_both(student, layers: dict, x, y, loss: str, epochs: int, batch_size: in
     model, ref_model = models(student, layers, seed)
     optimizer = student.new("optimizers.SGD", **sgd)
     fitting, call = start_fit(student, model, optimizer, x, y, loss, epochs, batch_size, seed)
-    ref_optimizer = reference.resolve("optimizers.SGD")(**sgd)
-    ref_history = reference.call("training.fit", ref_model, x, y, loss, ref_optimizer, epochs, batch_size, seed)
-    return fitting.value(), model.get("params"), ref_history, ref_model.params, call
+    history, ref_history = fitting.meanwhile(lambda: reference.call(
+        "training.fit", ref_model, x, y, loss, reference.resolve("optimizers.SGD")(**sgd), epochs, batch_size, seed))
+    return history, model.get("params"), ref_history, ref_model.params, call
 
 
 def expect_history(history, epochs: int, *, call: Call) -> list[float]:
@@ -316,8 +318,7 @@ def fit_validated(student, seed: int):
     optimizer = student.new("optimizers.SGD", learning_rate=settings["learning_rate"], momentum=settings["momentum"])
     fitting, call = start_fit(student, model, optimizer, x, y, settings["loss"], settings["epochs"],
                               settings["batch_size"], seed, validation_data=(x_val, y_val))
-    expected = reference.remembered("training.run_overfitting", seed)  # while the student's fit runs
-    return fitting.value(), expected, call
+    return *fitting.meanwhile(lambda: reference.remembered("training.run_overfitting", seed)), call
 
 
 def validated_run(student, shared):

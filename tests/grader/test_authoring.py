@@ -6,6 +6,7 @@ commands, by pointing ``parts.select`` at it), and runs it with the grader's own
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -111,13 +112,16 @@ def test_the_error_crosses_a_process_boundary_whole():
     assert error.problems == ["check_demo.py::test_free: no points"] and error.exit_code == 2
 
 
-def test_a_warning_of_the_grading_process_stays_off_the_terminal_and_recwarn_still_sees_it(tmp_path, capfd):
+def test_a_warning_of_the_grading_process_stays_in_the_run_and_the_warning_markers_work(tmp_path):
     write_suite(tmp_path, "import warnings\n\n\n@pytest.mark.points(1)\ndef test_warns(recwarn):\n"
                           "    warnings.warn('the grader talking to itself')\n"
                           "    assert [str(w.message) for w in recwarn] == ['the grader talking to itself']\n\n\n"
                           "@pytest.mark.points(1)\ndef test_warns_plainly():\n"
-                          "    warnings.warn('nobody should see this')\n")
-    run = run_suites(None, course.discover(tmp_path), seed=0)
-    assert [c.outcome for c in run.checks] == ["passed", "passed"]
-    printed = capfd.readouterr()
-    assert "nobody should see this" not in printed.out + printed.err
+                          "    warnings.warn('nobody should see this')\n\n\n"
+                          "@pytest.mark.filterwarnings('error')\n@pytest.mark.points(1)\ndef test_warning_is_error():\n"
+                          "    warnings.warn('an error here')\n")
+    with warnings.catch_warnings(record=True) as escaped:
+        warnings.simplefilter("always")
+        run = run_suites(None, course.discover(tmp_path), seed=0)
+    assert [c.outcome for c in run.checks] == ["passed", "passed", "error"]
+    assert not [w for w in escaped if "nobody should see this" in str(w.message)]

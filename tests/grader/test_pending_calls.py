@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from grader.sandbox.client import Submission, Worker, close_all
-from grader.sandbox.faults import CallTimedOut
+from grader.sandbox.faults import CallTimedOut, StudentException
 from grader.sandbox.limits import Limits
 from grader.submission import stage
 
@@ -27,6 +27,14 @@ def double(x):
 def nap(seconds):
     time.sleep(seconds)
     return seconds
+
+
+def ones(n):
+    return np.ones(n)
+
+
+def broken():
+    raise ValueError("the student's own fault")
 """
 
 
@@ -56,6 +64,23 @@ def test_an_answer_that_came_in_time_counts_though_it_is_read_after_the_deadline
     pending = student.start("probe.nap", 0.05, timeout=0.3)
     time.sleep(0.6)  # the grader busy past the call's deadline; the worker answered long before it
     assert pending.value() == 0.05
+
+
+def test_a_large_answer_that_began_in_time_is_read_whole_after_the_deadline(student):
+    pending = student.start("probe.ones", 1_000_000, timeout=0.3)  # 8 MB: many times what the pipe holds
+    time.sleep(0.6)
+    assert pending.value().shape == (1_000_000,)
+
+
+def test_what_the_grader_computes_meanwhile_never_hides_the_students_own_fault(student):
+    def reference_breaks():
+        raise LookupError("the grader's side")
+
+    with pytest.raises(StudentException, match="the student's own fault"):
+        student.start("probe.broken").meanwhile(reference_breaks)
+    with pytest.raises(LookupError):
+        student.start("probe.double", [1.0]).meanwhile(reference_breaks)  # the call was fine: the grader's error
+    assert student.start("probe.double", [1.0]).meanwhile(lambda: "computed")[1] == "computed"
 
 
 def test_a_pending_call_past_its_time_limit_times_out_and_is_remembered(student):

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
+import grader.grading as grading
 from grader.grading import grade
 from tests.conftest import SOLUTIONS
 
@@ -64,7 +66,11 @@ SEEKING = {
 
 # Without the jail (a grader that is not root) nothing on disk is hidden from the worker: docs/security.md.
 @pytest.mark.skipif(os.geteuid() != 0, reason="the reference is hidden from the worker only in the jail")
-def test_no_function_finds_the_reference_of_its_own_part(tmp_path):
+def test_no_function_finds_the_reference_of_its_own_part(tmp_path, monkeypatch):
+    started: list[str] = []
+    real_worker = grading.Worker
+    monkeypatch.setattr(grading, "Worker", lambda root, *a, **k: started.append(Path(root).name)
+                        or real_worker(root, *a, **k))
     student = tmp_path / "student"
     shutil.copytree(SOLUTIONS, student, ignore=shutil.ignore_patterns("__pycache__"))
     for module, function in SEEKING.items():
@@ -75,3 +81,4 @@ def test_no_function_finds_the_reference_of_its_own_part(tmp_path):
     assert outcomes[("activations", "test_activation_matches_reference[relu]")] == "not_implemented"
     assert outcomes[("losses", "test_regression_loss_matches_reference[mean_squared_error]")] == "not_implemented"
     assert outcomes[("network", "test_forward_matches_reference[relu-softmax]")] == "passed"  # the rest is graded
+    assert {"alone-losses", "alone-network"} <= set(started)  # the seekers ran beside the reference's modules too
