@@ -34,12 +34,11 @@ from typing import Any
 from grader import parts as course
 from grader.errors import UserError
 from grader.i18n import language, tr
-from grader.notebook_source import Skipped, extract, relative_course_imports
+from grader.notebook_source import SKIPPED_SHOWN, Skipped, extract, relative_course_imports
 from grader.results import GradeResult
 from grader.sandbox.isolation import SandboxError
 from grader.sandbox.limits import Limits
 
-SKIPPED_SHOWN = 12
 DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s", re.MULTILINE)  # a def or class at the top of a cell
 SELF_GRADING = "process"  # the level every machine allows: the grader's own account, a separate worker process
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from grader.errors import UserError
 from grader.i18n import tr
 from grader.notebook_source import (
+    SKIPPED_SHOWN,
     NotebookError,
     Skipped,
     notebook_cells,
@@ -39,7 +40,6 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024  # outputs (images) make notebooks big; they are parsed past, never used
 MAX_NOTEBOOKS = 32
 NOTEBOOK_SUFFIX = ".ipynb"
-SKIPPED_SHOWN = 12
 
 
 class SubmissionError(UserError, ValueError):
