@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -106,6 +107,8 @@ def main() -> None:
     print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f} at start; medians of {args.runs} runs ({args.class_runs} per "
           f"class), {args.rev} and this checkout taking turns")
+    # A run stopped with SIGTERM (kill, a CI time-out) still removes its worktree: the finally below runs.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     with tempfile.TemporaryDirectory(prefix="nn-grader-side-by-side-") as tmp:
         trees = [worktree(args.rev, Path(tmp, "other")), ROOT]
         try:
