@@ -2,7 +2,7 @@
 
 Builds a class of ``--students`` submissions (by default 100: 60 copies of the reference, 20 with one bug each,
 10 untouched stubs, 5 zips of the reference, 5 empty folders), grades it with ``nn-grader autograde``'s library
-call once per worker count, and prints the wall time and seconds per submission. Nothing is asserted: the
+call once per worker count, and prints the seconds per submission. Nothing is asserted: the
 figures depend on the machine.
 
     python benchmarks/autograde_speed.py [--students 100] [--workers 1 2] [--parts activations ...]
@@ -16,14 +16,17 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
-from grader.classroom.autograde import autograde
+from sitting import load_line, machine_line
+
+from grader.audit import reference_copy
+from grader.classroom.autograde import ClassRun, autograde
 from grader.classroom.student import ClassSettings
+from grader.grading import reference_dir
 from grader.stubgen import write_exercises
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = ROOT / "solutions"
 BUGS = [
     "def sigmoid(x):\n    return np.tanh(np.asarray(x, dtype=float))\n",
     "def relu(x):\n    return np.abs(np.asarray(x, dtype=float))\n",
@@ -33,6 +36,8 @@ BUGS = [
 
 
 def build_class(root: Path, size: int) -> None:
+    """``size`` submissions in ``root``, the mix of the module docstring, made from the reference of the grader
+    imported (so that a benchmark running another commit's grader grades that commit's reference)."""
     kinds = ["reference"] * 60 + ["bug"] * 20 + ["stub"] * 10 + ["zip"] * 5 + ["empty"] * 5
     for i in range(size):
         kind = kinds[i % len(kinds)]
@@ -40,19 +45,37 @@ def build_class(root: Path, size: int) -> None:
         if kind == "empty":
             folder.mkdir()
         elif kind == "stub":
-            write_exercises(SOLUTIONS, folder)
+            write_exercises(reference_dir(), folder)
         else:
-            folder.mkdir()
-            for module in SOLUTIONS.glob("*.py"):
-                shutil.copyfile(module, folder / module.name)
+            reference_copy(folder)
             if kind == "bug":
-                with open(folder / "activations.py", "a", encoding="utf-8") as out:
-                    out.write("\n\n" + BUGS[i % len(BUGS)])
+                with_bugs(folder, [BUGS[i % len(BUGS)]])
             if kind == "zip":
                 with zipfile.ZipFile(folder.with_suffix(".zip"), "w") as bundle:
                     for path in sorted(folder.iterdir()):
                         bundle.write(path, f"work/{path.name}")
                 shutil.rmtree(folder)
+
+
+def with_bugs(folder: Path, bugs: Sequence[str]) -> Path:
+    """``folder`` with ``bugs`` (definitions of activations' functions) appended to its activations.py, where they
+    replace the earlier definitions."""
+    with open(folder / "activations.py", "a", encoding="utf-8") as module:
+        module.write("".join("\n\n" + bug for bug in bugs))
+    return folder
+
+
+def grade_class(students: int, workers: int, parts: Sequence[str] = ()) -> tuple[float, ClassRun]:
+    """The seconds per submission of grading a class of ``students`` (``build_class``) with ``workers`` processes,
+    and the run."""
+    with tempfile.TemporaryDirectory(prefix="nn-grader-bench-") as tmp:
+        submissions = Path(tmp, "submissions")
+        submissions.mkdir()
+        build_class(submissions, students)
+        started = time.perf_counter()
+        run = autograde(submissions, Path(tmp, "graded"), ClassSettings(parts=tuple(parts)), workers=workers,
+                        force=True)
+        return (time.perf_counter() - started) / len(run.graded), run
 
 
 def main() -> None:
@@ -61,20 +84,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--parts", nargs="*", default=[])
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="nn-grader-bench-") as tmp:
-        submissions = Path(tmp, "submissions")
-        submissions.mkdir()
-        build_class(submissions, args.students)
-        settings = ClassSettings(parts=tuple(args.parts))
-        print(f"class of {args.students} submissions, parts: {', '.join(args.parts) or 'all'}; "
-              f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
-        for workers in args.workers:
-            output = Path(tmp, f"graded-{workers}")
-            started = time.perf_counter()
-            run = autograde(submissions, output, settings, workers=workers, force=True)
-            seconds = time.perf_counter() - started
-            print(f"workers={workers}: {seconds:7.1f} s wall, {seconds / len(run.graded):.3f} s per submission "
-                  f"(statuses: {run.summary['statuses']}; load average now {os.getloadavg()[0]:.1f})")
+    print(machine_line(f"class of {args.students} submissions, parts: {', '.join(args.parts) or 'all'}"))
+    for workers in args.workers:
+        seconds, run = grade_class(args.students, workers, args.parts)
+        print(f"workers={workers}: {seconds:.3f} s per submission (statuses: {run.summary['statuses']}; "
+              f"load average now {os.getloadavg()[0]:.1f})")
+    print(load_line())
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import importlib
 import json
 import math
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -47,6 +46,8 @@ from grader.submission import stage
 ROOT = Path(__file__).resolve().parents[1]
 PREVIOUS = Path(__file__).with_name("previous_release.json")
 sys.path.insert(0, str(Path(__file__).parent))  # the sibling benchmarks, imported by name
+
+from sitting import load_line, machine_line  # noqa: E402
 
 
 class InProcessWorker:
@@ -153,18 +154,9 @@ def notebook_cell_seconds(runs: int) -> float:
 
 def class_seconds(students: int, workers: int) -> float:
     """Seconds per submission of ``autograde_speed.py``'s class graded with ``workers`` processes."""
-    from autograde_speed import build_class
+    from autograde_speed import grade_class
 
-    from grader.classroom.autograde import autograde
-    from grader.classroom.student import ClassSettings
-
-    with tempfile.TemporaryDirectory(prefix="nn-grader-bench-") as tmp:
-        submissions = Path(tmp, "submissions")
-        submissions.mkdir()
-        build_class(submissions, students)
-        started = time.perf_counter()
-        run = autograde(submissions, Path(tmp, "graded"), ClassSettings(), workers=workers, force=True)
-        return (time.perf_counter() - started) / len(run.graded)
+    return grade_class(students, workers)[0]
 
 
 LABELS = {
@@ -215,8 +207,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here (the next previous_release.json)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
-    print(f"{platform.machine()}, {cores} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f} at start; medians of {args.runs} runs")
+    print(machine_line(f"medians of {args.runs} runs"))
     figures, previous = measure(args), previous_release()
     checks = len(grade(ROOT / "solutions").checks)
 
@@ -231,7 +222,7 @@ def main() -> None:
         label = f"class of {args.students}, {workers} grading process(es):"
         print(f"{label:<46}{compared(name, seconds, previous)} per submission, "
               f"{seconds * min(workers, cores):.3f} s per submission per core")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(load_line())
     if args.json:
         args.json.write_text(json.dumps({"release": f"nn-grader {__version__}", "figures": figures}, indent=1) + "\n",
                              encoding="utf-8")

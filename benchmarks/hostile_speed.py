@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+
+from sitting import load_line, machine_line
 
 from grader.grading import grade
 
@@ -68,8 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     test_corpus, _ = corpus()
     limits = replace(test_corpus.LIMITS, call_seconds=5.0)
-    print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f} at start; medians of {args.runs} runs; parts {' '.join(args.parts)}")
+    print(machine_line(f"medians of {args.runs} runs; parts {' '.join(args.parts)}"))
     with tempfile.TemporaryDirectory(prefix="nn-grader-bench-") as tmp:
         Path(tmp, "honest").mkdir()
         Path(tmp, "another_honest").mkdir()
@@ -81,7 +80,7 @@ def main() -> None:
         for case in CASES:
             seconds = seconds_after(hostile_folder(case, Path(tmp, case)), honest, args.parts, args.runs, limits)
             print(f"{f'after {case}:':<32}{seconds:.3f} s (x{seconds / baseline:.2f})")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(load_line())
 
 
 if __name__ == "__main__":

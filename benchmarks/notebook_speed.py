@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
-import platform
 import sys
 from pathlib import Path
 
 from check_speed import fresh_shell_check, notebook_cell_seconds
+from sitting import load_line, machine_line
 
 from grader.notebook import check
 
@@ -38,15 +37,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
-    print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f} at start; medians of {runs} runs")
+    print(machine_line(f"medians of {runs} runs"))
     report = check(PART, cells=reference_cells())  # what the figures below grade, counted
     cell, shell = notebook_cell_seconds(runs), fresh_shell_check(runs, PART)
     print(f"checks in part {PART}:                {len(report.result.checks)} "
           f"({report.result.points:g}/{report.result.max_points:g} points, isolation {report.result.isolation})")
     print(f'check("{PART}") in a notebook cell:  {cell:.3f} s (warm kernel)')
     print(f"`nn-grader check {PART}`:            {shell:.3f} s (fresh shell)")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(load_line())
 
 
 if __name__ == "__main__":

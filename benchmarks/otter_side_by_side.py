@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,8 +34,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograde_speed import BUGS
+from autograde_speed import BUGS, with_bugs
 from check_speed import fresh_shell_check, median_seconds
+from sitting import load_line, machine_line
+
+from grader.audit import reference_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 OTTER_FOLDER = Path(__file__).resolve().parent / "otter"
@@ -128,12 +129,7 @@ def time_otter_run(venv: Path, autograder: Path, submission: Path, runs: int, wo
 
 def buggy_reference_copy(folder: Path) -> Path:
     """A copy of the reference with the buggy notebook's two bugs appended to activations.py."""
-    folder.mkdir()
-    for module in (ROOT / "solutions").glob("*.py"):
-        shutil.copyfile(module, folder / module.name)
-    with open(folder / f"{PART}.py", "a", encoding="utf-8") as out:
-        out.write("".join("\n\n" + bug for bug in NN_GRADER_BUGS))
-    return folder
+    return with_bugs(reference_copy(folder), NN_GRADER_BUGS)
 
 
 def time_nn_grader_check(submission: Path, runs: int) -> Graded:
@@ -158,9 +154,7 @@ def main() -> None:
     args = parser.parse_args()
     venv, runs = args.venv.expanduser().resolve(), args.runs
     ensure_otter_venv(venv)
-    print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.2f} at start; otter-grader {installed_otter_version(venv)}; "
-          f"medians of {runs} runs")
+    print(machine_line(f"otter-grader {installed_otter_version(venv)}; medians of {runs} runs"))
     with tempfile.TemporaryDirectory(prefix="nn-grader-otter-") as tmp:
         work = Path(tmp)
         environment = otter_environment(work / "jupyter-data")
@@ -182,7 +176,7 @@ def main() -> None:
         print(f"{kind}: otter run takes x{theirs.seconds / mine.seconds:.1f} the time of nn-grader check; "
               f"nn-grader runs x{(mine.checks / mine.seconds) / (theirs.checks / theirs.seconds):.0f} "
               f"the checks per second")
-    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    print(load_line())
 
 
 if __name__ == "__main__":

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import signal
 import statistics
 import subprocess
@@ -31,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))  # the sibling benchmarks, imported by name
 
 from check_speed import installed_environment  # noqa: E402
+from sitting import load_line, machine_line  # noqa: E402
 
 # Each snippet runs in a new interpreter with its tree first on sys.path and prints one number of seconds.
 PRELUDE = "import sys, time; from pathlib import Path; TREE = Path({tree!r}); sys.path.insert(0, str(TREE))\n"
@@ -40,16 +39,10 @@ GRADE = PRELUDE + """from grader.grading import grade
 grade(TREE / 'solutions')
 started = time.perf_counter(); grade(TREE / 'solutions'); print(time.perf_counter() - started)
 """
+# The class is built from the tree's own reference (autograde_speed.build_class uses the grader imported).
 CLASS = PRELUDE + """sys.path.insert(1, {benchmarks!r})
-import tempfile
-from autograde_speed import build_class
-from grader.classroom.autograde import autograde
-from grader.classroom.student import ClassSettings
-with tempfile.TemporaryDirectory(prefix='nn-grader-bench-') as tmp:
-    submissions = Path(tmp, 'submissions'); submissions.mkdir(); build_class(submissions, {students})
-    started = time.perf_counter()
-    run = autograde(submissions, Path(tmp, 'graded'), ClassSettings(), workers={workers}, force=True)
-    print((time.perf_counter() - started) / len(run.graded))
+from autograde_speed import grade_class
+print(grade_class({students}, {workers})[0])
 """
 
 
@@ -104,9 +97,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--class-runs", type=int, default=1, help="runs of each class (a class takes a while)")
     args = parser.parse_args()
-    print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f} at start; medians of {args.runs} runs ({args.class_runs} per "
-          f"class), {args.rev} and this checkout taking turns")
+    print(machine_line(f"medians of {args.runs} runs ({args.class_runs} per class), {args.rev} and this checkout "
+                       f"taking turns"))
     # A run stopped with SIGTERM (kill, a CI time-out) still removes its worktree: the finally below runs.
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     with tempfile.TemporaryDirectory(prefix="nn-grader-side-by-side-") as tmp:
@@ -129,7 +121,7 @@ def main() -> None:
     for name, (before, now) in rows.items():
         ratio = f"x{now / before:.2f}" if before and now else "n/a"
         print(f"{name:<52}{_seconds(before):>12}{_seconds(now):>10}{ratio:>8}")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(load_line())
     print(json.dumps({name: {"before": b, "now": n} for name, (b, n) in rows.items()}))
 
 
