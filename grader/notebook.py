@@ -34,10 +34,11 @@ from typing import Any
 from grader import parts as course
 from grader.errors import UserError
 from grader.i18n import language, tr
-from grader.notebook_source import SKIPPED_SHOWN, Skipped, extract, relative_course_imports
+from grader.notebook_source import Skipped, extract, relative_course_imports
 from grader.results import GradeResult
 from grader.sandbox.isolation import SandboxError
 from grader.sandbox.limits import Limits
+from grader.submission import skipped_note
 
 DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s", re.MULTILINE)  # a def or class at the top of a cell
 SELF_GRADING = "process"  # the level every machine allows: the grader's own account, a separate worker process
@@ -56,10 +57,8 @@ class NotebookReport:
         with language(self.result.language):
             lines = [self.fallback] if self.fallback else []
             if self.skipped:
-                items = "; ".join(tr("notebook.skipped_item", cell=s.cell, line=s.line, what=s.what)
-                                  for s in self.skipped[:SKIPPED_SHOWN])
-                more = "; ..." if len(self.skipped) > SKIPPED_SHOWN else ""
-                lines.append(tr("notebook.skipped", items=items + more))
+                lines.append(skipped_note([tr("notebook.skipped_item", cell=s.cell, line=s.line, what=s.what)
+                                           for s in self.skipped]))
             return lines
 
     def __repr__(self) -> str:  # the plain-text report, for front ends without HTML (and IPython's terminal)

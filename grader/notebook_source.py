@@ -29,7 +29,6 @@ from dataclasses import dataclass
 GRADER_PACKAGE = "grader"
 NBFORMAT = 4  # the notebook format read; 3 and older differ in layout (worksheets), 5 does not exist yet
 KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-SKIPPED_SHOWN = 12  # how many of the pieces left out a note lists by cell and line
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from grader.errors import UserError
 from grader.i18n import tr
 from grader.notebook_source import (
-    SKIPPED_SHOWN,
     NotebookError,
     Skipped,
     notebook_cells,
@@ -40,6 +40,7 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024  # outputs (images) make notebooks big; they are parsed past, never used
 MAX_NOTEBOOKS = 32
 NOTEBOOK_SUFFIX = ".ipynb"
+SKIPPED_SHOWN = 12  # how many of the pieces a notebook left ungraded its note lists
 
 
 class SubmissionError(UserError, ValueError):
@@ -67,10 +68,11 @@ def stage(source: Path, module_files: list[str], root: Path) -> StagedSubmission
     source = Path(source)
     split = notebook_split(source, module_files)
     staged = _new_package(source, Path(root))
-    if split is not None and split[1]:
-        staged.notes.append(tr("notebook.skipped", items=skipped_items(split[1])))
+    if split is not None and split.skipped:  # cells counted from 1, as the notebook's own page shows them
+        staged.notes.append(skipped_note([tr("notebook.file_skipped_item", notebook=name, cell=s.cell + 1,
+                                             line=s.line, what=s.what) for name, s in split.skipped]))
     for name in module_files:
-        _stage_student_module(staged, name, split[0] if split is not None else None)
+        _stage_student_module(staged, name, split.modules if split is not None else None)
     return staged
 
 
@@ -122,7 +124,7 @@ def _new_package(source: Path, root: Path) -> StagedSubmission:
 
 def _stage_student_module(staged: StagedSubmission, name: str, modules: dict[str, str] | None) -> None:
     """Stage the student's module ``name``: copied from the folder, or written from ``modules`` (a notebook
-    submission's, see :func:`notebook_modules`)."""
+    submission's, see :func:`notebook_split`)."""
     if modules is None:
         problem = _copy_module(staged.source / name, staged.package_dir / name)
     else:
@@ -209,16 +211,17 @@ def read_notebooks(notebooks: list[Path]) -> list[tuple[str, list[str]]]:
     return read
 
 
-def notebook_modules(source: Path, module_files: list[str]) -> dict[str, str] | None:
-    """The module text of each of ``module_files`` a notebook submission defines (file name -> text); None when
-    ``source`` is a folder of modules. The cells of every notebook are taken in order, notebook after notebook."""
-    split = notebook_split(source, module_files)
-    return split[0] if split is not None else None
+class NotebookSplit(NamedTuple):
+    """A notebook submission's code, as the modules it makes and the statements it leaves ungraded."""
+
+    modules: dict[str, str]  # module file -> text, for each exercise module the notebooks define
+    skipped: list[tuple[str, Skipped]]  # (notebook file name, what was left out)
 
 
-def notebook_split(source: Path, module_files: list[str]) -> tuple[dict[str, str], list[tuple[str, Skipped]]] | None:
-    """:func:`notebook_modules`, and what the notebooks left ungraded (notebook file name, statement), read once;
-    None when ``source`` is a folder of modules."""
+def notebook_split(source: Path, module_files: list[str]) -> NotebookSplit | None:
+    """The modules among ``module_files`` a notebook submission defines, and what its notebooks left ungraded, read
+    once; None when ``source`` is a folder of modules. The cells of every notebook are taken in order, notebook after
+    notebook."""
     notebooks = notebook_files(source, module_files)
     if not notebooks:
         return None
@@ -234,7 +237,8 @@ def notebook_split(source: Path, module_files: list[str]) -> tuple[dict[str, str
         contract = {name.removesuffix(".py"): (every, every) for name in module_files}
     owned = {part: names for part, (names, _) in contract.items()}
     modules = split_by_part(kept, owned, {part: graded for part, (_, graded) in contract.items()})
-    return {f"{part}.py": relative_course_imports(text, set(owned)) for part, text in modules.items()}, skipped
+    return NotebookSplit({f"{part}.py": relative_course_imports(text, set(owned)) for part, text in modules.items()},
+                         skipped)
 
 
 def contract_names(parts: list[str]) -> dict[str, tuple[set[str], set[str]]] | None:
@@ -273,9 +277,8 @@ def module_contract(name: str, source: str) -> tuple[frozenset[str], frozenset[s
     return frozenset(names), frozenset(graded)
 
 
-def skipped_items(skipped: list[tuple[str, Skipped]]) -> str:
-    """``work.ipynb cell 3 line 1 (while True:); ...``, cells counted from 1, the first ``SKIPPED_SHOWN`` only."""
-    items = "; ".join(tr("notebook.file_skipped_item", notebook=name, cell=s.cell + 1, line=s.line, what=s.what)
-                      for name, s in skipped[:SKIPPED_SHOWN])
-    more = tr("notebook.skipped_more", count=len(skipped) - SKIPPED_SHOWN) if len(skipped) > SKIPPED_SHOWN else ""
-    return items + more
+def skipped_note(items: list[str]) -> str:
+    """The note naming what a notebook left ungraded, in the current language: the first ``SKIPPED_SHOWN`` of
+    ``items`` (each "work.ipynb cell 3 line 1 (while True:)" or the like), and how many more there are."""
+    more = tr("notebook.skipped_more", count=len(items) - SKIPPED_SHOWN) if len(items) > SKIPPED_SHOWN else ""
+    return tr("notebook.skipped", items="; ".join(items[:SKIPPED_SHOWN]) + more)

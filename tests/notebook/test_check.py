@@ -55,6 +55,14 @@ def test_a_statement_beside_a_definition_is_listed_under_the_report():
     assert "print(relu(np.array([-1.0, 2.0])))" in repr(report).splitlines()[-1]
 
 
+def test_a_long_list_of_statements_left_out_is_cut_and_counted_in_the_students_language():
+    cells = code_cells(with_reference(generated("activations"), "activations"))
+    cells.append("def relu(x):\n    return np.maximum(x, 0.0)\n\n" + "".join(f"print({i})\n" for i in range(15)))
+    report = check("activations", cells=cells, lang="ko")
+    note = report.notes()[-1]
+    assert "print(11)" in note and "print(12)" not in note and note.endswith("그 밖에 3개")
+
+
 def test_where_the_jail_is_refused_it_grades_at_the_self_grading_level_with_a_note(monkeypatch):
     def refusing(requested: str) -> tuple[str, str | None]:  # as a machine that refuses namespaces and users
         if requested != "process":

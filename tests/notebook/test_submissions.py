@@ -20,7 +20,7 @@ from grader.classroom.student import ClassSettings, grade_student
 from grader.cli import main
 from grader.grading import exercise_module_files, grade
 from grader.notebook_source import absolute_course_imports, statements
-from grader.submission import MAX_NOTEBOOK_BYTES, SubmissionError, notebook_modules
+from grader.submission import MAX_NOTEBOOK_BYTES, SubmissionError, notebook_split
 from tests.classroom.conftest import LIMITS, copy_reference
 from tests.conftest import SOLUTIONS
 from tests.grader.test_cli_conventions import assert_one_line_error
@@ -132,7 +132,7 @@ def test_functions_go_to_their_parts_with_the_helpers_they_use(tmp_path):
              "def accuracy(y_true, y_pred):\n    return float(only_metrics(np.mean(shared(y_true) == y_pred)))",
              "def softmax(x, axis=-1):\n    return sigmoid(x)",
              "def unused(x):\n    return x"]
-    modules = notebook_modules(write(tmp_path / "w.ipynb", notebook(cells)), exercise_module_files())
+    modules = notebook_split(write(tmp_path / "w.ipynb", notebook(cells)), exercise_module_files()).modules
     assert modules is not None and set(modules) == {"activations.py", "metrics.py"}  # no module for other parts
     assert "def shared" in modules["activations.py"] and "def shared" in modules["metrics.py"]
     assert "only_metrics" not in modules["activations.py"] and "def only_metrics" in modules["metrics.py"]
@@ -143,7 +143,7 @@ def test_functions_go_to_their_parts_with_the_helpers_they_use(tmp_path):
 def test_a_part_uses_another_parts_function_through_that_parts_module(tmp_path):
     cells = ["import numpy as np", "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))",
              "def binary_crossentropy(y_true, y_pred, from_logits=False):\n    return sigmoid(y_pred)"]
-    modules = notebook_modules(write(tmp_path / "w.ipynb", notebook(cells)), exercise_module_files())
+    modules = notebook_split(write(tmp_path / "w.ipynb", notebook(cells)), exercise_module_files()).modules
     assert modules is not None
     assert "from .activations import sigmoid" in modules["losses.py"] and "def sigmoid" not in modules["losses.py"]
 
@@ -170,7 +170,7 @@ def test_a_folder_of_notebooks_grades_like_a_folder_of_modules(tmp_path):
 def test_a_folder_with_modules_is_graded_by_its_modules_not_its_notebooks(tmp_path):
     copy_reference(tmp_path / "work")
     write(tmp_path / "work" / "scratch.ipynb", notebook(["def sigmoid(x):\n    return x"]))
-    assert notebook_modules(tmp_path / "work", exercise_module_files()) is None
+    assert notebook_split(tmp_path / "work", exercise_module_files()) is None
 
 
 def test_autograde_grades_a_student_who_hands_in_a_notebook(tmp_path):
@@ -276,7 +276,10 @@ def test_the_refusal_speaks_the_students_language(tmp_path):
 def test_a_reference_module_read_once_is_read_again_when_its_text_changes():
     from grader.submission import module_contract
 
+    module_contract.cache_clear()
     first = module_contract("helpers.py", "LIMIT = 3\n\n\ndef clip(x):\n    return x\n")
+    assert module_contract("helpers.py", "LIMIT = 3\n\n\ndef clip(x):\n    return x\n") is first  # read once
+    assert module_contract.cache_info().hits == 1
     assert first == (frozenset({"LIMIT", "clip"}), frozenset())
     assert module_contract("helpers.py", "def clip(x):\n    return x\n\n\ndef scale(x):\n    return x\n")[0] == {
         "clip", "scale"}
