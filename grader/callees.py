@@ -2,9 +2,10 @@
 
 A part calls the parts its suite declares (a module-level ``USES = ("network", "losses")`` in ``check_<part>.py``:
 ``training.fit`` drives the model and optimizer it is handed, which no import shows), or, without a declaration, the
-parts the student's module imports (``from . import activations``). Such a part's checks take the fixture ``alone``
-(its module among the reference's), but for the ones its suite names in ``INTEGRATION = (...)``, which run the
-student's whole submission (see ``runner.SuiteRun.integrated``). A failure of such a check, in a part whose callees
+parts the student's module imports (``from . import activations``). Such a part's checks take the fixture ``alone``:
+they run on the student's whole submission first, and again with its module among the reference's only where they
+fail there (``grading.failed_on_the_whole``); the ones its suite names in ``INTEGRATION = (...)`` only ever run on
+the whole submission (see ``runner.SuiteRun.integrated``). A failure of such a check, in a part whose callees
 (directly or through others) fail checks of their own, is led by a note naming them: the bug is most likely there,
 and its own checks say where.
 """

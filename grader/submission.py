@@ -104,7 +104,8 @@ def reference_bytecode(name: str, source: bytes) -> bytes:
     """The bytecode of the reference module ``name`` with text ``source``, as ``stage_alone`` stages it.
 
     Compiled once per grading process and kept by the module's text (an edited reference is compiled afresh):
-    every student of a class is staged with the same three alone copies, and compiling them was most of the cost.
+    every student of a class whose checks run again alone is staged with the same reference, and compiling it was
+    most of the cost.
     """
     with tempfile.TemporaryDirectory(prefix="nn-grader-pyc-") as tmp:
         source_file, cfile = Path(tmp, name), Path(tmp, f"{name[:-3]}.pyc")

@@ -1,8 +1,9 @@
 """What one bug costs: the checks of the property it breaks, in the part where it lives.
 
-A part that calls other parts (network, losses, training) is graded with the reference's callees (the fixture
-``alone``), except its one integration check (its suite's ``INTEGRATION = (...)``), which runs the student's own pieces
-together and, when a callee fails its own checks, says so first.
+A part that calls other parts (network, losses, training) is graded with the reference's callees wherever a bug
+elsewhere would cost it (the fixture ``alone``: a check that fails on the whole submission runs again with them),
+except its one integration check (its suite's ``INTEGRATION = (...)``), which runs the student's own pieces together
+and, when a callee fails its own checks, says so first.
 """
 
 from __future__ import annotations
