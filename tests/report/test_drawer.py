@@ -3,6 +3,7 @@ and `check --html` draws there, so the grading process never loads matplotlib.""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import pickle
 import re
@@ -24,6 +25,14 @@ from tests.report.conftest import make_report
 pytest.importorskip("matplotlib")
 
 
+def drawn_by_the_drawer(monkeypatch) -> None:
+    """Refuse the grading process's own drawing: what a page shows then was drawn by the drawer process."""
+    def refused(drawings):
+        raise AssertionError("drawn in the grading process, not by the drawer")
+
+    monkeypatch.setattr(drawer_module, "draw_all", refused)
+
+
 @pytest.fixture(scope="module")
 def drawings(one_bug_each_report) -> list[Drawing]:
     figures = one_bug_each_report.figures.items
@@ -34,26 +43,31 @@ def drawings(one_bug_each_report) -> list[Drawing]:
             Drawing(broken, "broken", "salt-x", "en")]
 
 
-def test_a_drawer_draws_what_the_grading_process_would(drawings):
+def test_a_drawer_draws_what_the_grading_process_would(drawings, monkeypatch):
     expected = draw_all(drawings)
     assert all(isinstance(p, str) and p.startswith("<svg") for p in expected[:-1])
     assert isinstance(expected[-1], NotDrawn) and "scale" in expected[-1].detail  # one bad figure costs only itself
+    again = dataclasses.replace(drawings[0], salt="again")  # a drawing it has not seen: drawn anew
+    expected_again = draw_all([again])
+    drawn_by_the_drawer(monkeypatch)
     with Drawer() as drawer:
         assert drawer.draw_all(drawings) == expected
-        assert drawer.draw_all(drawings[:1]) == expected[:1]  # it draws for as long as it is asked
+        assert drawer.draw_all([again]) == expected_again  # it draws for as long as it is asked
         assert drawer.process is not None and drawer.process.poll() is None
     assert drawer.process is None
 
 
-def test_the_page_drawn_by_a_drawer_is_the_same_page(one_bug_each_report):
+def test_the_page_drawn_by_a_drawer_is_the_same_page(one_bug_each_report, monkeypatch):
+    drawn_by_the_drawer(monkeypatch)
     with Drawer() as drawer:
         page = render_html(one_bug_each_report.result, one_bug_each_report.figures, draw=drawer.draw_all)
     assert page == one_bug_each_report.html
 
 
-def test_a_drawer_draws_in_the_language_of_the_page(wrong_elu):
+def test_a_drawer_draws_in_the_language_of_the_page(wrong_elu, monkeypatch):
     # the words matplotlib draws itself (the legend's "differs") are the page's language, not the drawer's default
     report = make_report(wrong_elu, ["activations"], lang="ko")
+    drawn_by_the_drawer(monkeypatch)
     with Drawer() as drawer:
         page = render_html(report.result, report.figures, draw=drawer.draw_all)
     assert page == report.html
@@ -102,8 +116,10 @@ def test_what_the_drawing_code_prints_cannot_spoil_the_answers(drawings, monkeyp
     noisy = (f"import sys; sys.path.insert(0, {str(drawer_module.GRADER_ROOT)!r}); import grader.figures.drawer as d; "
              "real = d.draw_all; d.draw_all = lambda ds: (print('noise' * 1000), real(ds))[1]; d.serve()")
     monkeypatch.setattr(drawer_module, "SERVE", noisy)
+    expected = draw_all(drawings[:2])
+    drawn_by_the_drawer(monkeypatch)
     with Drawer() as drawer:
-        assert drawer.draw_all(drawings[:2]) == draw_all(drawings[:2])
+        assert drawer.draw_all(drawings[:2]) == expected
         assert drawer.process is not None  # answered, not given up on
 
 
@@ -160,22 +176,26 @@ def test_drawings_started_early_are_drawn_once_and_returned_in_the_order_asked(d
         real_send(drawer, drawing)
 
     monkeypatch.setattr(Drawer, "_send", counted)
+    expected = draw_all(drawings[::-1])
+    drawn_by_the_drawer(monkeypatch)
     with Drawer() as drawer:
         for drawing in drawings[:2]:
             drawer.start(drawing)
-        assert drawer.draw_all(drawings[::-1]) == draw_all(drawings[::-1])
+        assert drawer.draw_all(drawings[::-1]) == expected
     assert [d.salt for d in sent] == [d.salt for d in drawings[:2]] + [d.salt for d in drawings[:1:-1]]
 
 
-def test_many_large_drawings_started_at_once_do_not_block_either_side():
+def test_many_large_drawings_started_at_once_do_not_block_either_side(monkeypatch):
     # each answer and each request is bigger than a pipe holds: the grader reads answers while it waits to write
     big = Figure("fig-big", "losses", "loss", "losses.mean_squared_error", [], panels=[
         Panel("", "x", "y", lines=[Line("yours", np.arange(20_000.0), np.sin(np.arange(20_000.0)))])])
     many = [Drawing(big, "big", f"salt-{i}", "en") for i in range(4)]
+    expected = draw_all(many)
+    drawn_by_the_drawer(monkeypatch)
     with Drawer() as drawer:
         for drawing in many:
             drawer.start(drawing)
         pictures = drawer.draw_all(many)
         assert drawer.process is not None  # nothing timed out
     assert all(isinstance(p, str) and len(p) > 1 << 16 for p in pictures)
-    assert pictures == draw_all(many)
+    assert pictures == expected
