@@ -72,9 +72,9 @@ class InProcessWorker:
         header = dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
         return self.server.handle(header, blobs)
 
-    def send(self, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
+    def send(self, target: str, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
         self.reply = self.request(header, args, kwargs, timeout)  # answered at once: there is nothing to overlap
-        return Sent(str(header.get("target", "?")), 0, math.inf, timeout)
+        return Sent(target, math.inf, timeout)
 
     def receive(self, sent: Sent) -> tuple[dict, list[bytes]]:
         return self.reply

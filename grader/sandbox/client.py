@@ -62,6 +62,7 @@ class Reply:
     watch: protocol.Watch | None = None
 
 T = TypeVar("T")
+LATE_READ_SECONDS = 1.0  # see Worker.receive
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,6 @@ class Sent:
     """A request on its way to the worker: whose reply is awaited, and until when."""
 
     target: str
-    seq: int
     deadline: float  # time.monotonic()
     timeout: float
 
@@ -238,8 +238,9 @@ class Worker:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def send(self, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
-        """Send one request without waiting for its reply (:meth:`receive` waits): the grader can compute meanwhile.
+    def send(self, target: str, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
+        """Send one request, for ``target`` (what its faults are charged to), without waiting for its reply
+        (:meth:`receive` waits): the grader can compute meanwhile.
 
         A request whose reply was never read may still be running (its check ended early): the worker is replaced
         first, so that its time is never charged to this one."""
@@ -248,12 +249,11 @@ class Worker:
             self.kill()
         if not self.alive:
             self.restart()
-        target = header.get("target") or header.get("module") or header.get("name", "?")
         blobs: list[bytes] = []
         self.seq += 1
         header = dict(header, seq=self.seq, args=protocol.encode(list(args), blobs),
                       kwargs=protocol.encode(kwargs, blobs))
-        sent = Sent(target, self.seq, time.monotonic() + timeout, timeout)
+        sent = Sent(target, time.monotonic() + timeout, timeout)
         with self._faults_of(sent):
             self._write_request(header, blobs, sent.deadline)
         self.unread = sent
@@ -266,8 +266,12 @@ class Worker:
         if sent is not self.unread:
             raise RuntimeError(f"the reply to {sent.target} is not the one awaited: one request at a time")
         self.unread = None
+        # Read past its deadline (the grader was computing the reference meanwhile), a reply gets LATE_READ_SECONDS
+        # more to be read whole, once for the whole reply: never a way for forged messages to keep it open.
+        now = time.monotonic()
+        deadline = sent.deadline if now < sent.deadline else now + LATE_READ_SECONDS
         with self._faults_of(sent):
-            reply = self._read_reply(sent.deadline)
+            reply = self._read_reply(deadline)
         if reply[0].get("seq") != self.seq:
             self.kill()
             raise BadReply(sent.target, tr("fault.out_of_step"))
@@ -451,7 +455,7 @@ class Submission:
         return PendingCall(self, self._start(header, target, args, kwargs, timeout))
 
     def _send(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Reply:
-        return self._receive(self._start(header, target, args, kwargs, timeout), target, bool(header.get("watch")))
+        return self._receive(self._start(header, target, args, kwargs, timeout), bool(header.get("watch")))
 
     def _start(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Sent:
         timeout = timeout or self.worker.limits.call_seconds
@@ -464,16 +468,16 @@ class Submission:
         if not self.worker.holds_objects:  # within a check too: the next call may be another function's
             self.worker.retire_if_left_busy()
         with self._remembering_faults(target, timeout):
-            return self.worker.send(header, args, kwargs, timeout)
+            return self.worker.send(target, header, args, kwargs, timeout)
 
-    def _receive(self, sent: Sent, target: str, watched: bool = False) -> Reply:
-        with self._remembering_faults(target, sent.timeout):
+    def _receive(self, sent: Sent, watched: bool = False) -> Reply:
+        with self._remembering_faults(sent.target, sent.timeout):
             raw, blobs = self.worker.receive(sent)
-        reply = _parse_reply(target, raw, blobs, self.worker.limits, watched=watched)
+        reply = _parse_reply(sent.target, raw, blobs, self.worker.limits, watched=watched)
         if _holds_handle(reply.value):
             self.worker.holds_objects = True
         if len(self.received) < self.RECEIVED_KEPT:
-            self.received.append((target, reply.value))
+            self.received.append((sent.target, reply.value))
         return reply
 
     @contextmanager
@@ -498,7 +502,7 @@ class PendingCall:
 
     def value(self) -> Any:
         """Wait for the call's answer (the time limit counts from when it was sent); its fault, if it failed."""
-        return self.submission._receive(self.sent, self.sent.target).value
+        return self.submission._receive(self.sent).value
 
     def meanwhile(self, compute: Callable[[], T]) -> tuple[Any, T]:
         """``compute()`` while the call runs, then ``(the call's answer, what compute gave)``. If ``compute`` raises,

@@ -261,13 +261,10 @@ class _Reader:
     """Reads the frames of one message from a :class:`Channel`, counting its bytes against ``MAX_MESSAGE_BYTES``."""
 
     POLL_SECONDS = 0.2
-    GRACE_SECONDS = 1.0
 
     def __init__(self, channel: Channel, deadline: float | None, alive: Callable[[], bool] | None) -> None:
         self.channel, self.deadline, self.alive = channel, deadline, alive
         self.total = 0
-        self.begun = bool(channel.buffer)  # some of the message has arrived
-        self.graced = False
 
     def frame(self, limit: int) -> bytes:
         (length,) = struct.unpack(">I", self.exactly(4))
@@ -288,7 +285,6 @@ class _Reader:
             if not chunk:
                 raise ProtocolError("the worker closed the channel")
             buffer += chunk
-            self.begun = True
         with memoryview(buffer) as view:  # one copy: a slice of the bytearray itself would be a second
             data = bytes(view[:n])
         del buffer[:n]
@@ -298,18 +294,13 @@ class _Reader:
         if self.deadline is None and self.alive is None:
             return
         while True:
-            # A reply already there is read even past the deadline: its reader may have been computing meanwhile
-            # (a reference answer while the worker ran the student's call), not waiting. Once it has begun, the rest
-            # of it (a pipe holds 64 KiB) gets GRACE_SECONDS more, once: never a way to drip bytes for ever.
-            if self.begun and self.deadline is not None and not self.graced and time.monotonic() >= self.deadline:
-                self.deadline, self.graced = time.monotonic() + self.GRACE_SECONDS, True
-            timeout = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+            timeout = None if self.deadline is None else self.deadline - time.monotonic()
+            if timeout is not None and timeout <= 0:
+                raise TimeoutError
             if self.alive is not None:
                 timeout = self.POLL_SECONDS if timeout is None else min(timeout, self.POLL_SECONDS)
             if select.select([self.channel.fd], [], [], timeout)[0]:
                 return
-            if self.deadline is not None and time.monotonic() >= self.deadline:
-                raise TimeoutError
             if self.alive is not None and not self.alive():
                 raise ProtocolError("the worker ended")
 

@@ -35,6 +35,21 @@ def ones(n):
 
 def broken():
     raise ValueError("the student's own fault")
+
+
+def drip():  # hang, with a thread writing forged replies to an earlier request to the grader all the while
+    import sys
+    import threading
+
+    protocol = sys.modules["protocol"]
+
+    def forge():
+        with open(int(sys.argv[2]), "wb", buffering=0, closefd=False) as channel:
+            while True:  # as fast as the grader reads: the pipe is never empty
+                protocol.write_message(channel, {"ok": True, "seq": 0, "value": None}, [])
+
+    threading.Thread(target=forge, daemon=True).start()
+    time.sleep(60)
 """
 
 
@@ -52,10 +67,12 @@ def student(tmp_path: Path):
 
 
 def test_a_pending_call_answers_as_a_plain_one_while_the_grader_computes(student):
+    started = time.monotonic()
+    pending = student.start("probe.nap", 0.5)
+    assert time.monotonic() - started < 0.3  # sent, not waited for: the grader computes meanwhile
+    assert pending.value() == 0.5
     x = np.arange(4.0)
-    pending = student.start("probe.double", x)
-    meanwhile = np.sum(x)  # the grader's own work, done while the worker runs the call
-    assert list(pending.value()) == [0.0, 2.0, 4.0, 6.0] and meanwhile == 6.0
+    assert list(student.start("probe.double", x).value()) == [0.0, 2.0, 4.0, 6.0]
     assert student.received[-1][0] == "probe.double"
     assert list(student.call("probe.double", x)) == [0.0, 2.0, 4.0, 6.0]
 
@@ -106,3 +123,19 @@ def test_only_the_latest_request_may_be_read(student):
     student.call("probe.double", [2.0])
     with pytest.raises(RuntimeError, match="one request at a time"):
         first.value()
+
+
+def test_forged_replies_dripping_from_a_thread_never_keep_a_call_from_timing_out(student):
+    started = time.monotonic()
+    with pytest.raises(CallTimedOut):
+        student.call("probe.drip", timeout=1.0)
+    assert time.monotonic() - started < 3.0
+
+
+def test_forged_replies_never_keep_a_call_read_late_open_longer_than_its_allowance(student):
+    pending = student.start("probe.drip", timeout=0.5)
+    time.sleep(0.8)  # the grader busy past the deadline
+    started = time.monotonic()
+    with pytest.raises(CallTimedOut):
+        pending.value()
+    assert time.monotonic() - started < 2.5  # LATE_READ_SECONDS, once

@@ -61,7 +61,7 @@ def test_a_worker_that_cannot_start_stops_the_grade_before_any_check(monkeypatch
             raise SandboxError("the worker could not start: refused by the test")
 
     monkeypatch.setattr(Worker, "wait_ready", refuse)
-    monkeypatch.setattr(Worker, "send", lambda worker, header, *a: asked.append(str(header)))
+    monkeypatch.setattr(Worker, "send", lambda worker, target, *a: asked.append(target))
     with pytest.raises(SandboxError, match="refused by the test"):
         grade(SOLUTIONS, ["activations"])
     assert asked == []
