@@ -119,8 +119,8 @@ class PartsAlone:
     for it to fork and confine itself. No student code runs until a check asks; a part not prepared is started when
     first asked for.
 
-    Only ``grade`` makes one, and not in a student's copy, which has no reference code to stage: there such checks
-    run on the student's own pieces alone.
+    ``grade`` uses it only outside a student's copy, which has no reference code to stage: there such checks run on
+    the student's own pieces alone.
     """
 
     def __init__(self, staged: StagedSubmission, limits: Limits | None) -> None:
@@ -138,7 +138,7 @@ class PartsAlone:
             # Each start in a copy of this context: the language of its messages is the grading's.
             self.starting[part] = self.starter.submit(contextvars.copy_context().run, self._start, part)
 
-    def __call__(self, part: str) -> Submission | None:
+    def __call__(self, part: str) -> Submission:
         if part not in self.submissions:
             started = self.starting.pop(part, None)
             try:

@@ -100,17 +100,18 @@ class SuiteRun:
     asked_alone: set[tuple[str, str]] = field(default_factory=set)  # (part, check) of the checks that take ``alone``
 
     def with_rerun(self, rerun: SuiteRun) -> SuiteRun:
-        """This run with each check ``rerun`` ran again given its new result, in its place."""
+        """This run with each check ``rerun`` ran again given its new result, in its place. (A rerun's parts all
+        imported the first time: it brings no diagnostic of its own.)"""
         again = {(c.part, c.name): c for c in rerun.checks}
         checks = [again.get((c.part, c.name), c) for c in self.checks]
-        return SuiteRun(checks, {**self.diagnostics, **rerun.diagnostics}, self.listed,
-                        (self.integrated - again.keys()) | rerun.integrated, self.asked_alone)
+        return SuiteRun(checks, self.diagnostics, self.listed, (self.integrated - again.keys()) | rerun.integrated,
+                        self.asked_alone)
 
 
 class Alone(Protocol):
-    """Part -> its module alone among the reference's, if it can be had (the fixture ``alone``)."""
+    """Part -> its module alone among the reference's (the fixture ``alone``); raises what kept it from starting."""
 
-    def __call__(self, part: str) -> StudentCode | None: ...
+    def __call__(self, part: str) -> StudentCode: ...
 
     def prepare(self, parts: list[str]) -> None:
         """Told once the checks are collected which parts will ask, first asked first: it may start them early."""
@@ -123,7 +124,7 @@ def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
     """Run the suites of ``parts`` against ``submission``; ``missing`` maps parts to known import problems.
 
     ``alone(part)`` gives the checks that ask for ``alone`` the student's module of ``part`` among the
-    reference's other modules; without it (or when it gives None) they get the whole submission.
+    reference's other modules; without it they get the whole submission.
     ``before_checks()`` runs once the checks are collected, before the first one runs (the grade waits there for
     its worker to be ready); what it raises is raised here, and no check runs. With ``only`` (part, check) pairs,
     only those checks run: checks that ran before, whose parts' modules are not imported again.
@@ -182,7 +183,7 @@ class GraderPlugin:
         self.asked_alone: set[tuple[str, str]] = set()
         self.parts = {str(p.path): p for p in parts}
         self.seed = seed
-        self.shared_results = Shared(seed)  # one grade's: a new run_suites starts with nothing shared
+        self.shared_results = Shared(seed)  # this run's: a new run_suites starts with nothing shared
         self.diagnostics = diagnostics
         self.imported: set[str] = set()
         self.results: list[CheckResult] = []
@@ -207,10 +208,10 @@ class GraderPlugin:
         check that fails there runs again alone), or a student's copy, which has no reference to stage."""
         part = self.part_of(self.current)
         self.asked_alone.add((part, self.current.name))
-        alone = self.parts_alone(part) if self.parts_alone is not None and self.submission is not None else None
-        if alone is None:
+        if self.parts_alone is None or self.submission is None:
             self.integrated.add((part, self.current.name))
             return self.submission
+        alone = self.parts_alone(part)
         if alone not in self.in_use:
             alone.begin_check()
             self.in_use.append(alone)

@@ -1,11 +1,12 @@
-"""What the checks of one grade compute once and share: the fixture ``shared``.
+"""What the checks of one run of the suites compute once and share: the fixture ``shared``.
 
 Some answers are expensive and read by several checks: one long training run, say, whose validation losses one check
 compares with the reference's and another reads for overfitting. Asking the student's code twice would cost twice
 and could only ever answer the same (same seed, same worker code). ``shared.once(key, compute)`` runs ``compute`` the
-first time a check of this grade asks for ``key`` and gives every later check a copy of what it gave: its value, or
+first time a check of this run asks for ``key`` and gives every later check a copy of what it gave: its value, or
 the very fault it raised (a time-out or a crash costs each check that reads the run, as it would have, but is paid
-once). A new grade starts with nothing shared.
+once). A new run starts with nothing shared: a grade's second run, of the checks that failed on the whole
+submission (``grading.failed_on_the_whole``), computes again what they read, with the reference's callees.
 """
 
 from __future__ import annotations

@@ -322,8 +322,8 @@ def fit_validated(student, seed: int):
 
 
 def validated_run(student, shared):
-    """The seed and fit_validated's answers: one run per grade, read by both validation checks (the longest run of
-    the suites; a second would answer the same)."""
+    """The seed and fit_validated's answers: one training per run of the suites (and per submission it is given),
+    read by both validation checks (the longest run of the suites; a second would answer the same)."""
     seed = int(shared.rng("overfitting").integers(1000))
     return seed, *shared.once(("overfitting", id(student)), lambda: fit_validated(student, seed))
 
