@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -47,37 +48,33 @@ def capstone_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
     runs = [(0.0, tr("report.series.plain_sgd")),
             (settings["momentum"], tr("report.series.momentum", momentum=f"{settings['momentum']:g}"))]
 
-    def reference_histories() -> list[Any]:
-        return [reference.remembered("training.run_capstone", momentum, seed)["history"] for momentum, _ in runs]
+    def reference_run(momentum: float) -> dict:  # remembered: asked again below, it is not trained again
+        return reference.remembered("training.run_capstone", momentum, seed)
 
     x, y = reference.call("training.capstone_data")
-    expected: list[Any] = []
     students: list[np.ndarray] = []
     with student_side(figure):
         for momentum, _ in runs:
-            fitting = start_students_fit(ask, settings, momentum, reference_start(settings, seed), seed, x, y)
-            expected = expected or reference_histories()  # while the student's first run trains
-            students.append(as_history(fitting.value(), settings["epochs"]))
-    for group, ((_, label), history) in enumerate(zip(runs, expected or reference_histories(), strict=True)):
-        panel.lines.append(Line(f"{tr('report.series.reference')}, {label}", epochs, np.array(history), REFERENCE,
-                                group))
+            fitting = start_students_fit(ask, settings, momentum, seed, x, y)
+            reply, _ = fitting.meanwhile(functools.partial(reference_run, momentum))  # trained meanwhile
+            students.append(as_history(reply, settings["epochs"]))
+    for group, (momentum, label) in enumerate(runs):
+        panel.lines.append(Line(f"{tr('report.series.reference')}, {label}", epochs,
+                                np.array(reference_run(momentum)["history"]), REFERENCE, group))
     for group, ((_, label), history) in enumerate(zip(runs[:len(students)], students, strict=True)):  # those given
         panel.lines.append(Line(f"{tr('report.series.student')}, {label}", epochs, history, STUDENT, group))
     figure.summary = _capstone_summary(panel, settings["target_loss"])
     return figure
 
 
-def reference_start(settings: dict, seed: int) -> dict[str, np.ndarray]:
-    """The initial weights of a new reference MLP as ``settings`` describe it: those the reference's own runs
-    (``training.run_capstone``, ``training.run_overfitting``) start from with ``seed``, and the student's run too."""
-    return {key: value.copy() for key, value in _reference_model(settings, seed).params.items()}
-
-
-def start_students_fit(ask: Asker, settings: dict, momentum: float, start: dict[str, np.ndarray], seed: int,
-                       x: np.ndarray, y: np.ndarray, **options: Any) -> PendingCall:
-    """The student's fit of their MLP as ``settings`` describe it (from the weights ``start``) with their SGD on
-    (x, y), sent without waiting: its ``value()`` is fit's reply as it is (``options`` go to fit, e.g.
-    ``validation_data``). The reference trains meanwhile."""
+def start_students_fit(ask: Asker, settings: dict, momentum: float, seed: int, x: np.ndarray, y: np.ndarray,
+                       **options: Any) -> PendingCall:
+    """The student's fit of their MLP as ``settings`` describe it, from the initial weights the reference's own runs
+    (``training.run_capstone``, ``training.run_overfitting``) start from with ``seed``, with their SGD on (x, y),
+    sent without waiting: the reference trains meanwhile. Its answer is fit's reply as it is (``options`` go to fit,
+    e.g. ``validation_data``)."""
+    start = reference.resolve("network.MLP")(settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
+                                             output_activation=settings["output_activation"], seed=seed).params
     model = ask.new("network.MLP", settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
                     output_activation=settings["output_activation"], seed=seed)
     model.set("params", start)
@@ -107,15 +104,16 @@ def overfitting_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
     figure = Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks])
     panel = Panel("", tr("report.axis.epoch"), tr("report.axis.mean_loss"), legend_below=True)  # six entries
     figure.panels.append(panel)
-    expected: dict | None = None
     student: tuple[np.ndarray, np.ndarray | None] | None = None
+
+    def reference_run() -> dict:  # one per grading process, remembered: a class's reports share it
+        return reference.remembered("training.run_overfitting", seed)
+
     with student_side(figure):
-        fitting = start_students_fit(ask, settings, settings["momentum"], reference_start(settings, seed), seed, x,
-                                     y, validation_data=(x_val, y_val))
-        # One run per grading process, remembered (a class's reports share it), while the student's run trains.
-        expected = reference.remembered("training.run_overfitting", seed)
-        student = as_validated_history(fitting.value(), settings["epochs"])
-    expected = expected or reference.remembered("training.run_overfitting", seed)
+        fitting = start_students_fit(ask, settings, settings["momentum"], seed, x, y, validation_data=(x_val, y_val))
+        reply, _ = fitting.meanwhile(reference_run)  # trained while the student's run trains
+        student = as_validated_history(reply, settings["epochs"])
+    expected = reference_run()
     add_validated(panel, REFERENCE, np.array(expected["loss"]), np.array(expected["val_loss"]))
     if student is not None:
         add_validated(panel, STUDENT, *student)
@@ -202,11 +200,6 @@ def layer_gradient_norms(call: Callable[..., Any], activation: str, weights: lis
         g = as_array(grads[0], "layers.dense_backward: grad_x", (BATCH, WIDTH))
         norms.append(float(np.linalg.norm(as_array(grads[1], "layers.dense_backward: grad_W", W.shape))))
     return np.array(norms[::-1])
-
-
-def _reference_model(settings: dict, seed: int) -> Any:
-    return reference.resolve("network.MLP")(settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
-                                            output_activation=settings["output_activation"], seed=seed)
 
 
 def _capstone_summary(panel: Panel, target_loss: float) -> str:
