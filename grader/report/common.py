@@ -1,5 +1,6 @@
 """What several renderers write the same way: points, an outcome in words, what went wrong in a check with its hint,
-and the lines that let a grade be reproduced.
+what the student's code printed, the total of the checks a platform keeps hidden, which checks are shown and the
+title of a figure, and the lines that let a grade be reproduced.
 
 Every sentence is in the current language (``grader.i18n.language``): a renderer calls these inside the block of its
 result's language.
@@ -26,6 +27,24 @@ def pts(x: float) -> str:
 def outcome_word(outcome: Outcome) -> str:
     """The outcome as a word for a student: "failed", "not started", "timed out", ..."""
     return tr(f"report.outcome.{outcome}")
+
+
+OUTPUT_SHOWN = 1500  # characters: the end of what a check's calls printed, where the last words before a failure are
+
+
+def output_tail(check: CheckResult) -> str:
+    """The end of what the student's code printed during ``check``."""
+    return check.output.rstrip()[-OUTPUT_SHOWN:]
+
+
+def hidden_checks_total(result: GradeResult, public: frozenset[str]) -> tuple[list[CheckResult], str] | None:
+    """The checks of ``result`` not in ``public``, and the sentence giving their total; None when none is hidden."""
+    hidden = [c for c in result.checks if c.id not in public]
+    if not hidden:
+        return None
+    return hidden, tr("report.gradescope.hidden_total", points=pts(sum(c.points for c in hidden)),
+                      max=pts(sum(c.max_points for c in hidden)), passed=sum(c.passed for c in hidden),
+                      checks=len(hidden))
 
 
 def problem(check: CheckResult, part: PartResult) -> str:

@@ -25,9 +25,11 @@ from typing import Any
 from grader.i18n import language, tr
 from grader.report import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.common import (
+    hidden_checks_total,
     hidden_note,
     hint_line,
     outcome_word,
+    output_tail,
     problem,
     pts,
     reproduction,
@@ -80,11 +82,10 @@ def visibility(check: CheckResult, public: frozenset[str] | None, hidden_visibil
 def hidden_summary(result: GradeResult, public: frozenset[str], hidden_visibility: str) -> list[dict[str, Any]]:
     """One visible test, worth 0 of 0 points (the hidden tests carry the points), saying the hidden checks' total and
     when their details are shown; none when the grade has no hidden check."""
-    hidden = [c for c in result.checks if c.id not in public]
-    if not hidden:
+    found = hidden_checks_total(result, public)
+    if found is None:
         return []
-    total = tr("report.gradescope.hidden_total", points=pts(sum(c.points for c in hidden)),
-               max=pts(sum(c.max_points for c in hidden)), passed=sum(c.passed for c in hidden), checks=len(hidden))
+    hidden, total = found
     status = "passed" if all(c.passed for c in hidden) else "failed"
     return [{"name": total, "number": "0", "score": 0, "max_score": 0, "status": status,
              "output": tr(f"report.gradescope.hidden_when.{hidden_visibility}"), "output_format": "md",
@@ -119,5 +120,5 @@ def check_markdown(check: CheckResult, part: PartResult) -> str:
     if check.hint:
         lines += ["", hint_line(check)]
     if check.output and not check.passed:
-        lines += ["", f"{tr('text.output')}:", "```", check.output.rstrip()[-1500:], "```"]
+        lines += ["", f"{tr('text.output')}:", "```", output_tail(check), "```"]
     return "\n".join(lines)

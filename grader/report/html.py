@@ -20,7 +20,7 @@ from grader.figures.draw import Drawing, NotDrawn, draw_all, plotting_available
 from grader.figures.model import DEPTH, WIDTH, Figure, Figures
 from grader.gradcheck import GRADIENT_TOLERANCE
 from grader.i18n import current_language, language, tr
-from grader.report.common import figure_title, pts
+from grader.report.common import figure_title, outcome_word, output_tail, pts
 from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
 # The page's stylesheet, inlined into every report: a file of its own so that it reads, and changes, as CSS.
@@ -80,7 +80,7 @@ def _page(result: GradeResult, body: str) -> str:
 
 def _banner(result: GradeResult) -> str:
     counts = Counter(c.outcome for c in result.checks)
-    tally = " · ".join(f"{counts[o]} {_t(f'report.outcome.{o}')}" for o in Outcome if counts[o])
+    tally = " · ".join(f"{counts[o]} {escape(outcome_word(o))}" for o in Outcome if counts[o])
     points, top = pts(result.points), pts(result.max_points)
     return f"""<header class="banner">
 <div class="wrap banner-grid">
@@ -168,7 +168,7 @@ def _check_row(check: CheckResult, figure: Figure | None) -> str:
     if check.hint:
         details.append(f'<p class="hint"><strong>{_t("report.hint")}:</strong> {escape(check.hint)}</p>')
     if check.output and not check.passed:
-        details.append(_folded(_t("report.output"), f"<pre>{escape(check.output.rstrip()[-1500:])}</pre>", "output"))
+        details.append(_folded(_t("report.output"), f"<pre>{escape(output_tail(check))}</pre>", "output"))
     if figure is not None:
         details.append(f'<p class="see"><a href="#{figure.id}">{_t("report.see_figure")}</a></p>')
     return (f'<tr id="{_check_anchor(check.id)}" class="row-{check.outcome}"><td>{_badge(check.outcome)}</td>'
@@ -237,7 +237,7 @@ def _head(*columns: tuple[str, str]) -> str:
 
 
 def _badge(outcome: Outcome) -> str:
-    return f'<span class="badge o-{outcome}">{_t(f"report.outcome.{outcome}")}</span>'
+    return f'<span class="badge o-{outcome}">{escape(outcome_word(outcome))}</span>'
 
 
 def _meter(points: float, top: float, css: str) -> str:

@@ -28,6 +28,7 @@ from grader.report import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.common import (
     explanation,
     figure_title,
+    hidden_checks_total,
     hidden_note,
     outcome_word,
     pts,
@@ -91,14 +92,13 @@ def _nothing_to_grade(part: PartResult) -> bool:
 
 def hidden_total(result: GradeResult, public: frozenset[str]) -> list[dict[str, Any]]:
     """One test carrying the hidden checks' points, saying only their total; none when no check is hidden."""
-    hidden = [c for c in result.checks if c.id not in public]
-    if not hidden:
+    found = hidden_checks_total(result, public)
+    if found is None:
         return []
-    points, max_points = sum(c.points for c in hidden), sum(c.max_points for c in hidden)
-    return [{"name": tr("report.gradescope.hidden_total", points=pts(points), max=pts(max_points),
-                        passed=sum(c.passed for c in hidden), checks=len(hidden)),
-             "description": tr("report.prairielearn.hidden_description"),
-             "points": points, "max_points": max_points, "message": "", "output": ""}]
+    hidden, total = found
+    return [{"name": total, "description": tr("report.prairielearn.hidden_description"),
+             "points": sum(c.points for c in hidden), "max_points": sum(c.max_points for c in hidden), "message": "",
+             "output": ""}]
 
 
 def figure_images(figures: Figures | None, public: frozenset[str] | None) -> list[dict[str, str]]:

@@ -14,7 +14,7 @@ import unicodedata
 import click
 
 from grader.i18n import language, tr
-from grader.report.common import hidden_note, hidden_sentence, hint_line, pts
+from grader.report.common import hidden_note, hidden_sentence, hint_line, output_tail, pts
 from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
 
@@ -57,7 +57,7 @@ def _check_lines(check: CheckResult, colour: bool) -> list[str]:
     if check.hint:
         lines += _indent(hint_line(check), 10)
     if check.output and not check.passed:
-        lines += _indent(f"{tr('text.output')}:\n{check.output.rstrip()[-1500:]}", 10)
+        lines += _indent(f"{tr('text.output')}:\n{output_tail(check)}", 10)
     return lines
 
 
