@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -25,7 +27,9 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 import pytest
+from _pytest.config import _prepareconfig
 
+from grader import parts as course
 from grader.compare import CheckFailure, describe_value, unusable_part
 from grader.errors import UserError
 from grader.i18n import tr, tr_or
@@ -93,7 +97,6 @@ class SuiteRun:
 
     checks: list[CheckResult] = field(default_factory=list)
     diagnostics: dict[str, str] = field(default_factory=dict)  # part -> why its module cannot be graded
-    listed: list[CheckInfo] = field(default_factory=list)  # filled by a collect-only run
     # (part, check) of the checks that ran the student's whole submission, so their other parts too (all but the
     # checks that asked for ``alone`` and got it): a failure there may come from another part
     integrated: set[tuple[str, str]] = field(default_factory=set)
@@ -104,7 +107,7 @@ class SuiteRun:
         imported the first time: it brings no diagnostic of its own.)"""
         again = {(c.part, c.name): c for c in rerun.checks}
         checks = [again.get((c.part, c.name), c) for c in self.checks]
-        return SuiteRun(checks, self.diagnostics, self.listed, (self.integrated - again.keys()) | rerun.integrated,
+        return SuiteRun(checks, self.diagnostics, (self.integrated - again.keys()) | rerun.integrated,
                         self.asked_alone)
 
 
@@ -118,9 +121,8 @@ class Alone(Protocol):
 
 
 def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
-               missing: dict[str, str] | None = None, collect_only: bool = False,
-               alone: Alone | None = None, before_checks: Callable[[], None] | None = None,
-               only: Collection[tuple[str, str]] = ()) -> SuiteRun:
+               missing: dict[str, str] | None = None, alone: Alone | None = None,
+               before_checks: Callable[[], None] | None = None, only: Collection[tuple[str, str]] = ()) -> SuiteRun:
     """Run the suites of ``parts`` against ``submission``; ``missing`` maps parts to known import problems.
 
     ``alone(part)`` gives the checks that ask for ``alone`` the student's module of ``part`` among the
@@ -129,69 +131,161 @@ def run_suites(submission: StudentCode | None, parts: list[Part], *, seed: int,
     its worker to be ready); what it raises is raised here, and no check runs. With ``only`` (part, check) pairs,
     only those checks run: checks that ran before, whose parts' modules are not imported again.
     """
-    plugin = GraderPlugin(submission, parts, seed, dict(missing or {}), alone, before_checks)
-    plugin.imported.update(part for part, _ in only)  # checks run before: their parts imported then
-    paths = {p.name: str(p.path) for p in parts}
-    targets = [f"{paths[part]}::{name}" for part, name in only] if only else list(paths.values())
-    args = targets + [
-        "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
-        "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception",
-        "-p", "no:legacypath",
-        # Off as well: what a grading run never uses, each paid on every check: its own reports, a debugger, log
-        # capture, unittest classes, output capture (so no capsys or capfd: the student's code prints in the worker,
-        # and its output is the result's) and subtests. The fixtures an instructor may want (tmp_path, monkeypatch,
-        # recwarn) and the filterwarnings marker stay
-        "-p", "no:logging", "-p", "no:debugging", "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:setuponly",
-        "-p", "no:setupplan", "-p", "no:junitxml", "-p", "no:unittest", "-p", "no:python_path",
-        "-p", "no:doctest", "-p", "no:capture", "-p", "no:subtests", "--import-mode=importlib",
-        "--assert=plain",  # a failed bare assert must not print the expected arrays it compared
-    ]
-    if collect_only:
-        args.append("--collect-only")
-    with _plugin_autoload_disabled():
-        code = pytest.main(args, plugins=[plugin])
-    if plugin.authoring:  # first: pytest reports a suite that does not collect as "interrupted"
-        raise SuiteAuthoringError(plugin.authoring)
-    if plugin.stopped_by is not None:
-        raise plugin.stopped_by
-    if code == pytest.ExitCode.INTERRUPTED:
-        raise KeyboardInterrupt
-    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
-        raise RuntimeError(f"pytest could not run the hidden suites (exit code {int(code)})")
-    listed = [CheckInfo(plugin.part_of(i), i.name, check_title(i), points_of(i), is_public(i))
-              for i in plugin.collected]
-    return SuiteRun(plugin.results, plugin.diagnostics, listed, plugin.integrated, plugin.asked_alone)
+    return collected_suites(parts).run(submission, seed=seed, missing=missing, alone=alone,
+                                       before_checks=before_checks, only=only)
 
 
 def list_checks(parts: list[Part]) -> list[CheckInfo]:
     """Every check of ``parts`` with its points, without grading anything."""
-    return run_suites(None, parts, seed=0, collect_only=True).listed
+    return collected_suites(parts).listed()
+
+
+SESSIONS_KEPT = 8  # collected sets of suites a process keeps: the parts a class or a report asks for are few
+_sessions: dict[tuple, SuiteSession] = {}
+
+
+def collected_suites(parts: list[Part]) -> SuiteSession:
+    """The suites of ``parts`` configured and collected, once per process for the same parts and the same source.
+
+    A grading process grades a whole class with the same suites: pytest's configuration and the collection of the
+    checks (~20 ms) are paid once, not once per student. The key holds the suites' source, so an edited suite is
+    collected afresh. Raises :class:`SuiteAuthoringError` (never kept) for suites written wrong.
+    """
+    key = (tuple((p.name, str(p.path)) for p in parts), course.suite_hash(parts))
+    if key not in _sessions or _sessions[key].closed:
+        _sessions[key] = SuiteSession(parts)
+        if len(_sessions) > SESSIONS_KEPT:
+            _sessions.pop(next(iter(_sessions))).close()  # the oldest
+    return _sessions[key]
+
+
+def forget_sessions() -> None:
+    """Close every kept session: the next run configures and collects its suites afresh."""
+    while _sessions:
+        _sessions.popitem()[1].close()
+
+
+class SuiteSession:
+    """A pytest session over the suites of some parts: configured and collected once, then run for any number of
+    submissions, one run at a time, each run as pytest runs a session's checks (fixtures, markers, warnings).
+
+    pytest's own ``pytest.main`` would configure and collect anew for every run; the session is built the way it
+    builds one (``wrap_session``), with pytest's internal ``_prepareconfig``, and ended the same way by
+    :meth:`close`. A run that stops half-way (an interrupt, a fault of the grader's) leaves fixtures set up: the
+    session is then closed and forgotten, and the next run starts a new one.
+    """
+
+    def __init__(self, parts: list[Part]) -> None:
+        forget_modules({p.path.resolve() for p in parts})  # pytest would reuse them: an edited suite is read again
+        self.plugin = GraderPlugin(parts)
+        self.closed = False
+        self.lock = threading.RLock()  # two grades in threads of one process take turns
+        with _plugin_autoload_disabled():
+            self.config = _prepareconfig([*map(str, (p.path for p in parts)), *PYTEST_ARGS], plugins=[self.plugin])
+        self.session = pytest.Session.from_config(self.config)
+        try:
+            self.config._do_configure()
+            self.config.hook.pytest_sessionstart(session=self.session)
+            self.config.hook.pytest_collection(session=self.session)
+        except BaseException:
+            self.close()
+            raise
+        if self.plugin.authoring:  # pytest reports a suite that does not collect as a failed collection
+            self.close()
+            raise SuiteAuthoringError(self.plugin.authoring)
+        self.items: list[pytest.Item] = list(self.session.items)
+
+    def listed(self) -> list[CheckInfo]:
+        return [CheckInfo(self.plugin.part_of(i), i.name, check_title(i), points_of(i), is_public(i))
+                for i in self.items]
+
+    def run(self, submission: StudentCode | None, *, seed: int, missing: dict[str, str] | None = None,
+            alone: Alone | None = None, before_checks: Callable[[], None] | None = None,
+            only: Collection[tuple[str, str]] = ()) -> SuiteRun:
+        """One run of the checks (all, or ``only`` those) against ``submission``: see :func:`run_suites`."""
+        with self.lock:
+            plugin = self.plugin
+            plugin.begin(submission, seed, dict(missing or {}), alone)
+            plugin.imported.update(part for part, _ in only)  # checks run before: their parts imported then
+            chosen = set(only)
+            items = [i for i in self.items if not chosen or (plugin.part_of(i), i.name) in chosen]
+            if alone is not None and submission is not None:
+                asking = (plugin.part_of(i) for i in items if "alone" in getattr(i, "fixturenames", ()))
+                alone.prepare([p for p in dict.fromkeys(asking) if p not in plugin.diagnostics])
+            if before_checks is not None:
+                before_checks()
+            try:
+                for index, item in enumerate(items):
+                    following = items[index + 1] if index + 1 < len(items) else None
+                    self.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+            except BaseException as stopped:
+                self.close()  # fixtures may be left set up: the next run gets a new session
+                if isinstance(stopped, pytest.exit.Exception):  # a check called pytest.exit(): an interrupt
+                    raise KeyboardInterrupt from stopped
+                raise
+            return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone)
+
+    def close(self) -> None:
+        """End the session as pytest ends one: tear down what is set up, finish, unconfigure."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            try:
+                self.session._setupstate.teardown_exact(None)
+                self.config.hook.pytest_sessionfinish(session=self.session, exitstatus=pytest.ExitCode.OK)
+            finally:
+                self.config._ensure_unconfigure()
+
+
+def forget_modules(files: set[Path]) -> None:
+    """Drop the modules imported from ``files`` (the suites), so that the next import reads them again."""
+    names = {f.name for f in files}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str) and os.path.basename(file) in names and Path(file).resolve() in files:
+            del sys.modules[name]
+
+
+PYTEST_ARGS = [
+    "-c", str(PYTEST_INI), "--rootdir", str(SUITES_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
+    "-p", "no:pastebin", "-p", "no:nose", "-p", "no:unraisableexception", "-p", "no:threadexception",
+    "-p", "no:legacypath",
+    # Off as well: what a grading run never uses, each paid on every check: its own reports, a debugger, log
+    # capture, unittest classes, output capture (so no capsys or capfd: the student's code prints in the worker,
+    # and its output is the result's) and subtests. The fixtures an instructor may want (tmp_path, monkeypatch,
+    # recwarn) and the filterwarnings marker stay
+    "-p", "no:logging", "-p", "no:debugging", "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:setuponly",
+    "-p", "no:setupplan", "-p", "no:junitxml", "-p", "no:unittest", "-p", "no:python_path",
+    "-p", "no:doctest", "-p", "no:capture", "-p", "no:subtests", "--import-mode=importlib",
+    "--assert=plain",  # a failed bare assert must not print the expected arrays it compared
+]
 
 
 class GraderPlugin:
     """Provides the checks' fixtures and turns each check's outcome into a :class:`CheckResult`."""
 
-    def __init__(self, submission: StudentCode | None, parts: list[Part], seed: int,
-                 diagnostics: dict[str, str], alone: Alone | None = None,
-                 before_checks: Callable[[], None] | None = None) -> None:
+    def __init__(self, parts: list[Part]) -> None:
+        self.parts = {str(p.path): p for p in parts}
+        self.authoring: list[str] = []  # the suites' own mistakes: "file::check: what is wrong"
+        self.begin(None, 0, {})
+
+    def begin(self, submission: StudentCode | None, seed: int, diagnostics: dict[str, str],
+              alone: Alone | None = None) -> None:
+        """Start a run against ``submission``: nothing of an earlier run is kept."""
         self.submission = submission
         self.parts_alone = alone
-        self.before_checks = before_checks
-        self.stopped_by: Exception | None = None  # what before_checks raised
         self.in_use: list[StudentCode] = []  # the submissions the current check was given
         self.integrated: set[tuple[str, str]] = set()
         self.asked_alone: set[tuple[str, str]] = set()
-        self.parts = {str(p.path): p for p in parts}
         self.seed = seed
-        self.shared_results = Shared(seed)  # this run's: a new run_suites starts with nothing shared
+        self.shared_results = Shared(seed)  # this run's: a run starts with nothing shared
         self.diagnostics = diagnostics
         self.imported: set[str] = set()
         self.results: list[CheckResult] = []
-        self.collected: list[pytest.Item] = []
         # The check being run. The fixtures read it here rather than take pytest's ``request``, which pytest builds
         # anew, signature and all, for every check that asks: some 5% of the grading process's time.
         self.current: pytest.Item
-        self.authoring: list[str] = []  # the suites' own mistakes: "file::check: what is wrong"
 
     # -- fixtures ---------------------------------------------------------------------------------------------
 
@@ -241,12 +335,6 @@ class GraderPlugin:
         if self.authoring:
             items.clear()
 
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.collected = list(session.items)
-        if self.parts_alone is not None and self.submission is not None:
-            asking = (self.part_of(i) for i in self.collected if "alone" in getattr(i, "fixturenames", ()))
-            self.parts_alone.prepare([p for p in dict.fromkeys(asking) if p not in self.diagnostics])
-
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A suite that cannot be collected (a syntax error, an unknown marker under --strict-markers) is the
         instructor's mistake, never the student's: it stops the run rather than become one red check."""
@@ -261,19 +349,6 @@ class GraderPlugin:
         else:
             self.authoring.append(tr("runner.collection_error", file=report.nodeid or Path(report.fspath).name,
                                      detail=detail))
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
-        """Run ``before_checks`` first; if it raises, keep that for ``run_suites`` and run no check (an exception
-        raised out of a hook would become pytest's internal error instead)."""
-        if self.before_checks is None or self.authoring or session.config.option.collectonly:
-            return None
-        try:
-            self.before_checks()
-        except Exception as error:  # noqa: BLE001 -- not swallowed: run_suites raises it once pytest is done
-            self.stopped_by = error
-            return True  # the loop is done: no check runs
-        return None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:

@@ -18,7 +18,7 @@ SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 
 def test_the_checks_are_collected_while_the_worker_starts(monkeypatch):
     events: list[str] = []
-    real_collected = runner.GraderPlugin.pytest_collection_finish
+    real_session = runner.SuiteSession.__init__
 
     class Recorded(Worker):
         """The grade's own worker, saying when it is launched, waited for and first asked (not the alone ones)."""
@@ -41,12 +41,13 @@ def test_the_checks_are_collected_while_the_worker_starts(monkeypatch):
             self.say("asked")
             return super().send(*args, **kwargs)
 
-    def collected(plugin, session):
+    def collected(session, parts):
+        real_session(session, parts)
         events.append("collected")
-        return real_collected(plugin, session)
 
+    monkeypatch.setattr(runner, "_sessions", {})  # as in a fresh process: nothing collected yet
     monkeypatch.setattr(grading, "Worker", Recorded)
-    monkeypatch.setattr(runner.GraderPlugin, "pytest_collection_finish", collected)
+    monkeypatch.setattr(runner.SuiteSession, "__init__", collected)
     result = grade(SOLUTIONS, ["activations"])
     assert events == ["launched, ready: False", "collected", "waited for", "asked"]
     assert result.isolation and all(c.outcome == "passed" for c in result.checks)
@@ -73,5 +74,3 @@ def test_what_runs_before_the_checks_is_raised_by_run_suites_and_no_check_runs()
 
     with pytest.raises(ValueError, match="not today"):
         runner.run_suites(None, select(["metrics"]), seed=0, before_checks=refuse)
-    listed = runner.run_suites(None, select(["metrics"]), seed=0, collect_only=True, before_checks=refuse).listed
-    assert listed  # a listing runs no check, so it has nothing to wait for
