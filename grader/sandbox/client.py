@@ -75,27 +75,52 @@ class Sent:
 
 
 class OutputCapture:
-    """Drains the worker's stdout and stderr, keeping the head and the tail of what each check printed."""
+    """Drains the worker's stdout and stderr, keeping the head and the tail of what each check printed.
+
+    A thread reads the pipe while the student's code runs, so that it never fills and stalls the worker. What a call
+    printed is in the pipe before its reply is sent (the worker flushes first), but the thread may not have read it
+    yet when the reply arrives: :meth:`take` reads what is left itself, so the output of a check is never given to
+    the next one. Reading and keeping happen under one lock, by whichever of the two reads.
+    """
+
+    READ_AT_MOST = 1 << 20  # what one pass reads of a pipe that keeps filling (a thread printing without end)
 
     def __init__(self, stream, keep: int) -> None:
         self.keep = keep
         self.lock = threading.Lock()
         self.head, self.tail, self.dropped = bytearray(), bytearray(), 0
-        self.thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self.stream, self.ended = stream, False
+        os.set_blocking(stream.fileno(), False)
+        self.thread = threading.Thread(target=self._drain, daemon=True)
         self.thread.start()
 
-    def _drain(self, stream) -> None:
-        # The pipe is closed here, by the one thread that reads it, once the worker and its children are gone:
-        # closing it from another thread could pull it from under a read.
-        with stream:
-            for chunk in iter(lambda: stream.read1(65536), b""):
+    def _drain(self) -> None:
+        # The pipe is closed here, by the thread, once the worker and its children are gone: closing it from another
+        # thread could pull it from under a read.
+        with self.stream:
+            while not self.ended:
+                select.select([self.stream], [], [])
                 with self.lock:
-                    room = self.keep - len(self.head)
-                    self.head += chunk[:room]
-                    self.tail += chunk[room:] if room > 0 else chunk
-                    if len(self.tail) > self.keep:
-                        self.dropped += len(self.tail) - self.keep
-                        del self.tail[: len(self.tail) - self.keep]
+                    self._read_available()
+
+    def _read_available(self) -> None:
+        """Keep what the pipe holds now (the lock held); at the end of the output, note it."""
+        read = 0
+        while not self.ended and read < self.READ_AT_MOST:
+            try:
+                chunk = os.read(self.stream.fileno(), 65536)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self.ended = True
+                return
+            read += len(chunk)
+            room = self.keep - len(self.head)
+            self.head += chunk[:room]
+            self.tail += chunk[room:] if room > 0 else chunk
+            if len(self.tail) > self.keep:
+                self.dropped += len(self.tail) - self.keep
+                del self.tail[: len(self.tail) - self.keep]
 
     def take(self) -> str:
         """Everything printed since the last call, with the middle cut out past ``keep`` bytes at each end.
@@ -104,6 +129,7 @@ class OutputCapture:
         or break a report format: it is shown as text, never read as a result.
         """
         with self.lock:
+            self._read_available()
             head, tail, dropped = bytes(self.head), bytes(self.tail), self.dropped
             self.head, self.tail, self.dropped = bytearray(), bytearray(), 0
         text = printable(head.decode("utf-8", "replace"))

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from grader.grading import grade
 from grader.parts import Part
 from grader.runner import run_suites
 from grader.sandbox import isolation, protocol
-from grader.sandbox.client import Submission, Worker
+from grader.sandbox.client import OutputCapture, Submission, Worker
 from grader.sandbox.faults import StudentException, WorkerCrashed
 from grader.sandbox.isolation import SandboxError
 from grader.sandbox.limits import Limits, MiB
@@ -190,6 +191,26 @@ def test_output_keeps_its_head_and_tail_as_plain_text(make_worker):
     assert printed.startswith("HEAD") and printed.rstrip().endswith("TAIL")
     assert "bytes of output omitted" in printed and len(printed) < 2200
     assert "\x1b" not in printed and "\r" not in printed
+
+
+def test_what_a_call_printed_belongs_to_it_even_before_the_draining_thread_reads_it(make_worker, monkeypatch):
+    """The worker flushes before it replies; the thread that drains the pipe may still be asleep when the reply is
+    read, and then the output must not wait for it, nor go to the next check."""
+    asleep = threading.Event()
+    def drain(capture: OutputCapture) -> None:  # a thread that reads nothing before the test ends
+        asleep.wait(30)
+        capture.stream.close()
+
+    monkeypatch.setattr(OutputCapture, "_drain", drain)
+    student = make_worker()
+    try:
+        assert student.call("probe.shout", 10) == 0
+        assert student.worker.take_output().startswith("HEAD")
+        assert student.call("probe.shout", 20) == 0
+        assert student.worker.take_output().count("x") == 20
+    finally:
+        student.worker.close()
+        asleep.set()
 
 
 # -- levels ------------------------------------------------------------------------------------------------------------
