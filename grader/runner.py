@@ -36,7 +36,7 @@ from grader.i18n import tr, tr_or
 from grader.inputs import Inputs, seeded_generator
 from grader.parts import SUITE_PREFIX, SUITES_DIR, Part
 from grader.results import FIGURE_KINDS, CheckResult, Outcome
-from grader.sandbox.faults import SubmissionFault
+from grader.sandbox.faults import NotImplementedByStudent, SubmissionFault
 from grader.shared import Shared
 
 PYTEST_INI = SUITES_DIR / "pytest.ini"
@@ -101,6 +101,9 @@ class SuiteRun:
     # checks that asked for ``alone`` and got it): a failure there may come from another part
     integrated: set[tuple[str, str]] = field(default_factory=set)
     asked_alone: set[tuple[str, str]] = field(default_factory=set)  # (part, check) of the checks that take ``alone``
+    # (part, check) of the checks stopped by a NotImplementedError raised in their own part's module: the student
+    # has not written that part yet, and no callee of the reference's could change that
+    own_stub: set[tuple[str, str]] = field(default_factory=set)
 
     def with_rerun(self, rerun: SuiteRun) -> SuiteRun:
         """This run with each check ``rerun`` ran again given its new result, in its place. (A rerun's parts all
@@ -108,7 +111,7 @@ class SuiteRun:
         again = {(c.part, c.name): c for c in rerun.checks}
         checks = [again.get((c.part, c.name), c) for c in self.checks]
         return SuiteRun(checks, self.diagnostics, (self.integrated - again.keys()) | rerun.integrated,
-                        self.asked_alone)
+                        self.asked_alone, (self.own_stub - again.keys()) | rerun.own_stub)
 
 
 class Alone(Protocol):
@@ -223,7 +226,7 @@ class SuiteSession:
                 if isinstance(stopped, pytest.exit.Exception):  # a check called pytest.exit(): an interrupt
                     raise KeyboardInterrupt from stopped
                 raise
-            return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone)
+            return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone, plugin.own_stub)
 
     def close(self) -> None:
         """End the session as pytest ends one: tear down what is set up, finish, unconfigure."""
@@ -278,6 +281,7 @@ class GraderPlugin:
         self.in_use: list[StudentCode] = []  # the submissions the current check was given
         self.integrated: set[tuple[str, str]] = set()
         self.asked_alone: set[tuple[str, str]] = set()
+        self.own_stub: set[tuple[str, str]] = set()
         self.seed = seed
         self.shared_results = Shared(seed)  # this run's: a run starts with nothing shared
         self.diagnostics = diagnostics
@@ -404,12 +408,19 @@ class GraderPlugin:
             result = self.result(item, "failed", failure.message, failure.hint, failure.mistake)
         elif isinstance(excinfo.value, SubmissionFault):
             result = self.result(item, excinfo.value.outcome, excinfo.value.student_message())
+            if self.stopped_at_own_stub(item, excinfo.value):
+                self.own_stub.add((result.part, item.name))
         elif isinstance(excinfo.value, AssertionError):
             result = self.result(item, "failed", str(excinfo.value) or tr("runner.assertion"))
         else:
             result = self.result_of_breakdown(item, excinfo.value)
         result.duration = call.duration + (time.monotonic() - started)
         return result
+
+    def stopped_at_own_stub(self, item: pytest.Item, fault: SubmissionFault) -> bool:
+        """Whether ``fault`` is a NotImplementedError raised in the module of the check's own part."""
+        raised_in = fault.raised_in if isinstance(fault, NotImplementedByStudent) else None
+        return raised_in is not None and raised_in.file == self.parts[str(item.path)].module_file
 
     def result_of_breakdown(self, item: pytest.Item, exc: BaseException) -> CheckResult:
         """A check that raised something other than a verdict. If the student's code answered it with a value no

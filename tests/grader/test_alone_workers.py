@@ -12,6 +12,7 @@ import grader.grading as grading
 from grader.grading import grade
 from grader.sandbox.client import Worker, close_all
 from grader.sandbox.isolation import SandboxError
+from grader.stubgen import write_exercises
 from grader.submission import stage
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
@@ -107,3 +108,17 @@ def test_workers_told_to_end_together_all_end_and_leave_nothing(tmp_path):
     assert all(w.alive for w in workers)
     close_all(workers)
     assert not any(w.alive or w.scratch.exists() for w in workers)
+
+
+def test_a_part_left_as_the_stub_is_not_judged_again_but_the_parts_calling_it_are(monkeypatch, tmp_path):
+    """A check stopped by a NotImplementedError of its own part's module gains nothing from the reference's callees:
+    it runs once. The training, stopped by the network's stub, runs again with the reference's network."""
+    write_exercises(SOLUTIONS, tmp_path / "stubs")
+    student = tmp_path / "student"
+    shutil.copytree(SOLUTIONS, student, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(tmp_path / "stubs" / "network.py", student / "network.py")
+    started = recording_workers(monkeypatch)
+    result = grade(student, ["network", "training"])
+    assert sorted(name for name, _, _ in started if name.startswith("alone-")) == ["alone-training"]
+    outcomes = {(c.part, c.outcome) for c in result.checks if c.name != "test_capstone_learns_xor"}
+    assert outcomes == {("network", "not_implemented"), ("training", "passed")}  # the capstone takes the whole
