@@ -25,7 +25,7 @@ import hashlib
 import importlib
 import inspect
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,21 +66,29 @@ _remembered: dict[str, tuple[Any, list[np.ndarray]]] = {}
 
 
 def remembered(target: str, *args: Any, **kwargs: Any) -> Any:
-    """:func:`call`, with the answer kept by this process under the exact digest of the request.
+    """:func:`call`, with the answer kept by this process under the exact digest of the request (:func:`kept`).
 
     For the long reference runs (a whole training) that every student of a class asks for with the same arguments:
-    the grading process computes each once. Each caller gets fresh copies. Only the live reference is remembered; a
-    recording or a replay sees every request, as with :func:`call`.
+    the grading process computes each once.
+    """
+    return kept(("call", target, args, kwargs), lambda: call(target, *args, **kwargs))
+
+
+def kept(key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, a value the reference's code alone decides, kept by this process under the exact digest of
+    ``key``, which must hold everything ``compute`` depends on; each caller gets fresh copies.
+
+    Only with the live reference: a recording or a replay sees every request, as with :func:`call`.
     """
     if type(active_source()) is not LiveReference:  # not a recorder, a replay, or any source wrapping the live one
-        return call(target, *args, **kwargs)
-    key = digest("remembered", target, args, kwargs, exact=True)
-    if key not in _remembered:
+        return compute()
+    digested = digest("kept", key, exact=True)
+    if digested not in _remembered:
         arrays: list[np.ndarray] = []
-        _remembered[key] = (encode(call(target, *args, **kwargs), arrays), arrays)
+        _remembered[digested] = (encode(compute(), arrays), arrays)
         if len(_remembered) > REMEMBERED_KEPT:
             del _remembered[next(iter(_remembered))]  # the oldest
-    node, arrays = _remembered[key]
+    node, arrays = _remembered[digested]
     return decode(node, arrays)
 
 

@@ -60,3 +60,23 @@ def test_a_recording_sees_every_request(monkeypatch):
         reference.remembered("training.run_overfitting", 1)
         reference.remembered("training.run_overfitting", 1)
     assert asked == ["training.run_overfitting"] * 2
+
+
+def test_a_kept_value_is_computed_once_per_key_and_each_caller_gets_a_copy(monkeypatch):
+    monkeypatch.setattr(reference, "_remembered", {})
+    computed: list[int] = []
+
+    def compute(n: int):
+        computed.append(n)
+        return {"grad": np.full(3, float(n))}
+
+    x = np.arange(3.0)
+    first = reference.kept(("demo", x, 1), lambda: compute(1))
+    first["grad"][0] = -1.0
+    assert reference.kept(("demo", x, 1), lambda: compute(1))["grad"].tolist() == [1.0, 1.0, 1.0]
+    assert computed == [1]
+    reference.kept(("demo", np.nextafter(x, 9.0), 1), lambda: compute(2))  # another input, another value
+    assert computed == [1, 2]
+    with reference.using(type("Recording", (reference.LiveReference,), {})()):  # a recording sees every request
+        reference.kept(("demo", x, 1), lambda: compute(3))
+    assert computed == [1, 2, 3]
