@@ -290,6 +290,7 @@ class GraderPlugin:
         # The check being run. The fixtures read it here rather than take pytest's ``request``, which pytest builds
         # anew, signature and all, for every check that asks: some 5% of the grading process's time.
         self.current: pytest.Item
+        self.generator: np.random.Generator | None = None  # the current check's (check_generator)
 
     # -- fixtures ---------------------------------------------------------------------------------------------
 
@@ -318,7 +319,7 @@ class GraderPlugin:
     @pytest.fixture
     def rng(self) -> np.random.Generator:
         """A generator seeded by the run's seed and the check's name: same inputs on every run."""
-        return seeded_generator(self.seed, self.current.nodeid)
+        return self.check_generator()
 
     @pytest.fixture
     def shared(self) -> Shared:
@@ -326,8 +327,16 @@ class GraderPlugin:
         return self.shared_results
 
     @pytest.fixture
-    def inputs(self, rng: np.random.Generator) -> Inputs:
-        return Inputs(rng)
+    def inputs(self) -> Inputs:
+        """Input builders drawing from the check's generator (the very one ``rng`` gives)."""
+        return Inputs(self.check_generator())
+
+    def check_generator(self) -> np.random.Generator:
+        """The current check's generator, made when first asked for. ``inputs`` does not take the fixture ``rng``:
+        a fixture that takes another costs pytest a second fixture set-up per check."""
+        if self.generator is None:
+            self.generator = seeded_generator(self.seed, self.current.nodeid)
+        return self.generator
 
     # -- hooks ------------------------------------------------------------------------------------------------
 
@@ -356,7 +365,7 @@ class GraderPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
-        self.current = item
+        self.current, self.generator = item, None
         part = self.part_of(item)
         self.in_use = [self.submission] if self.submission is not None else []
         if self.submission is not None:

@@ -107,3 +107,10 @@ def test_a_grade_after_a_broken_submission_keeps_nothing_of_it(tmp_path, session
     again = grade(SOLUTIONS, ["activations", "losses"])
     assert again.points == again.max_points and not any(p.diagnostic for p in again.parts)
     assert len(sessions) == 1
+
+
+def test_rng_and_inputs_of_one_check_draw_from_one_generator(tmp_path, sessions):
+    """Two generators of the same seed would give a check that takes both the same numbers twice."""
+    parts = write_suite(tmp_path, HEADER + "@pytest.mark.points(1)\ndef test_both(rng, inputs):\n"
+                                           "    assert rng.standard_normal() != inputs.normal(1)[0]\n")
+    assert [c.outcome for c in run_suites(None, parts, seed=0).checks] == ["passed"]
