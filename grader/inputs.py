@@ -19,6 +19,16 @@ def seeded_generator(seed: int, name: str) -> np.random.Generator:
     return np.random.default_rng([seed, int.from_bytes(digest[:4], "big")])
 
 
+OVERFITTING_RUN = "overfitting"  # the run both validation checks read, and the report's overfitting figure draws
+
+
+def run_seed(seed: int, name: str) -> int:
+    """The seed, in [0, 1000), of the training run ``name`` in a grade with ``seed``. The checks that share a run and
+    the report's figure of it ask with the same name: the figure shows the very run the checks judged, with the
+    seed their messages name."""
+    return int(seeded_generator(seed, name).integers(1000))
+
+
 class Inputs:
     """Seeded builders of test inputs; one instance per check (see the ``inputs`` fixture)."""
 

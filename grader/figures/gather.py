@@ -23,6 +23,7 @@ from grader.figures.plan import Request, plan
 from grader.figures.training import capstone_curves, depth_norms, overfitting_curves
 from grader.grading import exercise_module_files
 from grader.i18n import language, tr
+from grader.inputs import OVERFITTING_RUN, run_seed
 from grader.results import GradeResult
 from grader.sandbox.client import Submission, Worker
 from grader.sandbox.isolation import SandboxError
@@ -31,7 +32,6 @@ from grader.submission import stage
 
 FIGURE_SECONDS = 15.0  # the student's side of all figures of one report together
 CAPSTONE_SEED = 0  # the seed the capstone's docstring describes (weights and shuffling)
-OVERFITTING_SEED = 0  # run_overfitting's default; the reference overfits for every seed from 0 to 19
 ALREADY_FAILED = ("timeout", "crashed")
 DRAWN_LONGEST = ("depth",)  # two log panels: ~50 ms to draw, ~25 ms to gather (a training figure: ~30 ms and ~60 ms)
 
@@ -41,7 +41,8 @@ BUILDERS: dict[str, Callable[[Request, Asker, int], Figure]] = {
     "loss": lambda request, ask, seed: loss_curve(request, ask),
     "gradient": gradient_errors,
     "training": lambda request, ask, seed: capstone_curves(request, ask, CAPSTONE_SEED),
-    "overfitting": lambda request, ask, seed: overfitting_curves(request, ask, OVERFITTING_SEED),
+    # the run the validation checks judged: their seed, and the reference's run they already computed
+    "overfitting": lambda request, ask, seed: overfitting_curves(request, ask, run_seed(seed, OVERFITTING_RUN)),
     "depth": depth_norms,
 }
 

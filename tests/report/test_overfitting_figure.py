@@ -10,9 +10,12 @@ import pytest
 
 from grader import reference
 from grader.figures.asking import Unusable
+from grader.figures.gather import gather_figures
 from grader.figures.model import REFERENCE, STUDENT
 from grader.figures.training import TRAINING_LOSS, VALIDATION_LOSS, as_validated_history
+from grader.grading import grade
 from grader.i18n import language, tr
+from grader.inputs import OVERFITTING_RUN, run_seed
 from tests.report.conftest import SOLUTIONS, Report, copy_reference, make_report
 
 VALIDATED = "    return history if validation_data is None else dict(loss=history, val_loss=val_history)"
@@ -34,7 +37,7 @@ def test_the_reference_page_draws_training_and_validation_loss_with_the_minimum_
     figure = overfitting_figure(reference_report)
     assert reference_report.result.all_passed and figure.problem == ""  # drawn although nothing failed
     panel = figure.panels[0]
-    expected = reference.call("training.run_overfitting", 0)
+    expected = reference.call("training.run_overfitting", run_seed(reference_report.result.seed, OVERFITTING_RUN))
     for role in (REFERENCE, STUDENT):
         np.testing.assert_allclose(panel.line(role, TRAINING_LOSS).y, expected["loss"], rtol=1e-9)
         np.testing.assert_allclose(panel.line(role, VALIDATION_LOSS).y, expected["val_loss"], rtol=1e-9)
@@ -101,3 +104,22 @@ def test_the_validated_dict_and_a_plain_history_are_read():
     assert loss.tolist() == [3, 2, 1] and val_loss is not None and val_loss.tolist() == [1, 2, 3]
     loss, val_loss = as_validated_history(np.array([0.3, 0.2, 0.1]), 3)
     assert loss.tolist() == [0.3, 0.2, 0.1] and val_loss is None
+
+
+def test_the_picture_is_of_the_run_the_validation_checks_judged(monkeypatch):
+    """Same seed as the checks (their messages name it), so the reference's run is the one they already computed."""
+    monkeypatch.setattr(reference, "_remembered", {})
+    result = grade(SOLUTIONS, ["training"])
+    runs: list[tuple] = []
+    real_call = reference.call
+
+    def counting(target, *args, **kwargs):
+        runs.append((target, *args))
+        return real_call(target, *args, **kwargs)
+
+    monkeypatch.setattr(reference, "call", counting)
+    figure = gather_figures(result, SOLUTIONS).find("overfitting", "training.fit")
+    assert figure is not None and figure.problem == ""
+    assert not [run for run in runs if run[0] == "training.run_overfitting"]
+    expected = reference.remembered("training.run_overfitting", run_seed(result.seed, OVERFITTING_RUN))
+    np.testing.assert_allclose(figure.panels[0].line(STUDENT, VALIDATION_LOSS).y, expected["val_loss"], rtol=1e-9)
