@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -107,11 +106,12 @@ class SuiteRun:
 
     def with_rerun(self, rerun: SuiteRun) -> SuiteRun:
         """This run with each check ``rerun`` ran again given its new result, in its place. (A rerun's parts all
-        imported the first time: it brings no diagnostic of its own.)"""
+        imported the first time: it brings no diagnostic of its own; ``asked_alone`` and ``own_stub`` decided what
+        ran again, and stay the first run's.)"""
         again = {(c.part, c.name): c for c in rerun.checks}
         checks = [again.get((c.part, c.name), c) for c in self.checks]
         return SuiteRun(checks, self.diagnostics, (self.integrated - again.keys()) | rerun.integrated,
-                        self.asked_alone, (self.own_stub - again.keys()) | rerun.own_stub)
+                        self.asked_alone, self.own_stub)
 
 
 class Alone(Protocol):
@@ -170,19 +170,21 @@ def forget_sessions() -> None:
 
 class SuiteSession:
     """A pytest session over the suites of some parts: configured and collected once, then run for any number of
-    submissions, one run at a time, each run as pytest runs a session's checks (fixtures, markers, warnings).
+    submissions, one run at a time and from one thread, each run as pytest runs a session's checks (fixtures,
+    markers, warnings).
 
     pytest's own ``pytest.main`` would configure and collect anew for every run; the session is built the way it
     builds one (``wrap_session``), with pytest's internal ``_prepareconfig``, and ended the same way by
-    :meth:`close`. A run that stops half-way (an interrupt, a fault of the grader's) leaves fixtures set up: the
-    session is then closed and forgotten, and the next run starts a new one.
+    :meth:`close`. Each run ends as ``pytest.main`` ended one: every fixture torn down (a session-scoped one
+    included: its value never reaches the next student), the working folder restored, and ``tmp_path`` in a new base
+    folder. A run that stops half-way (an interrupt, a fault of the grader's) closes the session, and the next run
+    starts a new one.
     """
 
     def __init__(self, parts: list[Part]) -> None:
         forget_modules({p.path.resolve() for p in parts})  # pytest would reuse them: an edited suite is read again
         self.plugin = GraderPlugin(parts)
         self.closed = False
-        self.lock = threading.RLock()  # two grades in threads of one process take turns
         with _plugin_autoload_disabled():
             self.config = _prepareconfig([*map(str, (p.path for p in parts)), *PYTEST_ARGS], plugins=[self.plugin])
         self.session = pytest.Session.from_config(self.config)
@@ -206,39 +208,54 @@ class SuiteSession:
             alone: Alone | None = None, before_checks: Callable[[], None] | None = None,
             only: Collection[tuple[str, str]] = ()) -> SuiteRun:
         """One run of the checks (all, or ``only`` those) against ``submission``: see :func:`run_suites`."""
-        with self.lock:
-            plugin = self.plugin
-            plugin.begin(submission, seed, dict(missing or {}), alone)
-            plugin.imported.update(part for part, _ in only)  # checks run before: their parts imported then
-            chosen = set(only)
-            items = [i for i in self.items if not chosen or (plugin.part_of(i), i.name) in chosen]
-            if alone is not None and submission is not None:
-                asking = (plugin.part_of(i) for i in items if "alone" in getattr(i, "fixturenames", ()))
-                alone.prepare([p for p in dict.fromkeys(asking) if p not in plugin.diagnostics])
-            if before_checks is not None:
-                before_checks()
-            try:
-                for index, item in enumerate(items):
-                    following = items[index + 1] if index + 1 < len(items) else None
-                    self.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
-            except BaseException as stopped:
-                self.close()  # fixtures may be left set up: the next run gets a new session
-                if isinstance(stopped, pytest.exit.Exception):  # a check called pytest.exit(): an interrupt
-                    raise KeyboardInterrupt from stopped
-                raise
-            return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone, plugin.own_stub)
+        if self.closed:
+            raise RuntimeError("this session of the suites is closed")
+        plugin = self.plugin
+        plugin.begin(submission, seed, dict(missing or {}), alone)
+        plugin.imported.update(part for part, _ in only)  # checks run before: their parts imported then
+        chosen = set(only)
+        items = [i for i in self.items if not chosen or (plugin.part_of(i), i.name) in chosen]
+        if alone is not None and submission is not None:
+            asking = (plugin.part_of(i) for i in items if "alone" in getattr(i, "fixturenames", ()))
+            alone.prepare([p for p in dict.fromkeys(asking) if p not in plugin.diagnostics])
+        if before_checks is not None:
+            before_checks()
+        _fresh_tmp_path_base(self.config)
+        try:
+            for index, item in enumerate(items):
+                following = items[index + 1] if index + 1 < len(items) else None
+                self.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+            # A check of a part that cannot be imported is answered before pytest sets anything up, so the last
+            # teardown may have expected it: the run's end tears everything down itself
+            self.session._setupstate.teardown_exact(None)
+        except BaseException as stopped:
+            self.close()  # fixtures may be left set up: the next run gets a new session
+            if isinstance(stopped, pytest.exit.Exception):  # a check called pytest.exit(): an interrupt
+                raise KeyboardInterrupt from stopped
+            raise
+        finally:
+            os.chdir(self.session.startpath)  # a check may have moved it
+        return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone, plugin.own_stub)
 
     def close(self) -> None:
         """End the session as pytest ends one: tear down what is set up, finish, unconfigure."""
-        with self.lock:
-            if self.closed:
-                return
-            self.closed = True
-            try:
-                self.session._setupstate.teardown_exact(None)
-                self.config.hook.pytest_sessionfinish(session=self.session, exitstatus=pytest.ExitCode.OK)
-            finally:
-                self.config._ensure_unconfigure()
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.session._setupstate.teardown_exact(None)
+            self.config.hook.pytest_sessionfinish(session=self.session, exitstatus=pytest.ExitCode.OK)
+        finally:
+            self.config._ensure_unconfigure()
+
+
+def _fresh_tmp_path_base(config: pytest.Config) -> None:
+    """Let the next ``tmp_path`` make a new numbered base folder, as each ``pytest.main`` did (pytest keeps the last
+    few and removes older ones), rather than fill one for a whole class. Through pytest's internal factory: with
+    another pytest that lacks it, a session's folders share one base, which costs nothing but disk."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is not None and hasattr(factory, "_basetemp"):
+        factory._basetemp = None
 
 
 def forget_modules(files: set[Path]) -> None:

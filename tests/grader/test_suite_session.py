@@ -4,6 +4,9 @@ stopped half-way gets a session of its own."""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +27,7 @@ DRAWN = []
 @pytest.mark.points(1)
 @pytest.mark.parametrize("n", [1, 2])
 def test_shared_is_computed_once_per_run(shared, n):
-    assert shared.once("run", lambda: RUNS.append(n) or len(RUNS)) == len(RUNS)
+    shared.once("run", lambda: RUNS.append(n))
 
 
 @pytest.mark.points(1)
@@ -35,8 +38,8 @@ def test_same_inputs_on_every_run(inputs):
 
 
 @pytest.fixture
-def sessions(monkeypatch) -> list[runner.SuiteSession]:
-    """The sessions made from here on (none is kept from an earlier test)."""
+def sessions(monkeypatch) -> Iterator[list[runner.SuiteSession]]:
+    """The sessions made from here on (none is kept from an earlier test), closed at the end."""
     made: list[runner.SuiteSession] = []
     real = runner.SuiteSession.__init__
 
@@ -46,7 +49,14 @@ def sessions(monkeypatch) -> list[runner.SuiteSession]:
 
     monkeypatch.setattr(runner, "_sessions", {})
     monkeypatch.setattr(runner.SuiteSession, "__init__", recorded)
-    return made
+    yield made
+    runner.forget_sessions()
+
+
+def suite_module(parts: list[course.Part]):
+    """The module the session imported the (one) suite of ``parts`` as."""
+    path = parts[0].path.resolve()
+    return next(m for m in list(sys.modules.values()) if getattr(m, "__file__", None) and Path(m.__file__) == path)
 
 
 def write_suite(folder: Path, text: str = SUITE) -> list[course.Part]:
@@ -58,8 +68,9 @@ def test_the_checks_are_collected_once_and_each_run_starts_afresh(tmp_path, sess
     parts = write_suite(tmp_path)
     runs = [run_suites(None, parts, seed=0) for _ in range(3)]
     assert len(sessions) == 1
-    for run in runs:  # shared.once computed in each run, the same inputs drawn in each
+    for run in runs:  # the same inputs drawn in each run
         assert [c.outcome for c in run.checks] == ["passed"] * 3
+    assert suite_module(parts).RUNS == [1, 1, 1]  # shared.once computed in each run, by its first check
     assert [c.name for c in list_checks(parts)] == [c.name for c in runs[0].checks] and len(sessions) == 1
 
 
@@ -114,3 +125,39 @@ def test_rng_and_inputs_of_one_check_draw_from_one_generator(tmp_path, sessions)
     parts = write_suite(tmp_path, HEADER + "@pytest.mark.points(1)\ndef test_both(rng, inputs):\n"
                                            "    assert rng.standard_normal() != inputs.normal(1)[0]\n")
     assert [c.outcome for c in run_suites(None, parts, seed=0).checks] == ["passed"]
+
+
+def test_a_run_tears_down_every_fixture_even_when_its_last_part_cannot_be_graded(tmp_path, sessions):
+    """A session-scoped fixture is set up and torn down once per run, so that nothing of one student's run reaches
+    the next; the last part's checks, answered without pytest (its module did not import), used to keep it up."""
+    (tmp_path / "check_a.py").write_text(HEADER + """
+EVENTS = []
+
+
+@pytest.fixture(scope="session")
+def per_run():
+    EVENTS.append("up")
+    yield
+    EVENTS.append("down")
+
+
+@pytest.mark.points(1)
+def test_a(per_run):
+    pass
+""", encoding="utf-8")
+    (tmp_path / "check_b.py").write_text(HEADER.replace("ORDER = 1", "ORDER = 2") +
+                                         "@pytest.mark.points(1)\ndef test_b():\n    pass\n", encoding="utf-8")
+    parts = course.discover(tmp_path)
+    assert [p.name for p in parts] == ["a", "b"]
+    for _ in range(2):
+        run = run_suites(None, parts, seed=0, missing={"b": "b.py does not import"})
+        assert [c.outcome for c in run.checks] == ["passed", "ungradable"]
+    assert suite_module(parts).EVENTS == ["up", "down", "up", "down"]
+
+
+def test_a_check_that_moves_the_working_folder_moves_it_for_itself_only(tmp_path, sessions):
+    here = os.getcwd()
+    parts = write_suite(tmp_path, HEADER + f"@pytest.mark.points(1)\ndef test_moves():\n"
+                                           f"    import os\n    os.chdir({str(tmp_path)!r})\n")
+    assert [c.outcome for c in run_suites(None, parts, seed=0).checks] == ["passed"]
+    assert os.getcwd() == here

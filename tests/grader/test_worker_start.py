@@ -48,7 +48,10 @@ def test_the_checks_are_collected_while_the_worker_starts(monkeypatch):
     monkeypatch.setattr(runner, "_sessions", {})  # as in a fresh process: nothing collected yet
     monkeypatch.setattr(grading, "Worker", Recorded)
     monkeypatch.setattr(runner.SuiteSession, "__init__", collected)
-    result = grade(SOLUTIONS, ["activations"])
+    try:
+        result = grade(SOLUTIONS, ["activations"])
+    finally:
+        runner.forget_sessions()
     assert events == ["launched, ready: False", "collected", "waited for", "asked"]
     assert result.isolation and all(c.outcome == "passed" for c in result.checks)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grader import runner
 from grader.grading import grade
 from grader.parts import Part
 from grader.runner import run_suites
@@ -197,8 +198,9 @@ def test_what_a_call_printed_belongs_to_it_even_before_the_draining_thread_reads
     """The worker flushes before it replies; the thread that drains the pipe may still be asleep when the reply is
     read, and then the output must not wait for it, nor go to the next check."""
     asleep = threading.Event()
-    def drain(capture: OutputCapture) -> None:  # a thread that reads nothing before the test ends
-        asleep.wait(30)
+    def drain(capture: OutputCapture) -> None:  # a thread that reads nothing itself
+        while not capture.ended and not asleep.wait(0.02):
+            pass
         capture.stream.close()
 
     monkeypatch.setattr(OutputCapture, "_drain", drain)
@@ -312,6 +314,7 @@ def test_a_bare_assert_in_a_hidden_check_does_not_print_the_arrays_it_compared(m
 
 
 def test_pytest_options_from_the_environment_do_not_reach_a_grading_run(monkeypatch):
+    monkeypatch.setattr(runner, "_sessions", {})  # pytest is configured afresh, as in a new process
     monkeypatch.setenv("PYTEST_ADDOPTS", "--collect-only -p no:python")
     monkeypatch.setenv("PYTEST_PLUGINS", "no_such_plugin_module")
     result = grade(ROOT / "solutions", ["metrics"])
