@@ -60,7 +60,7 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
     with language(lang), tempfile.TemporaryDirectory(prefix="nn-grader-") as tmp:
         staged = stage(Path(source), exercise_module_files(), Path(tmp))
         known = {f.removesuffix(".py"): tr(f"submission.{why}", file=f) for f, why in staged.problems.items()}
-        worker = Worker(Path(tmp), limits, wait=False)  # it confines itself while the checks are collected
+        worker = Worker(Path(tmp), limits, wait=False)  # it confines itself while a process's first grade collects
         student = Submission(worker)
         alone = PartsAlone(staged, limits)
         try:

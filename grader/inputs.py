@@ -24,8 +24,7 @@ OVERFITTING_RUN = "overfitting"  # the run both validation checks read, and the 
 
 def run_seed(seed: int, name: str) -> int:
     """The seed, in [0, 1000), of the training run ``name`` in a grade with ``seed``. The checks that share a run and
-    the report's figure of it ask with the same name: the figure shows the very run the checks judged, with the
-    seed their messages name."""
+    the report's figure of it ask with the same name: the figure trains with the seed the checks' messages name."""
     return int(seeded_generator(seed, name).integers(1000))
 
 

@@ -61,7 +61,7 @@ def call(target: str, *args: Any, **kwargs: Any) -> Any:
     return resolve(target)(*copy_args(args), **{k: copy_args((v,))[0] for k, v in kwargs.items()})
 
 
-REMEMBERED_KEPT = 256  # answers kept by remembered(); a class graded with one seed per student asks new ones
+REMEMBERED_KEPT = 256  # values kept by kept(); a class graded with one seed per student asks new ones
 _remembered: dict[str, tuple[Any, list[np.ndarray]]] = {}
 
 
@@ -83,11 +83,13 @@ def kept(key: tuple, compute: Callable[[], Any]) -> Any:
     if type(active_source()) is not LiveReference:  # not a recorder, a replay, or any source wrapping the live one
         return compute()
     digested = digest("kept", key, exact=True)
-    if digested not in _remembered:
+    if digested in _remembered:
+        _remembered[digested] = _remembered.pop(digested)  # the newest again: what every report asks for stays
+    else:
         arrays: list[np.ndarray] = []
         _remembered[digested] = (encode(compute(), arrays), arrays)
         if len(_remembered) > REMEMBERED_KEPT:
-            del _remembered[next(iter(_remembered))]  # the oldest
+            del _remembered[next(iter(_remembered))]  # the one asked for longest ago
     node, arrays = _remembered[digested]
     return decode(node, arrays)
 

@@ -15,21 +15,13 @@ import copy
 from collections.abc import Callable, Hashable
 from typing import Any
 
-import numpy as np
-
-from grader.inputs import seeded_generator
-
 
 class Shared:
-    """One grade's shared results, with generators seeded by the run's seed and a name rather than a check's."""
+    """One grade's shared results; ``seed`` is the run's (``inputs.run_seed`` draws a shared run's seed from it)."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._outcomes: dict[Hashable, tuple[bool, Any]] = {}
-
-    def rng(self, name: str) -> np.random.Generator:
-        """A generator that every check asking for ``name`` in this grade gets in the same state."""
-        return seeded_generator(self.seed, name)
 
     def once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """``compute()`` the first time ``key`` is asked for in this grade; after that, a deep copy of its value (a

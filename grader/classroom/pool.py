@@ -2,8 +2,9 @@
 
 Starting Python, numpy and pytest costs about a second; a process per student would pay it every time. Instead
 ``workers`` processes are started once (with the *spawn* method, so none inherits the caller's state) and each
-receives students one at a time over its own pipe. Each student's code still runs in a fresh sandbox worker of its
-own, which the slot's zygote forks (``grader.sandbox.zygote``: numpy is loaded once per slot, not once per student).
+receives students one at a time over its own pipe, grading them all with the suites it collected once
+(``runner.SuiteSession``). Each student's code still runs in a fresh sandbox worker of its own, which the slot's
+zygote forks (``grader.sandbox.zygote``: numpy is loaded once per slot, not once per student).
 
 A student whose whole grade runs past ``budget`` seconds costs only themselves: their grading process is stopped,
 it and every process it started (the sandbox worker sits in a process group of its own) are killed, a ``timeout``

@@ -41,7 +41,7 @@ BUILDERS: dict[str, Callable[[Request, Asker, int], Figure]] = {
     "loss": lambda request, ask, seed: loss_curve(request, ask),
     "gradient": gradient_errors,
     "training": lambda request, ask, seed: capstone_curves(request, ask, CAPSTONE_SEED),
-    # the run the validation checks judged: their seed, and the reference's run they already computed
+    # the seed and settings of the run the validation checks judged: the reference's run is the one they computed
     "overfitting": lambda request, ask, seed: overfitting_curves(request, ask, run_seed(seed, OVERFITTING_RUN)),
     "depth": depth_norms,
 }

@@ -96,7 +96,7 @@ def as_history(value: Any, epochs: int) -> np.ndarray:
     return history
 
 
-def overfitting_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
+def overfitting_curves(request: Request, ask: Asker, seed: int) -> Figure:
     """Training loss (group 0) and validation loss (group 1) per epoch of OVERFITTING's run, the student's over the
     reference's, the lowest validation loss of each marked (see the module docstring)."""
     settings = reference.resolve("training.OVERFITTING")

@@ -95,13 +95,17 @@ class OutputCapture:
         self.thread.start()
 
     def _drain(self) -> None:
-        # The pipe is closed here, by the thread, once the worker and its children are gone: closing it from another
-        # thread could pull it from under a read.
-        with self.stream:
+        # The pipe is closed here, by the thread, under the lock, once the worker and its children are gone (or the
+        # thread fails): take() reads no more once the end is noted.
+        try:
             while not self.ended:
                 select.select([self.stream], [], [])
                 with self.lock:
                     self._read_available()
+        finally:
+            with self.lock:
+                self.ended = True
+                self.stream.close()
 
     def _read_available(self) -> None:
         """Keep what the pipe holds now (the lock held); at the end of the output, note it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.grading import grade
+from grader.inputs import run_seed
 from grader.shared import Shared
 from tests.grader.submissions import make_submission
 
@@ -38,11 +39,10 @@ def test_a_fault_is_raised_again_without_running_the_code_again():
     assert len(calls) == 1
 
 
-def test_named_generators_agree_within_a_grade_and_follow_its_seed():
-    draw = lambda seed, name: int(Shared(seed).rng(name).integers(10**9))  # noqa: E731
-    assert draw(1, "overfitting") == draw(1, "overfitting")
-    assert draw(1, "overfitting") != draw(2, "overfitting")
-    assert draw(1, "overfitting") != draw(1, "capstone")
+def test_a_runs_seed_is_the_same_within_a_grade_and_follows_its_seed_and_name():
+    seeds = {(seed, name): run_seed(seed, name) for seed in range(20) for name in ("overfitting", "capstone")}
+    assert all(run_seed(seed, name) == drawn and 0 <= drawn < 1000 for (seed, name), drawn in seeds.items())
+    assert len(set(seeds.values())) > 30  # other seeds and other names draw other runs
 
 
 def test_both_validation_checks_read_one_run_of_the_students_fit(tmp_path):
