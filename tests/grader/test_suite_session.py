@@ -161,3 +161,13 @@ def test_a_check_that_moves_the_working_folder_moves_it_for_itself_only(tmp_path
                                            f"    import os\n    os.chdir({str(tmp_path)!r})\n")
     assert [c.outcome for c in run_suites(None, parts, seed=0).checks] == ["passed"]
     assert os.getcwd() == here
+
+
+def test_each_run_makes_its_tmp_path_in_a_base_folder_of_its_own(tmp_path, sessions):
+    """As each pytest.main did: pytest keeps the last few base folders, so a class does not fill one."""
+    parts = write_suite(tmp_path, HEADER + "BASES = []\n\n\n@pytest.mark.points(1)\ndef test_writes(tmp_path):\n"
+                                           "    BASES.append(tmp_path.parent)\n")
+    for _ in range(2):
+        assert [c.outcome for c in run_suites(None, parts, seed=0).checks] == ["passed"]
+    first, second = suite_module(parts).BASES
+    assert first != second and first.parent == second.parent
