@@ -89,6 +89,7 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
         language=lang,
         isolation=worker.isolation,
         notes=staged.notes,
+        runs=run.runs,
     )
 
 

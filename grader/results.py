@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 # What a check may ask to be drawn when it fails (``@pytest.mark.figure(kind, target)``; grader.figures.plan).
 FIGURE_KINDS = ("activation", "derivative", "loss", "gradient")
@@ -150,6 +151,9 @@ class GradeResult:
     language: str = "en"
     isolation: str = ""  # how the student's code was confined: "jail", "user" or "process" (grader.sandbox)
     notes: list[str] = field(default_factory=list)  # about the submission as a whole: what a notebook left ungraded
+    # What the checks left for the report's figures (a training run they judged, drawn rather than run again); not
+    # part of the published form (to_dict), so a result read back from JSON has none and its figures run the code
+    runs: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def checks(self) -> list[CheckResult]:

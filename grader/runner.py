@@ -103,15 +103,17 @@ class SuiteRun:
     # (part, check) of the checks stopped by a NotImplementedError raised in their own part's module: the student
     # has not written that part yet, and no callee of the reference's could change that
     own_stub: set[tuple[str, str]] = field(default_factory=set)
+    runs: dict[str, Any] = field(default_factory=dict)  # what the checks left for the report (Shared.keep_for_report)
 
     def with_rerun(self, rerun: SuiteRun) -> SuiteRun:
         """This run with each check ``rerun`` ran again given its new result, in its place. (A rerun's parts all
         imported the first time: it brings no diagnostic of its own; ``asked_alone`` and ``own_stub`` decided what
-        ran again, and stay the first run's.)"""
+        ran again, and stay the first run's, as do the ``runs`` left for the report: the first run's are the whole
+        submission's, which the report's figures run too.)"""
         again = {(c.part, c.name): c for c in rerun.checks}
         checks = [again.get((c.part, c.name), c) for c in self.checks]
         return SuiteRun(checks, self.diagnostics, (self.integrated - again.keys()) | rerun.integrated,
-                        self.asked_alone, self.own_stub)
+                        self.asked_alone, self.own_stub, self.runs)
 
 
 class Alone(Protocol):
@@ -235,7 +237,8 @@ class SuiteSession:
             raise
         finally:
             os.chdir(self.session.startpath)  # a check may have moved it
-        return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone, plugin.own_stub)
+        return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone, plugin.own_stub,
+                        plugin.shared_results.for_report)
 
     def close(self) -> None:
         """End the session as pytest ends one: tear down what is set up, finish, unconfigure."""

@@ -22,6 +22,12 @@ class Shared:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._outcomes: dict[Hashable, tuple[bool, Any]] = {}
+        self.for_report: dict[str, Any] = {}  # what the checks left for the report's figures (keep_for_report)
+
+    def keep_for_report(self, name: str, value: Any) -> None:
+        """Leave ``value`` (a student's answer the checks judged, say) for the report's figure of ``name``, which
+        then draws it rather than ask the student's code again (``GradeResult.runs``)."""
+        self.for_report[name] = value
 
     def once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """``compute()`` the first time ``key`` is asked for in this grade; after that, a deep copy of its value (a

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from grader.figures.asking import CALL_SECONDS, Asker
 from grader.figures.curves import activation_curve, loss_curve
@@ -35,16 +36,22 @@ CAPSTONE_SEED = 0  # the seed the capstone's docstring describes (weights and sh
 ALREADY_FAILED = ("timeout", "crashed")
 DRAWN_LONGEST = ("depth",)  # two log panels: ~50 ms to draw, ~25 ms to gather (a training figure: ~30 ms and ~60 ms)
 
-BUILDERS: dict[str, Callable[[Request, Asker, int], Figure]] = {
-    "activation": lambda request, ask, seed: activation_curve(request, ask),
-    "derivative": lambda request, ask, seed: activation_curve(request, ask),
-    "loss": lambda request, ask, seed: loss_curve(request, ask),
-    "gradient": gradient_errors,
-    "training": lambda request, ask, seed: capstone_curves(request, ask, CAPSTONE_SEED),
-    # the seed and settings of the run the validation checks judged: the reference's run is the one they computed
-    "overfitting": lambda request, ask, seed: overfitting_curves(request, ask, run_seed(seed, OVERFITTING_RUN)),
-    "depth": depth_norms,
+BUILDERS: dict[str, Callable[[Request, Asker, GradeResult], Figure]] = {
+    "activation": lambda request, ask, result: activation_curve(request, ask),
+    "derivative": lambda request, ask, result: activation_curve(request, ask),
+    "loss": lambda request, ask, result: loss_curve(request, ask),
+    "gradient": lambda request, ask, result: gradient_errors(request, ask, result.seed),
+    "training": lambda request, ask, result: capstone_curves(request, ask, CAPSTONE_SEED),
+    "overfitting": lambda request, ask, result: overfitting_curves(request, ask, *judged_run(result)),
+    "depth": lambda request, ask, result: depth_norms(request, ask, result.seed),
 }
+
+
+def judged_run(result: GradeResult) -> tuple[int, dict[str, Any] | None]:
+    """The seed of the overfitting run the validation checks judged, and that run as the grade left it
+    (``GradeResult.runs``: the whole submission's, which the figure would run again), or None."""
+    seed, left = run_seed(result.seed, OVERFITTING_RUN), result.runs.get(OVERFITTING_RUN)
+    return seed, left if isinstance(left, dict) and left.get("seed") == seed and "reply" in left else None
 
 
 def gather_figures(result: GradeResult, source: Path, limits: Limits | None = None,
@@ -64,7 +71,7 @@ def gather_figures(result: GradeResult, source: Path, limits: Limits | None = No
                             FIGURE_SECONDS, refusal=note)
                 items: dict[int, Figure] = {}
                 for index in gathering_order(requests):
-                    items[index] = build(requests[index], ask, result.seed)
+                    items[index] = build(requests[index], ask, result)
                     if built is not None:
                         built(index, items[index])
                 return Figures([items[i] for i in range(len(requests))], note)
@@ -80,13 +87,13 @@ def gathering_order(requests: list[Request]) -> list[int]:
     return sorted(range(len(requests)), key=lambda i: requests[i].kind not in DRAWN_LONGEST)
 
 
-def build(request: Request, ask: Asker, seed: int) -> Figure:
+def build(request: Request, ask: Asker, result: GradeResult) -> Figure:
     """One figure; a fault of the grader's own becomes the figure's problem, so the report still renders."""
     failed = [c for c in request.checks if c.outcome in ALREADY_FAILED]
     if failed and len(failed) == len(request.checks):
         ask = ask.refusing(tr("report.problem.from_check", message=failed[0].message))
     try:
-        return BUILDERS[request.kind](request, ask, seed)
+        return BUILDERS[request.kind](request, ask, result)
     except Exception as exc:  # a bug of the grader's must not cost the student their report
         return Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks],
                       problem=tr("report.problem.figure_error", detail=f"{type(exc).__name__}: {exc}"))

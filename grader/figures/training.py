@@ -96,9 +96,11 @@ def as_history(value: Any, epochs: int) -> np.ndarray:
     return history
 
 
-def overfitting_curves(request: Request, ask: Asker, seed: int) -> Figure:
-    """Training loss (group 0) and validation loss (group 1) per epoch of OVERFITTING's run, the student's over the
-    reference's, the lowest validation loss of each marked (see the module docstring)."""
+def overfitting_curves(request: Request, ask: Asker, seed: int, judged: dict[str, Any] | None = None) -> Figure:
+    """Training loss (group 0) and validation loss (group 1) per epoch of OVERFITTING's run with ``seed``, the
+    student's over the reference's, the lowest validation loss of each marked (see the module docstring). ``judged``:
+    the run the validation checks judged with that seed, ``{"seed", "reply"}``, whose reply is drawn as it is;
+    without it the student's fit runs here."""
     settings = reference.resolve("training.OVERFITTING")
     x, y, x_val, y_val = reference.call("training.overfitting_data")
     figure = Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks])
@@ -110,8 +112,12 @@ def overfitting_curves(request: Request, ask: Asker, seed: int) -> Figure:
         return reference.remembered("training.run_overfitting", seed)
 
     with student_side(figure):
-        fitting = start_students_fit(ask, settings, settings["momentum"], seed, x, y, validation_data=(x_val, y_val))
-        reply, _ = fitting.meanwhile(reference_run)  # trained while the student's run trains
+        if judged is not None:
+            reply = judged["reply"]
+        else:
+            fitting = start_students_fit(ask, settings, settings["momentum"], seed, x, y,
+                                         validation_data=(x_val, y_val))
+            reply, _ = fitting.meanwhile(reference_run)  # trained while the student's run trains
         student = as_validated_history(reply, settings["epochs"])
     expected = reference_run()
     add_validated(panel, REFERENCE, np.array(expected["loss"]), np.array(expected["val_loss"]))

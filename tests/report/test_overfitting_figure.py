@@ -12,10 +12,12 @@ from grader import reference
 from grader.figures.asking import Unusable
 from grader.figures.gather import gather_figures
 from grader.figures.model import REFERENCE, STUDENT
+from grader.figures.plan import OVERFITTING_CHECKS
 from grader.figures.training import TRAINING_LOSS, VALIDATION_LOSS, as_validated_history
 from grader.grading import grade
 from grader.i18n import language, tr
 from grader.inputs import OVERFITTING_RUN, run_seed
+from grader.sandbox.client import Submission
 from tests.report.conftest import SOLUTIONS, Report, copy_reference, make_report
 
 VALIDATED = "    return history if validation_data is None else dict(loss=history, val_loss=val_history)"
@@ -123,3 +125,39 @@ def test_the_picture_is_of_the_run_the_validation_checks_judged(monkeypatch):
     assert not [run for run in runs if run[0] == "training.run_overfitting"]
     expected = reference.remembered("training.run_overfitting", run_seed(result.seed, OVERFITTING_RUN))
     np.testing.assert_allclose(figure.panels[0].line(STUDENT, VALIDATION_LOSS).y, expected["val_loss"], rtol=1e-9)
+
+
+def test_the_student_is_not_asked_again_for_the_run_the_grade_judged(monkeypatch):
+    """The grade leaves the whole submission's validated run for the report (GradeResult.runs): the picture draws that
+    reply, and the student's fit runs for the capstone's two runs only. A result read back from JSON has no such run:
+    its picture runs the fit, with the same seed, and draws the same lines."""
+    result = grade(SOLUTIONS, ["training"])
+    asked: list[str] = []
+    real_start = Submission.start
+
+    def start(submission, target, *args, **kwargs):
+        asked.append(target)
+        return real_start(submission, target, *args, **kwargs)
+
+    monkeypatch.setattr(Submission, "start", start)
+    drawn = gather_figures(result, SOLUTIONS).find("overfitting", "training.fit")
+    assert asked == ["training.fit"] * 2
+    result.runs.clear()
+    again = gather_figures(result, SOLUTIONS).find("overfitting", "training.fit")
+    assert asked == ["training.fit"] * 5
+    assert drawn is not None and again is not None and drawn.problem == again.problem == ""
+    for group in (TRAINING_LOSS, VALIDATION_LOSS):
+        np.testing.assert_array_equal(drawn.panels[0].line(STUDENT, group).y, again.panels[0].line(STUDENT, group).y)
+
+
+def test_the_run_left_for_the_report_is_the_whole_submissions(tmp_path):
+    """With a broken relu the validation checks fail on the whole submission and are judged again alone, with the
+    reference's relu; the picture shows the student's whole code, so the grade leaves the first run, not the rerun."""
+    student = copy_reference(tmp_path / "student", appended={
+        "activations": "\n\ndef relu(x):\n    return np.abs(np.asarray(x, dtype=float))\n"})
+    result = grade(student, ["activations", "training"])
+    validated = {c.name: c.outcome for c in result.checks if c.name in OVERFITTING_CHECKS}
+    assert set(validated.values()) == {"passed"}  # judged alone, with the reference's relu
+    left = result.runs[OVERFITTING_RUN]
+    reference_run = reference.remembered("training.run_overfitting", left["seed"])
+    assert not np.allclose(left["reply"]["val_loss"], reference_run["val_loss"])  # |x| trained, not relu
