@@ -152,7 +152,7 @@ class GradeResult:
     isolation: str = ""  # how the student's code was confined: "jail", "user" or "process" (grader.sandbox)
     notes: list[str] = field(default_factory=list)  # about the submission as a whole: what a notebook left ungraded
     # What the checks left for the report's figures (a training run they judged, drawn rather than run again); not
-    # part of the published form (to_dict), so a result read back from JSON has none and its figures run the code
+    # part of the published form (to_dict). A run that raised is not left: its figure runs the student's code again
     runs: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property

@@ -109,7 +109,7 @@ class SuiteRun:
         """This run with each check ``rerun`` ran again given its new result, in its place. (A rerun's parts all
         imported the first time: it brings no diagnostic of its own; ``asked_alone`` and ``own_stub`` decided what
         ran again, and stay the first run's, as do the ``runs`` left for the report: the first run's are the whole
-        submission's, which the report's figures run too.)"""
+        submission's, which the report's figures draw.)"""
         again = {(c.part, c.name): c for c in rerun.checks}
         checks = [again.get((c.part, c.name), c) for c in self.checks]
         return SuiteRun(checks, self.diagnostics, (self.integrated - again.keys()) | rerun.integrated,
@@ -238,7 +238,7 @@ class SuiteSession:
         finally:
             os.chdir(self.session.startpath)  # a check may have moved it
         return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone, plugin.own_stub,
-                        plugin.shared_results.for_report)
+                        dict(plugin.shared_results.for_report))
 
     def close(self) -> None:
         """End the session as pytest ends one: tear down what is set up, finish, unconfigure."""

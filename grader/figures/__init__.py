@@ -1,6 +1,7 @@
 """The HTML report's figures: what the student's code does beside what the reference does, as plain data.
 
-``plan`` picks the figures a grade calls for, ``gather`` computes them (the student's side in a worker of its own),
+``plan`` picks the figures a grade calls for, ``gather`` computes them (the student's side in a worker of its own,
+but for a training run the grade left in ``GradeResult.runs``),
 ``draw`` turns them into inline SVG with matplotlib, the optional extra ``nn-grader[plots]``, and ``drawer`` does
 that in a process started before the grade, so that ``check --html`` need not wait for matplotlib to load.
 """

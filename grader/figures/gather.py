@@ -1,4 +1,5 @@
-"""Gathering a report's figures: the student's side from a worker of its own, the reference's in this process.
+"""Gathering a report's figures: the student's side from a worker of its own (but the overfitting picture, which
+draws the run the grade judged), the reference's in this process.
 
 The grade is already decided when this runs; nothing here changes it. The submission is staged afresh and a new
 worker started through the sandbox client (student code never runs in this process). The student's side of every
@@ -21,7 +22,7 @@ from grader.figures.curves import activation_curve, loss_curve
 from grader.figures.gradients import gradient_errors
 from grader.figures.model import Figure, Figures
 from grader.figures.plan import Request, plan
-from grader.figures.training import capstone_curves, depth_norms, overfitting_curves
+from grader.figures.training import NOT_KEPT, capstone_curves, depth_norms, overfitting_curves
 from grader.grading import exercise_module_files
 from grader.i18n import language, tr
 from grader.inputs import OVERFITTING_RUN, run_seed
@@ -47,11 +48,10 @@ BUILDERS: dict[str, Callable[[Request, Asker, GradeResult], Figure]] = {
 }
 
 
-def judged_run(result: GradeResult) -> tuple[int, dict[str, Any] | None]:
-    """The seed of the overfitting run the validation checks judged, and that run as the grade left it
-    (``GradeResult.runs``: the whole submission's, which the figure would run again), or None."""
-    seed, left = run_seed(result.seed, OVERFITTING_RUN), result.runs.get(OVERFITTING_RUN)
-    return seed, left if isinstance(left, dict) and left.get("seed") == seed and "reply" in left else None
+def judged_run(result: GradeResult) -> tuple[int, Any]:
+    """The seed of the overfitting run the validation checks judged, and the student's fit's reply in it as the grade
+    left it (``GradeResult.runs``: the whole submission's, which the figure would run again), or ``NOT_KEPT``."""
+    return run_seed(result.seed, OVERFITTING_RUN), result.runs.get(OVERFITTING_RUN, NOT_KEPT)
 
 
 def gather_figures(result: GradeResult, source: Path, limits: Limits | None = None,

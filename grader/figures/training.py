@@ -35,6 +35,7 @@ FIT_SECONDS = 10.0  # one whole training run in one call; the reference's takes 
 BATCH = 16
 STACKS = ("sigmoid", "relu")
 TRAINING_LOSS, VALIDATION_LOSS = 0, 1  # the overfitting panel's two groups
+NOT_KEPT = object()  # overfitting_curves: the grade left no run to draw (any reply, None too, is one)
 
 
 def capstone_curves(request: Request, ask: Asker, seed: int = 0) -> Figure:
@@ -96,11 +97,11 @@ def as_history(value: Any, epochs: int) -> np.ndarray:
     return history
 
 
-def overfitting_curves(request: Request, ask: Asker, seed: int, judged: dict[str, Any] | None = None) -> Figure:
+def overfitting_curves(request: Request, ask: Asker, seed: int, judged: Any = NOT_KEPT) -> Figure:
     """Training loss (group 0) and validation loss (group 1) per epoch of OVERFITTING's run with ``seed``, the
     student's over the reference's, the lowest validation loss of each marked (see the module docstring). ``judged``:
-    the run the validation checks judged with that seed, ``{"seed", "reply"}``, whose reply is drawn as it is;
-    without it the student's fit runs here."""
+    the reply of the student's fit in the run the validation checks judged with that seed, drawn as it is; without
+    it (``NOT_KEPT``) the student's fit runs here."""
     settings = reference.resolve("training.OVERFITTING")
     x, y, x_val, y_val = reference.call("training.overfitting_data")
     figure = Figure(request.id, request.part, request.kind, request.target, [c.id for c in request.checks])
@@ -112,8 +113,8 @@ def overfitting_curves(request: Request, ask: Asker, seed: int, judged: dict[str
         return reference.remembered("training.run_overfitting", seed)
 
     with student_side(figure):
-        if judged is not None:
-            reply = judged["reply"]
+        if judged is not NOT_KEPT:
+            reply = judged
         else:
             fitting = start_students_fit(ask, settings, settings["momentum"], seed, x, y,
                                          validation_data=(x_val, y_val))

@@ -326,9 +326,13 @@ def validated_run(student, shared):
     """The seed and fit_validated's answers: one training per run of the suites (and per submission it is given),
     read by both validation checks (the longest run of the suites; a second would answer the same)."""
     seed = run_seed(shared.seed, OVERFITTING_RUN)
-    reply, expected, call = shared.once((OVERFITTING_RUN, id(student)), lambda: fit_validated(student, seed))
-    shared.keep_for_report(OVERFITTING_RUN, {"seed": seed, "reply": reply})  # the overfitting figure draws it
-    return seed, reply, expected, call
+
+    def run():
+        reply, expected, call = fit_validated(student, seed)
+        shared.keep_for_report(OVERFITTING_RUN, reply)  # the report's overfitting figure draws it (seed: run_seed)
+        return reply, expected, call
+
+    return seed, *shared.once((OVERFITTING_RUN, id(student)), run)
 
 
 def expect_validated_history(reply, epochs: int, *, call: Call) -> tuple[list[float], list[float]]:

@@ -159,5 +159,18 @@ def test_the_run_left_for_the_report_is_the_whole_submissions(tmp_path):
     validated = {c.name: c.outcome for c in result.checks if c.name in OVERFITTING_CHECKS}
     assert set(validated.values()) == {"passed"}  # judged alone, with the reference's relu
     left = result.runs[OVERFITTING_RUN]
-    reference_run = reference.remembered("training.run_overfitting", left["seed"])
-    assert not np.allclose(left["reply"]["val_loss"], reference_run["val_loss"])  # |x| trained, not relu
+    reference_run = reference.remembered("training.run_overfitting", run_seed(result.seed, OVERFITTING_RUN))
+    assert not np.allclose(left["val_loss"], reference_run["val_loss"])  # |x| trained, not relu
+
+
+def test_a_fit_that_raised_in_the_checks_leaves_nothing_and_its_picture_runs_it_again(tmp_path, monkeypatch):
+    raising = "    if validation_data is not None:\n        raise ValueError('no validation here')\n"
+    student = copy_reference(tmp_path / "student", edits={"training": [(VALIDATED, raising + VALIDATED)]})
+    result = grade(student, ["training"])
+    assert result.runs == {}
+    asked: list[str] = []
+    real_start = Submission.start
+    monkeypatch.setattr(Submission, "start", lambda submission, target, *args, **kwargs: asked.append(target)
+                        or real_start(submission, target, *args, **kwargs))
+    figure = gather_figures(result, student).find("overfitting", "training.fit")
+    assert asked == ["training.fit"] * 3 and figure is not None and "no validation here" in figure.problem
