@@ -79,6 +79,14 @@ def hidden_note(result: GradeResult) -> str:
     return tr("text.hidden_total", hidden=hidden_sentence(result.hidden)) if result.hidden.checks else ""
 
 
+def notes_markdown(result: GradeResult) -> str:
+    """The notes about the submission as a whole (what a notebook left ungraded) as a fenced block of markdown, or
+    "": they quote the student's own code, which must not be read as markdown (a fence inside is broken up)."""
+    if not result.notes:
+        return ""
+    return "\n".join(["```", *(note.replace("```", "` ` `") for note in result.notes), "```"])
+
+
 def reproduction(result: GradeResult) -> dict:
     """What is needed to reproduce the grade: seed, suite hash and versions (machine-read: not translated)."""
     return {"seed": result.seed, "suite_hash": result.suite_hash, "versions": result.versions,

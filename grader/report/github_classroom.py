@@ -13,10 +13,10 @@ out of the checks run. The checks' own (weighted) points are beside it, in ``poi
 reporter ignores), and in the job summary. ``summary`` holds the job summary's markdown, so that the workflow grades
 once and writes both.
 
-``render_github_summary`` is markdown for ``$GITHUB_STEP_SUMMARY``: the same ``Points X/Y`` line, then a table
-per part. A grade from a student's copy of the course adds how many hidden checks it did not run: a ``hidden`` field
-beside ``tests`` (the reporter ignores it) and a line under the points. What a student reads is in the grade's
-language; the fields the reporter reads keep its words.
+``render_github_summary`` is markdown for ``$GITHUB_STEP_SUMMARY``: the same ``Points X/Y`` line, the grade's notes
+(what a notebook left ungraded, fenced), then a table per part. A grade from a student's copy of the course adds how
+many hidden checks it did not run: a ``hidden`` field beside ``tests`` (the reporter ignores it) and a line under
+the points. What a student reads is in the grade's language; the fields the reporter reads keep its words.
 """
 
 from __future__ import annotations
@@ -24,7 +24,15 @@ from __future__ import annotations
 import json
 
 from grader.i18n import language, tr
-from grader.report.common import explanation, hidden_note, outcome_word, pts, reproduction, reproduction_markdown
+from grader.report.common import (
+    explanation,
+    hidden_note,
+    notes_markdown,
+    outcome_word,
+    pts,
+    reproduction,
+    reproduction_markdown,
+)
 from grader.results import CheckResult, GradeResult, Outcome, PartResult
 
 
@@ -72,6 +80,8 @@ def _summary_lines(result: GradeResult) -> list[str]:
              tr("report.github.weighted", points=pts(result.points), max=pts(result.max_points)), ""]
     if result.hidden.checks:
         lines += [hidden_note(result), ""]
+    if result.notes:
+        lines += [notes_markdown(result), ""]
     lines += [f"| {tr('report.col.part')} | {tr('report.col.points')} | {tr('report.col.checks_passed')} |",
               "|---|---|---|"]
     lines += [f"| {p.name} | {pts(p.points)}/{pts(p.max_points)} | {p.passed_count}/{len(p.checks)} |"

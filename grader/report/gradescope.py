@@ -6,8 +6,9 @@ on Read the Docs, ``specs``; also ``docs/specs.md`` in gradescope/autograder_sam
 ``stdout_visibility``, ``extra_data`` and ``tests``; each test has ``score``, ``max_score``, ``status``
 ("passed"/"failed"), ``name``, ``number``, ``output``, ``output_format``, ``tags`` and ``visibility``. Output is
 markdown (``md``). The student's own prints stay in each test's output; the autograder's stdout is hidden. A grade
-from a student's copy of the course says in ``output`` how many hidden checks it did not run. What a student reads
-is in the grade's language; ``status`` and ``tags`` are read by Gradescope, so they stay as it spells them.
+from a student's copy of the course says in ``output`` how many hidden checks it did not run; what a notebook left
+ungraded (the grade's notes) is there too, fenced. What a student reads is in the grade's language; ``status`` and
+``tags`` are read by Gradescope, so they stay as it spells them.
 
 Hidden checks (those not marked ``public``) get the test ``visibility`` chosen with ``hidden_visibility``:
 ``after_published`` (the default), ``after_due_date``, ``hidden`` or ``visible``; public checks are always
@@ -28,6 +29,7 @@ from grader.report.common import (
     hidden_checks_total,
     hidden_note,
     hint_line,
+    notes_markdown,
     outcome_word,
     output_tail,
     problem,
@@ -60,7 +62,7 @@ def gradescope_document(result: GradeResult, *, hidden_visibility: str = DEFAULT
         points = result.points + sum(t["score"] for t in extra_tests)
         max_points = result.max_points + sum(t["max_score"] for t in extra_tests)
         output = "\n\n".join(filter(None, [reproduction_markdown(result, points=points, max_points=max_points),
-                                            hidden_note(result)]))
+                                            notes_markdown(result), hidden_note(result)]))
     return {
         "score": points,
         "execution_time": round(result.duration, 3),

@@ -4,7 +4,8 @@ Format as documented in PrairieLearn's "External grading" page (docs/externalGra
 the results a grader writes to ``/grade/results/results.json``, rendered by ``<pl-external-grader-results>``):
 ``gradable``, ``score`` as a fraction from 0 to 1, ``message``, ``output``, ``images`` and ``tests``, each test with
 ``name``, ``description``, ``points``, ``max_points``, ``message`` and ``output``. The grade's reproduction data goes
-in ``output``; what a student reads is in the grade's language.
+in ``output``, its notes (what a notebook left ungraded) in ``message``; what a student reads is in the grade's
+language.
 
 - A submission with nothing to grade (no exercise module imports, or none was submitted) is ``gradable: false`` with
   ``format_errors``: PrairieLearn then marks it "invalid, not gradable" and the student keeps the attempt.
@@ -67,7 +68,7 @@ def prairielearn_document(result: GradeResult, *, hidden_visibility: str = DEFAU
         document = {
             "gradable": True,
             "score": round(result.points / result.max_points, 6) if result.max_points else 0.0,
-            "message": "\n".join(filter(None, [points, hidden_note(result)])),
+            "message": "\n".join(filter(None, [points, *result.notes, hidden_note(result)])),
             "output": reproduction_markdown(result),
             "tests": tests,
             "nn_grader": reproduction(result),

@@ -20,6 +20,8 @@ from grader.classroom.student import ClassSettings, grade_student
 from grader.cli import main
 from grader.grading import exercise_module_files, grade
 from grader.notebook_source import absolute_course_imports, statements
+from grader.report.common import notes_markdown
+from grader.results import GradeResult
 from grader.submission import MAX_NOTEBOOK_BYTES, SubmissionError, notebook_split
 from tests.classroom.conftest import LIMITS, copy_reference
 from tests.conftest import SOLUTIONS
@@ -109,6 +111,27 @@ def test_the_notes_show_in_the_text_and_html_reports(tmp_path):
     code, out, _ = check("activations", "--submission", path, "--html", tmp_path / "report.html")
     assert code == 0 and "Not graded (only imports, definitions and constants are): work.ipynb cell 2" in out
     assert "work.ipynb cell 2 line 1 (magic)" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_notes_reach_the_student_on_every_platform(tmp_path):
+    """Gradescope's and GitHub's markdown hold them fenced (they quote the student's code), PrairieLearn's message as
+    text: a student who uploads a notebook learns there what it left ungraded."""
+    path = hand_written(tmp_path)
+    said = "work.ipynb cell 2 line 1 (magic)"
+    outputs = {fmt: json.loads(check("activations", "--submission", path, "--format", fmt)[1])
+               for fmt in ("gradescope", "prairielearn", "github")}
+    assert said in outputs["gradescope"]["output"].split("```")[1]
+    assert said in outputs["prairielearn"]["message"]
+    assert said in outputs["github"]["summary"].split("```")[1]
+
+
+def test_a_note_that_quotes_a_fence_cannot_close_the_block_it_is_shown_in():
+    result = GradeResult(submission="work.ipynb", parts=[], seed=1, versions={}, suite_hash="",
+                         notes=["cell 3 line 1 (```\n<img src=x onerror=alert(1)>)"])
+    shown = notes_markdown(result)
+    assert shown.startswith("```\n") and shown.endswith("\n```") and shown.count("```") == 2
+    assert "<img" in shown.split("```")[1]  # inside the block: shown as text
+    assert notes_markdown(GradeResult(submission="", parts=[], seed=1, versions={}, suite_hash="")) == ""
 
 
 def test_a_syntax_error_costs_only_what_the_cell_defines(tmp_path):
