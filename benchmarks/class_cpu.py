@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -59,6 +60,7 @@ def main() -> None:
             scratch = Path(tempfile.mkdtemp(dir=tmp))
             busy, started = busy_seconds(), time.perf_counter()
             grade_student(student, settings, scratch)
+            shutil.rmtree(scratch)  # as a grading slot does after each student (an unpacked zip, say)
             costs[kind_of(student.source.name)].append((busy_seconds() - busy, time.perf_counter() - started))
     for kind, measured in costs.items():
         cpu, wall = zip(*measured, strict=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 from grader.i18n import DEFAULT_LANGUAGE, language, tr, tr_or
 from grader.quiz.grading import message_language
-from grader.report.common import pts
+from grader.report.common import fenced, pts
 
 
 def render_feedback(record: dict[str, Any]) -> str:
@@ -27,7 +27,10 @@ def _render(record: dict[str, Any]) -> str:
     lines = [f"# {tr('classroom.feedback.title', student=record['student'])}", "",
              f"**{total}** ({breakdown}) -- {_word('classroom.status', record['status'])}", ""]
     if record.get("message"):
-        lines += ["```", record["message"].rstrip(), "```", ""]
+        lines += [*fenced(record["message"].rstrip()), ""]
+    notes = (record.get("code") or {}).get("notes")  # what a notebook left ungraded
+    if notes:
+        lines += [*fenced("\n".join(notes)), ""]
     lines += _code_lines(record)
     for quiz_id, entry in record.get("quizzes", {}).items():
         lines += _quiz_lines(quiz_id, entry)
@@ -47,7 +50,7 @@ def _code_lines(record: dict[str, Any]) -> list[str]:
     for part in (record.get("code") or {}).get("parts", []):
         if part.get("diagnostic"):
             lines += [f"### {tr('classroom.feedback.part_not_graded', part=part['name'])}", "",
-                      "```", part["diagnostic"].rstrip(), "```", ""]
+                      *fenced(part["diagnostic"].rstrip()), ""]
             continue
         failing = [c for c in part["checks"] if c["outcome"] != "passed"]
         if not failing:
@@ -63,7 +66,7 @@ def _code_lines(record: dict[str, Any]) -> list[str]:
                                              tr("classroom.feedback.hint", hint=check["hint"])
                                              if check.get("hint") else ""]))
             if detail:
-                lines += ["", "  ```", *[f"  {line}" for line in detail.splitlines()], "  ```"]
+                lines += ["", *fenced(detail, indent="  ")]
         lines.append("")
     return lines
 

@@ -8,6 +8,7 @@ result's language.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -79,12 +80,19 @@ def hidden_note(result: GradeResult) -> str:
     return tr("text.hidden_total", hidden=hidden_sentence(result.hidden)) if result.hidden.checks else ""
 
 
+def fenced(text: str, indent: str = "") -> list[str]:
+    """``text`` as the lines of a markdown code block that shows it as it is: its fence is longer than any run of
+    backticks in it, so nothing a student wrote (a message, what their code printed, a line of a notebook) can close
+    the block and be read as markdown."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = indent + "`" * max(3, longest + 1)
+    return [fence, *(indent + line for line in text.splitlines()), fence]
+
+
 def notes_markdown(result: GradeResult) -> str:
-    """The notes about the submission as a whole (what a notebook left ungraded) as a fenced block of markdown, or
-    "": they quote the student's own code, which must not be read as markdown (a fence inside is broken up)."""
-    if not result.notes:
-        return ""
-    return "\n".join(["```", *(note.replace("```", "` ` `") for note in result.notes), "```"])
+    """The notes about the submission as a whole (what a notebook left ungraded) as a markdown code block, or "":
+    they quote the student's own code."""
+    return "\n".join(fenced("\n".join(result.notes))) if result.notes else ""
 
 
 def reproduction(result: GradeResult) -> dict:

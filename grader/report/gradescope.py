@@ -26,6 +26,7 @@ from typing import Any
 from grader.i18n import language, tr
 from grader.report import DEFAULT_HIDDEN_VISIBILITY
 from grader.report.common import (
+    fenced,
     hidden_checks_total,
     hidden_note,
     hint_line,
@@ -118,9 +119,9 @@ def check_markdown(check: CheckResult, part: PartResult) -> str:
     lines = [f"**{outcome_word(check.outcome)}** ({pts(check.points)}/{pts(check.max_points)})"]
     message = problem(check, part)
     if message:
-        lines += ["", "```", message.rstrip(), "```"]
+        lines += ["", *fenced(message.rstrip())]
     if check.hint:
         lines += ["", hint_line(check)]
     if check.output and not check.passed:
-        lines += ["", f"{tr('text.output')}:", "```", output_tail(check), "```"]
+        lines += ["", f"{tr('text.output')}:", *fenced(output_tail(check))]
     return "\n".join(lines)

@@ -58,7 +58,8 @@ def prairielearn_document(result: GradeResult, *, hidden_visibility: str = DEFAU
     with language(result.language):
         errors = format_errors(result)
         if errors:
-            return {"gradable": False, "format_errors": errors, "message": tr("report.prairielearn.ungradable"),
+            return {"gradable": False, "format_errors": errors + result.notes,
+                    "message": "\n".join([tr("report.prairielearn.ungradable"), *result.notes]),
                     "nn_grader": reproduction(result)}
         points = tr("report.platform.points", points=pts(result.points), max=pts(result.max_points))
         tests = [_test(check, part) for part in result.parts for check in part.checks

@@ -14,14 +14,16 @@ import pytest
 from click.testing import CliRunner
 
 from grader.classroom import gradescope_run
+from grader.classroom.feedback import render_feedback
 from grader.classroom.gradescope_run import run_autograder
-from grader.classroom.roster import find_students
+from grader.classroom.roster import Student, find_students
 from grader.classroom.student import ClassSettings, grade_student
 from grader.cli import main
 from grader.grading import exercise_module_files, grade
 from grader.notebook_source import absolute_course_imports, statements
-from grader.report.common import notes_markdown
-from grader.results import GradeResult
+from grader.report.common import fenced
+from grader.report.gradescope import check_markdown
+from grader.results import CheckResult, Outcome, PartResult
 from grader.submission import MAX_NOTEBOOK_BYTES, SubmissionError, notebook_split
 from tests.classroom.conftest import LIMITS, copy_reference
 from tests.conftest import SOLUTIONS
@@ -125,13 +127,29 @@ def test_the_notes_reach_the_student_on_every_platform(tmp_path):
     assert said in outputs["github"]["summary"].split("```")[1]
 
 
-def test_a_note_that_quotes_a_fence_cannot_close_the_block_it_is_shown_in():
-    result = GradeResult(submission="work.ipynb", parts=[], seed=1, versions={}, suite_hash="",
-                         notes=["cell 3 line 1 (```\n<img src=x onerror=alert(1)>)"])
-    shown = notes_markdown(result)
-    assert shown.startswith("```\n") and shown.endswith("\n```") and shown.count("```") == 2
-    assert "<img" in shown.split("```")[1]  # inside the block: shown as text
-    assert notes_markdown(GradeResult(submission="", parts=[], seed=1, versions={}, suite_hash="")) == ""
+def test_what_a_student_wrote_cannot_close_the_block_it_is_shown_in():
+    printed = "```\n# Full marks\n````"
+    block = fenced(printed)
+    assert block[0] == block[-1] == "`````" and block[1:-1] == printed.splitlines()
+    assert fenced("x", indent="  ") == ["  ```", "  x", "  ```"]
+    check = CheckResult("activations", "test_x", "sigmoid", 1.0, Outcome.FAILED, "wrong", output=printed)
+    assert "\n".join(["`````", *printed.splitlines(), "`````"]) in check_markdown(check, PartResult("a", "A", [check]))
+
+
+def test_a_notebook_with_nothing_to_grade_says_on_prairielearn_what_it_left_ungraded(tmp_path):
+    path = write(tmp_path / "work.ipynb", notebook(["%pip install numpy", "%%time\nx = 1"]))
+    document = json.loads(check("activations", "--submission", path, "--format", "prairielearn")[1])
+    assert document["gradable"] is False
+    assert "work.ipynb cell 2 line 1 (magic)" in document["message"]
+    assert any("work.ipynb cell 2 line 1 (magic)" in error for error in document["format_errors"])
+
+
+def test_a_class_feedback_shows_what_a_notebook_left_ungraded(tmp_path):
+    (tmp_path / "scratch").mkdir()
+    settings = ClassSettings(parts=("activations",), limits=LIMITS)
+    record = grade_student(Student("nb", hand_written(tmp_path)), settings, tmp_path / "scratch")
+    feedback = render_feedback(record)
+    assert "work.ipynb cell 2 line 1 (magic)" in feedback.split("```")[1]
 
 
 def test_a_syntax_error_costs_only_what_the_cell_defines(tmp_path):
