@@ -223,6 +223,7 @@ class SuiteSession:
         if before_checks is not None:
             before_checks()
         _fresh_tmp_path_base(self.config)
+        here = os.getcwd()  # this run's, not the session's first: a notebook's kernel may have moved since
         try:
             for index, item in enumerate(items):
                 following = items[index + 1] if index + 1 < len(items) else None
@@ -236,7 +237,7 @@ class SuiteSession:
                 raise KeyboardInterrupt from stopped
             raise
         finally:
-            os.chdir(self.session.startpath)  # a check may have moved it
+            os.chdir(here)  # a check may have moved it
         return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone, plugin.own_stub,
                         dict(plugin.shared_results.for_report))
 

@@ -155,12 +155,19 @@ def test_a(per_run):
     assert suite_module(parts).EVENTS == ["up", "down", "up", "down"]
 
 
-def test_a_check_that_moves_the_working_folder_moves_it_for_itself_only(tmp_path, sessions):
-    here = os.getcwd()
+def test_a_check_that_moves_the_working_folder_moves_it_for_itself_only(tmp_path, sessions, monkeypatch):
+    """Each run gives back the folder it began in: the process's own moves between runs (a notebook's ``%cd``) stay,
+    and a first folder since removed costs the later runs nothing."""
     parts = write_suite(tmp_path, HEADER + f"@pytest.mark.points(1)\ndef test_moves():\n"
                                            f"    import os\n    os.chdir({str(tmp_path)!r})\n")
-    assert [c.outcome for c in run_suites(None, parts, seed=0).checks] == ["passed"]
-    assert os.getcwd() == here
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        monkeypatch.chdir(tmp_path / name)
+        assert [c.outcome for c in run_suites(None, parts, seed=0).checks] == ["passed"]
+        assert os.getcwd() == str(tmp_path / name)
+        if name == "first":
+            os.chdir(tmp_path)
+            (tmp_path / name).rmdir()
 
 
 def test_each_run_makes_its_tmp_path_in_a_base_folder_of_its_own(tmp_path, sessions):
