@@ -69,8 +69,8 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
             # grading slot) needs. Workers are single-threaded by their environment (sandbox.limits).
             with threadpool_limits(limits=1, user_api="blas"):
                 run = run_suites(student, selected, seed=seed, missing=known, before_checks=worker.wait_ready)
-                again = failed_on_the_whole(run)
-                if again and release_manifest() is None:  # a student's copy has no reference to stage
+                again = failed_on_the_whole(run) if manifest is None else []  # a copy has no reference to stage
+                if again:
                     run = run.with_rerun(run_suites(student, selected, seed=seed, missing=run.diagnostics,
                                                     alone=alone, only=again))
         finally:
@@ -94,19 +94,19 @@ def grade(source: Path, part_names: list[str] | None = None, *, seed: int = DEFA
 
 
 def failed_on_the_whole(run: SuiteRun) -> list[tuple[str, str]]:
-    """The checks that take the fixture ``alone`` and did not pass on the whole submission, but for those of a part
-    whose module could not be imported: they run again, each part's module among the reference's others, and that
-    verdict counts.
+    """The checks that take the fixture ``alone`` and did not pass on the whole submission: they run again, each
+    part's module among the reference's others, and that verdict counts. (A check of a part whose module could not be
+    imported never takes a fixture: it is not among them.)
 
     A check of a part that calls others runs on the student's whole submission first: where it passes, no bug of
     another part cost it anything, and the parts graded alone need no worker of their own (a correct submission, most
     of a class, needs one worker, not one more per such part). Where it fails, the bug may lie in a part it calls,
     so it is judged again with the reference's callees, as ``alone`` promises; unless it stopped at a
-    NotImplementedError of its own part's module (``SuiteRun.own_stub``): that part is not written yet, whoever
+    NotImplementedError of its own part's module (see ``SuiteRun.alone_judges``): that part is not written yet, whoever
     its callees are (a part left as the stub, in most classes the costliest rerun of all).
     """
     return [(c.part, c.name) for c in run.checks
-            if (c.part, c.name) in run.asked_alone - run.own_stub and not c.passed and c.outcome != "ungradable"]
+            if (c.part, c.name) in run.alone_judges and not c.passed]
 
 
 class PartsAlone:

@@ -2,8 +2,9 @@
 
 The suites are plain pytest files (``grader/suites/check_<part>.py``). Each check receives the fixtures ``student`` (the
 submission, reached through the worker) or ``alone`` (the part's module among the reference's other modules,
-:mod:`grader.callees`), ``inputs`` (seeded input builders), ``rng`` and ``shared`` (what the checks of one grade compute
-once, :mod:`grader.shared`), and declares its points with ``@pytest.mark.points(n)``. pytest runs with the grader's own
+:mod:`grader.callees`, when a check that failed on the whole submission is judged again; the whole submission first),
+``inputs`` (seeded input builders), ``rng`` and ``shared`` (what the checks of one run of the suites compute once,
+:mod:`grader.shared`), and declares its points with ``@pytest.mark.points(n)``. pytest runs with the grader's own
 ini file and rootdir, no cache, and no plugins but this one, so nothing in the student's folder or the project's
 configuration can change how it runs.
 
@@ -99,21 +100,21 @@ class SuiteRun:
     # (part, check) of the checks that ran the student's whole submission, so their other parts too (all but the
     # checks that asked for ``alone`` and got it): a failure there may come from another part
     integrated: set[tuple[str, str]] = field(default_factory=set)
-    asked_alone: set[tuple[str, str]] = field(default_factory=set)  # (part, check) of the checks that take ``alone``
-    # (part, check) of the checks stopped by a NotImplementedError raised in their own part's module: the student
-    # has not written that part yet, and no callee of the reference's could change that
-    own_stub: set[tuple[str, str]] = field(default_factory=set)
+    # (part, check) of the checks that take ``alone``, but for those stopped by a NotImplementedError raised in their
+    # own part's module (that part is not written yet: no callee of the reference's could change it): a failure of
+    # one of these is judged again alone (grading.failed_on_the_whole)
+    alone_judges: set[tuple[str, str]] = field(default_factory=set)
     runs: dict[str, Any] = field(default_factory=dict)  # what the checks left for the report (Shared.keep_for_report)
 
     def with_rerun(self, rerun: SuiteRun) -> SuiteRun:
         """This run with each check ``rerun`` ran again given its new result, in its place. (A rerun's parts all
-        imported the first time: it brings no diagnostic of its own; ``asked_alone`` and ``own_stub`` decided what
-        ran again, and stay the first run's, as do the ``runs`` left for the report: the first run's are the whole
-        submission's, which the report's figures draw.)"""
+        imported the first time: it brings no diagnostic of its own; ``alone_judges`` decided what ran again, and
+        stays the first run's, as do the ``runs`` left for the report: the first run's are the whole submission's,
+        which the report's figures draw.)"""
         again = {(c.part, c.name): c for c in rerun.checks}
         checks = [again.get((c.part, c.name), c) for c in self.checks]
         return SuiteRun(checks, self.diagnostics, (self.integrated - again.keys()) | rerun.integrated,
-                        self.asked_alone, self.own_stub, self.runs)
+                        self.alone_judges, self.runs)
 
 
 class Alone(Protocol):
@@ -238,7 +239,7 @@ class SuiteSession:
             raise
         finally:
             os.chdir(here)  # a check may have moved it
-        return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.asked_alone, plugin.own_stub,
+        return SuiteRun(plugin.results, plugin.diagnostics, plugin.integrated, plugin.alone_judges,
                         dict(plugin.shared_results.for_report))
 
     def close(self) -> None:
@@ -301,8 +302,7 @@ class GraderPlugin:
         self.parts_alone = alone
         self.in_use: list[StudentCode] = []  # the submissions the current check was given
         self.integrated: set[tuple[str, str]] = set()
-        self.asked_alone: set[tuple[str, str]] = set()
-        self.own_stub: set[tuple[str, str]] = set()
+        self.alone_judges: set[tuple[str, str]] = set()
         self.seed = seed
         self.shared_results = Shared(seed)  # this run's: a run starts with nothing shared
         self.diagnostics = diagnostics
@@ -327,7 +327,7 @@ class GraderPlugin:
         whole submission when the run has none to give: a grade's first run (``grading.failed_on_the_whole``: only a
         check that fails there runs again alone), or a student's copy, which has no reference to stage."""
         part = self.part_of(self.current)
-        self.asked_alone.add((part, self.current.name))
+        self.alone_judges.add((part, self.current.name))
         if self.parts_alone is None or self.submission is None:
             self.integrated.add((part, self.current.name))
             return self.submission
@@ -344,7 +344,7 @@ class GraderPlugin:
 
     @pytest.fixture
     def shared(self) -> Shared:
-        """What the checks of this grade compute once and share (a training run that two checks read)."""
+        """What the checks of this run compute once and share (a training run that two checks read)."""
         return self.shared_results
 
     @pytest.fixture
@@ -439,7 +439,7 @@ class GraderPlugin:
         elif isinstance(excinfo.value, SubmissionFault):
             result = self.result(item, excinfo.value.outcome, excinfo.value.student_message())
             if self.stopped_at_own_stub(item, excinfo.value):
-                self.own_stub.add((result.part, item.name))
+                self.alone_judges.discard((result.part, item.name))
         elif isinstance(excinfo.value, AssertionError):
             result = self.result(item, "failed", str(excinfo.value) or tr("runner.assertion"))
         else:

@@ -17,7 +17,7 @@ from typing import Any
 
 
 class Shared:
-    """One grade's shared results; ``seed`` is the run's (``inputs.run_seed`` draws a shared run's seed from it)."""
+    """One run's shared results; ``seed`` is the grade's (``inputs.run_seed`` draws a shared run's seed from it)."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
@@ -30,7 +30,7 @@ class Shared:
         self.for_report[name] = value
 
     def once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """``compute()`` the first time ``key`` is asked for in this grade; after that, a deep copy of its value (a
+        """``compute()`` the first time ``key`` is asked for in this run; after that, a deep copy of its value (a
         check may change what it is given) or the exception it raised, raised again."""
         if key not in self._outcomes:
             try:

@@ -86,9 +86,11 @@ def test_a_part_that_passes_with_the_students_own_callees_is_not_judged_again(mo
 
 
 def test_a_part_not_graded_starts_no_alone_worker(monkeypatch, tmp_path):
+    """The training calls the broken relu too, but it is not graded: only the network is judged again alone."""
     started = recording_workers(monkeypatch)
-    grade(broken_relu(tmp_path / "student"), ["activations"])
-    assert [name for name, _, _ in started if name.startswith("alone-")] == []
+    result = grade(broken_relu(tmp_path / "student"), ["activations", "network"])
+    assert [name for name, _, _ in started if name.startswith("alone-")] == ["alone-network"]
+    assert {c.part for c in result.checks} == {"activations", "network"}
 
 
 def test_an_alone_worker_that_cannot_start_costs_its_checks_and_nothing_else(monkeypatch, tmp_path):

@@ -317,7 +317,10 @@ def test_pytest_options_from_the_environment_do_not_reach_a_grading_run(monkeypa
     monkeypatch.setattr(runner, "_sessions", {})  # pytest is configured afresh, as in a new process
     monkeypatch.setenv("PYTEST_ADDOPTS", "--collect-only -p no:python")
     monkeypatch.setenv("PYTEST_PLUGINS", "no_such_plugin_module")
-    result = grade(ROOT / "solutions", ["metrics"])
+    try:
+        result = grade(ROOT / "solutions", ["metrics"])
+    finally:
+        runner.forget_sessions()  # the session made here ends here
     assert result.checks and result.points == result.max_points
     assert os.environ["PYTEST_ADDOPTS"] == "--collect-only -p no:python"
 
