@@ -67,13 +67,10 @@ class InProcessWorker:
         self.holds_objects = False
         self.server = _worker_module().Server(str(root / protocol.SUBMISSION_PACKAGE))
 
-    def request(self, header: dict, args: list, kwargs: dict, timeout: float) -> tuple[dict, list[bytes]]:
+    def send(self, target: str, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
         blobs: list[bytes] = []
         header = dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
-        return self.server.handle(header, blobs)
-
-    def send(self, target: str, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
-        self.reply = self.request(header, args, kwargs, timeout)  # answered at once: there is nothing to overlap
+        self.reply = self.server.handle(header, blobs)  # answered at once: there is nothing to overlap
         return Sent(target, math.inf, timeout)
 
     def receive(self, sent: Sent) -> tuple[dict, list[bytes]]:

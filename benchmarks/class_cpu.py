@@ -5,7 +5,8 @@ Builds ``autograde_speed.py``'s class (by default 100: 60 copies of the referenc
 untouched stubs, 5 zips of the reference, 5 empty folders) and grades each submission in this process one after the
 other, as a grading slot does (``grade_student``, after one unmeasured grade), reading the whole machine's busy time
 from ``/proc/stat`` around each: run it on a quiet machine, since another job's CPU counts too. Prints, per kind, the
-median CPU and wall time, and the mean CPU over the mix. Nothing is asserted: the figures depend on the machine.
+median CPU, of it the grading process's own (the rest is the workers' and the kernel's), and the wall time, and the
+mean CPU over the mix. Nothing is asserted: the figures depend on the machine.
 
     python benchmarks/class_cpu.py [--students 100]
 """
@@ -55,18 +56,20 @@ def main() -> None:
         students = find_students(submissions)
         settings = ClassSettings(parts=())
         grade_student(students[0], settings, Path(tempfile.mkdtemp(dir=tmp)))  # imports, zygote, collection
-        costs: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        costs: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
         for student in students:
             scratch = Path(tempfile.mkdtemp(dir=tmp))
-            busy, started = busy_seconds(), time.perf_counter()
+            busy, own, started = busy_seconds(), time.process_time(), time.perf_counter()
             grade_student(student, settings, scratch)
             shutil.rmtree(scratch)  # as a grading slot does after each student (an unpacked zip, say)
-            costs[kind_of(student.source.name)].append((busy_seconds() - busy, time.perf_counter() - started))
+            costs[kind_of(student.source.name)].append(
+                (busy_seconds() - busy, time.process_time() - own, time.perf_counter() - started))
     for kind, measured in costs.items():
-        cpu, wall = zip(*measured, strict=True)
-        print(f"{kind:>10}: {len(measured):3} submissions, CPU {1000 * statistics.median(cpu):4.0f} ms, "
-              f"wall {1000 * statistics.median(wall):4.0f} ms (medians)")
-    every = [cpu for measured in costs.values() for cpu, _ in measured]
+        cpu, grading, wall = zip(*measured, strict=True)
+        print(f"{kind:>10}: {len(measured):3} submissions, CPU {1000 * statistics.median(cpu):4.0f} ms (grading "
+              f"process {1000 * statistics.median(grading):4.0f} ms), wall {1000 * statistics.median(wall):4.0f} ms "
+              f"(medians)")
+    every = [cpu for measured in costs.values() for cpu, _, _ in measured]
     print(f"{'the mix':>10}: {len(every):3} submissions, CPU {1000 * statistics.mean(every):4.0f} ms (mean)")
     print(load_line())
 

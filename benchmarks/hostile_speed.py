@@ -21,8 +21,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from autograde_speed import with_bugs
 from sitting import load_line, machine_line
 
+from grader.audit import reference_copy
 from grader.grading import grade
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,14 +40,10 @@ def corpus():
 def hostile_folder(case: str, folder: Path) -> Path:
     """A submission of the corpus case ``case`` (threads left spinning: the reference with such threads appended)."""
     test_corpus, test_zygote = corpus()
-    folder.mkdir()
     if case == "spinning_threads":
-        test_corpus.reference_copy(folder)
-        with open(folder / "activations.py", "a", encoding="utf-8") as file:
-            file.write(test_zygote.SPINNING_THREADS)
-    else:
-        test_corpus.hostile_submission(next(c for c in test_corpus.CASES if c.name == case), folder, 0)
-    return folder
+        return with_bugs(reference_copy(folder), [test_zygote.SPINNING_THREADS])
+    folder.mkdir()
+    return test_corpus.hostile_submission(next(c for c in test_corpus.CASES if c.name == case), folder, 0)
 
 
 def seconds_after(before: Path, honest: Path, parts: list[str], runs: int, limits) -> float:

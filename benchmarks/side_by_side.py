@@ -102,8 +102,9 @@ def main() -> None:
     # A run stopped with SIGTERM (kill, a CI time-out) still removes its worktree: the finally below runs.
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     with tempfile.TemporaryDirectory(prefix="nn-grader-side-by-side-") as tmp:
-        trees = [worktree(args.rev, Path(tmp, "other")), ROOT]
+        other = Path(tmp, "other")
         try:
+            trees = [worktree(args.rev, other), ROOT]
             html = str(Path(tmp, "report.html"))
             rows = {
                 "`nn-grader check`, fresh shell": interleaved(lambda t: CLI.format(tree=str(t), options=[]),
@@ -115,8 +116,10 @@ def main() -> None:
             for workers in (1, 2):
                 rows[f"class of {args.students}, {workers} process(es), per submission"] = interleaved(
                     class_snippet(args.students, workers), trees, args.class_runs)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(trees[0])], check=False)
+        finally:  # also after a kill while the worktree was being made: prune forgets one half made
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)], check=False,
+                           capture_output=True)
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], check=False)
     print(f"{'':<52}{args.rev[:12]:>12}{'this':>10}{'ratio':>8}")
     for name, (before, now) in rows.items():
         ratio = f"x{now / before:.2f}" if before and now else "n/a"

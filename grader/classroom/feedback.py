@@ -11,7 +11,7 @@ from typing import Any
 
 from grader.i18n import DEFAULT_LANGUAGE, language, tr, tr_or
 from grader.quiz.grading import message_language
-from grader.report.common import fenced, pts
+from grader.report.common import fenced, notes_markdown, pts
 
 
 def render_feedback(record: dict[str, Any]) -> str:
@@ -28,9 +28,8 @@ def _render(record: dict[str, Any]) -> str:
              f"**{total}** ({breakdown}) -- {_word('classroom.status', record['status'])}", ""]
     if record.get("message"):
         lines += [*fenced(record["message"].rstrip()), ""]
-    notes = (record.get("code") or {}).get("notes")  # what a notebook left ungraded
-    if notes:
-        lines += [*fenced("\n".join(notes)), ""]
+    if notes := notes_markdown((record.get("code") or {}).get("notes") or []):  # what a notebook left ungraded
+        lines += [notes, ""]
     lines += _code_lines(record)
     for quiz_id, entry in record.get("quizzes", {}).items():
         lines += _quiz_lines(quiz_id, entry)

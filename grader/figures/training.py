@@ -3,7 +3,8 @@
 - The capstone: the student's ``fit`` trains their MLP with their SGD on the XOR blobs, once with plain SGD and once
   with momentum, both from the reference's initial weights; the loss per epoch, with the reference's two runs.
 - Overfitting: the student's ``fit`` trains their over-large MLP (``training.OVERFITTING``) on 16 noisy XOR samples
-  with ``validation_data`` of 200 fresh ones, from the reference's initial weights; the training and the validation
+  with ``validation_data`` of 200 fresh ones, from the reference's initial weights: the very run the validation
+  checks judged, kept by the grade (run here only when none was kept); the training and the validation
   loss per epoch over the reference's, each validation minimum marked. The training loss keeps falling while the
   validation loss, after its minimum, rises again. A fit that ignores ``validation_data`` still has its training
   loss drawn, and the figure says why its validation loss is missing.
@@ -97,7 +98,7 @@ def as_history(value: Any, epochs: int) -> np.ndarray:
     return history
 
 
-def overfitting_curves(request: Request, ask: Asker, seed: int, judged: Any = NOT_KEPT) -> Figure:
+def overfitting_curves(request: Request, ask: Asker, seed: int, judged: Any) -> Figure:
     """Training loss (group 0) and validation loss (group 1) per epoch of OVERFITTING's run with ``seed``, the
     student's over the reference's, the lowest validation loss of each marked (see the module docstring). ``judged``:
     the reply of the student's fit in the run the validation checks judged with that seed, drawn as it is; without

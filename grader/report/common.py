@@ -89,10 +89,10 @@ def fenced(text: str, indent: str = "") -> list[str]:
     return [fence, *(indent + line for line in text.splitlines()), fence]
 
 
-def notes_markdown(result: GradeResult) -> str:
-    """The notes about the submission as a whole (what a notebook left ungraded) as a markdown code block, or "":
-    they quote the student's own code."""
-    return "\n".join(fenced("\n".join(result.notes))) if result.notes else ""
+def notes_markdown(notes: list[str]) -> str:
+    """A grade's notes about the submission as a whole (what a notebook left ungraded) as a markdown code block, or
+    "": they quote the student's own code."""
+    return "\n".join(fenced("\n".join(notes))) if notes else ""
 
 
 def reproduction(result: GradeResult) -> dict:

@@ -80,8 +80,8 @@ def _summary_lines(result: GradeResult) -> list[str]:
              tr("report.github.weighted", points=pts(result.points), max=pts(result.max_points)), ""]
     if result.hidden.checks:
         lines += [hidden_note(result), ""]
-    if result.notes:
-        lines += [notes_markdown(result), ""]
+    if notes := notes_markdown(result.notes):
+        lines += [notes, ""]
     lines += [f"| {tr('report.col.part')} | {tr('report.col.points')} | {tr('report.col.checks_passed')} |",
               "|---|---|---|"]
     lines += [f"| {p.name} | {pts(p.points)}/{pts(p.max_points)} | {p.passed_count}/{len(p.checks)} |"

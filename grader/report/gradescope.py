@@ -63,7 +63,7 @@ def gradescope_document(result: GradeResult, *, hidden_visibility: str = DEFAULT
         points = result.points + sum(t["score"] for t in extra_tests)
         max_points = result.max_points + sum(t["max_score"] for t in extra_tests)
         output = "\n\n".join(filter(None, [reproduction_markdown(result, points=points, max_points=max_points),
-                                            notes_markdown(result), hidden_note(result)]))
+                                            notes_markdown(result.notes), hidden_note(result)]))
     return {
         "score": points,
         "execution_time": round(result.duration, 3),
