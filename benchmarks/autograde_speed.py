@@ -57,6 +57,14 @@ def build_class(root: Path, size: int) -> None:
                 shutil.rmtree(folder)
 
 
+def built_class(folder: Path, size: int) -> Path:
+    """``folder/submissions`` holding ``build_class``'s class of ``size``."""
+    submissions = folder / "submissions"
+    submissions.mkdir()
+    build_class(submissions, size)
+    return submissions
+
+
 def with_bugs(folder: Path, bugs: Sequence[str]) -> Path:
     """``folder`` with ``bugs`` (definitions of activations' functions) appended to its activations.py, where they
     replace the earlier definitions."""
@@ -69,9 +77,7 @@ def grade_class(students: int, workers: int, parts: Sequence[str] = ()) -> tuple
     """The seconds per submission of grading a class of ``students`` (``build_class``) with ``workers`` processes,
     and the run."""
     with tempfile.TemporaryDirectory(prefix="nn-grader-bench-") as tmp:
-        submissions = Path(tmp, "submissions")
-        submissions.mkdir()
-        build_class(submissions, students)
+        submissions = built_class(Path(tmp), students)
         started = time.perf_counter()
         run = autograde(submissions, Path(tmp, "graded"), ClassSettings(parts=tuple(parts)), workers=workers,
                         force=True)

@@ -22,7 +22,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from autograde_speed import build_class
+from autograde_speed import built_class
 from sitting import load_line, machine_line
 
 from grader.classroom.roster import find_students
@@ -50,10 +50,7 @@ def main() -> None:
         raise SystemExit("this benchmark reads the machine's CPU time from /proc/stat (Linux)")
     print(machine_line(f"machine CPU per submission, class of {args.students}, graded one by one in one process"))
     with tempfile.TemporaryDirectory(prefix="nn-grader-bench-") as tmp:
-        submissions = Path(tmp, "submissions")
-        submissions.mkdir()
-        build_class(submissions, args.students)
-        students = find_students(submissions)
+        students = find_students(built_class(Path(tmp), args.students))
         settings = ClassSettings(parts=())
         grade_student(students[0], settings, Path(tempfile.mkdtemp(dir=tmp)))  # imports, zygote, collection
         costs: dict[str, list[tuple[float, float, float]]] = defaultdict(list)

@@ -49,17 +49,22 @@ def handle(remote):
     return remote._handle
 
 
+def fit_args(model, optimizer, x, y, loss: str, epochs: int, batch_size: int, seed: int) -> tuple:
+    """fit's positional arguments, the student's model and optimizer passed by handle."""
+    return handle(model), x, y, loss, handle(optimizer), epochs, batch_size, seed
+
+
 def run_fit(student, model, optimizer, x, y, loss: str, epochs: int, batch_size: int, seed: int, **options):
-    """The student's fit on their own model and optimizer: its reply (a ``Reply`` with ``echo_args=True``), and the
-    Call that describes it."""
-    args = (handle(model), x, y, loss, handle(optimizer), epochs, batch_size, seed)
+    """The student's fit on their own model and optimizer: its reply (a ``Reply`` when ``options`` ask for one, e.g.
+    ``echo_args=True``; they are the call's, not fit's), and the Call that describes it."""
+    args = fit_args(model, optimizer, x, y, loss, epochs, batch_size, seed)
     return student.call("training.fit", *args, timeout=FIT_SECONDS, **options), Call("training.fit", args)
 
 
 def start_fit(student, model, optimizer, x, y, loss: str, epochs: int, batch_size: int, seed: int, **options):
     """:func:`run_fit` sent without waiting for its answer (a ``PendingCall``), so that the reference trains
-    meanwhile; ``options`` go to fit itself."""
-    args = (handle(model), x, y, loss, handle(optimizer), epochs, batch_size, seed)
+    meanwhile; here ``options`` go to fit itself (``validation_data``)."""
+    args = fit_args(model, optimizer, x, y, loss, epochs, batch_size, seed)
     return student.start("training.fit", *args, timeout=FIT_SECONDS, **options), Call("training.fit", args)
 
 
