@@ -6,6 +6,10 @@ receives students one at a time over its own pipe, grading them all with the sui
 (``runner.SuiteSession``). Each student's code still runs in a fresh sandbox worker of its own, which the slot's
 zygote forks (``grader.sandbox.zygote``: numpy is loaded once per slot, not once per student).
 
+When the slots fill every CPU, each slot keeps to a CPU of its own (``slot_cpus``): its grading process and the
+student's worker hand over to each other there, rather than waking each other up across CPUs. The grading processes
+start with numpy's BLAS held to one thread, as the workers are: the grader's matrices are tiny.
+
 A student whose whole grade runs past ``budget`` seconds costs only themselves: their grading process is stopped,
 it and every process it started (the sandbox worker sits in a process group of its own) are killed, a ``timeout``
 record is written for them and a fresh process takes the slot. A grading process that dies gives a ``crashed``
@@ -30,7 +34,8 @@ import tempfile
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -39,6 +44,7 @@ from typing import Any
 from grader.classroom.roster import Student
 from grader.classroom.student import ClassSettings, failed_record, grade_student, say
 from grader.sandbox import zygote
+from grader.sandbox.limits import SINGLE_THREADED
 
 POLL_SECONDS = 0.2
 SCRATCH_PREFIX = "nn-grader-class-"
@@ -60,6 +66,7 @@ class _Slot:
     process: Any
     conn: Connection
     scratch: Path
+    cpu: int | None
     task: Task | None = None
     started: float = 0.0
 
@@ -79,7 +86,7 @@ class GradingPool:
 
     def grade_all(self, students: list[Student], on_record: Callable[[dict[str, Any]], None]) -> None:
         pending = deque(Task(s) for s in students)
-        slots = [self._start() for _ in range(min(self.workers, len(students)))]
+        slots = [self._start(cpu) for cpu in slot_cpus(min(self.workers, len(students)))]
         try:
             while pending or any(s.task for s in slots):
                 for slot in slots:
@@ -112,16 +119,17 @@ class GradingPool:
 
     # -- one slot -------------------------------------------------------------------------------------------------
 
-    def _start(self) -> _Slot:
+    def _start(self, cpu: int | None) -> _Slot:
         self.started_count += 1
         scratch = self.scratch / f"process-{self.started_count}"
         scratch.mkdir()
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=serve, args=(theirs, self.settings, str(scratch)), daemon=True,
+        process = self.context.Process(target=serve, args=(theirs, self.settings, str(scratch), cpu), daemon=True,
                                        name=f"nn-grader-grading-{self.started_count}")
-        process.start()
+        with blas_single_threaded():
+            process.start()
         theirs.close()
-        return _Slot(process, ours, scratch)
+        return _Slot(process, ours, scratch, cpu)
 
     def _assign(self, slot: _Slot, task: Task) -> None:
         slot.task, slot.started = task, time.monotonic()
@@ -153,7 +161,7 @@ class GradingPool:
 
     def _replace(self, slot: _Slot) -> _Slot:
         self._stop(slot, kill=True)
-        return self._start()
+        return self._start(slot.cpu)
 
     def _stop(self, slot: _Slot, kill: bool = False) -> None:
         if not kill and slot.task is None and slot.process.is_alive():
@@ -167,6 +175,46 @@ class GradingPool:
         slot.process.join(timeout=5)
         slot.conn.close()
         shutil.rmtree(slot.scratch, ignore_errors=True)
+
+
+def slot_cpus(slots: int) -> list[int | None]:
+    """The CPU each of ``slots`` grading slots keeps to: one each, in turn, when the slots fill every CPU this
+    process may use; ``None`` for each when CPUs are to spare, or the system cannot say (not Linux).
+
+    A slot's two processes take turns: the grading process sends a call and waits while the student's worker runs
+    it, then the other way round. Left free, each is woken on whichever CPU the scheduler picks, now and then the one
+    the other slot is running on while another stands idle: a tenth of a two-slot class's time went so. With CPUs
+    to spare, a slot is better left free: the grader then computes the reference's answer on one while the student's
+    code runs on another.
+    """
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return [None] * slots
+    if slots < len(cpus):
+        return [None] * slots
+    return [cpus[i % len(cpus)] for i in range(slots)]
+
+
+def keep_to(cpu: int) -> None:
+    """Keep this process, and every process it starts from now on (the zygote, each student's worker), on ``cpu``."""
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError:
+        pass  # the CPU left the set this process may use meanwhile: the slot runs free, which only costs time
+
+
+@contextmanager
+def blas_single_threaded() -> Iterator[None]:
+    """Within: a process started now inherits an environment that holds numpy's BLAS to one thread (a variable the
+    user set keeps their value). OpenBLAS's threads spin for a while once numpy loads, on a CPU a slot needs."""
+    added = {name: value for name, value in SINGLE_THREADED.items() if name not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def hold_lock(path: Path) -> Any:
@@ -207,9 +255,12 @@ def _is_stale(folder: Path) -> bool:
         return True  # closing the file releases the lock we just took
 
 
-def serve(conn: Connection, settings: ClassSettings, scratch: str) -> None:
-    """The grading process: grade each student received until told to stop (``None``) or the pipe closes."""
+def serve(conn: Connection, settings: ClassSettings, scratch: str, cpu: int | None = None) -> None:
+    """The grading process: grade each student received until told to stop (``None``) or the pipe closes; on
+    ``cpu`` alone when one is given (``slot_cpus``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    if cpu is not None:
+        keep_to(cpu)  # before the zygote starts, so that it and every worker it forks keep to it too
     tempfile.tempdir = scratch  # every temporary folder grading makes is under the slot's scratch
     zygote.prewarm()  # the slot's one zygote forks every student's worker (it loads while the first task comes)
     try:

@@ -60,10 +60,13 @@ def _lower(which: int, value: int, hard: int | None = None) -> None:
     resource.setrlimit(which, (value, hard))
 
 
+SINGLE_THREADED = {name: "1" for name in (
+    "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
+"""The variables that hold numpy's BLAS to one thread, read when numpy loads: the grader's matrices are tiny."""
+
+
 def clean_environment(home: str) -> dict[str, str]:
     """The worker's whole environment: nothing inherited, so no secret of the grader's can leak into it."""
-    single_thread = {name: "1" for name in (
-        "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
@@ -71,5 +74,5 @@ def clean_environment(home: str) -> dict[str, str]:
         "LANG": "C.UTF-8",
         "PYTHONHASHSEED": "0",
         "PYTHONIOENCODING": "utf-8",
-        **single_thread,
+        **SINGLE_THREADED,
     }
