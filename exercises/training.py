@@ -212,7 +212,7 @@ def run_capstone(momentum: float, seed: int = 0) -> dict:
 OVERFITTING: dict = dict(
     train_args=dict(n_per_blob=4, noise=0.7, seed=1),
     validation_args=dict(n_per_blob=50, noise=0.7, seed=101),
-    layer_sizes=[2, 64, 64, 2],
+    layer_sizes=[2, 32, 32, 2],
     hidden_activation="relu",
     output_activation="softmax",
     loss="sparse_categorical_crossentropy",
@@ -226,7 +226,8 @@ OVERFITTING: dict = dict(
 Both sets come from make_xor_blobs with the same noise, from different seeds. With the reference pieces the
 training loss falls towards 0 for the whole run, while the validation loss reaches its minimum within the first
 quarter of the epochs and then rises to several times that minimum by the last epoch, for every seed from 0 to 19:
-the network learns the 16 samples' noise, not XOR. The run takes about a tenth of a second.
+the network (1,218 weights for 16 samples) learns the samples' noise, not XOR. The run takes about two
+hundredths of a second.
 """
 
 
