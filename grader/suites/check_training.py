@@ -4,9 +4,13 @@ fit() alone: the student's training.py runs beside the reference's MLP, SGD and 
 bug in another part costs that part's checks, not these: one loss per epoch; the reference's history where the docstring
 fixes it (same seed, same initial weights, the last smaller batch included, full-batch descent); shuffling driven by
 the seed; the loss found by its name; x and y left unchanged; momentum reaching the capstone's target loss in fewer
-epochs than plain SGD; with validation_data, the reference's val_loss, and overfitting seen in it (the two checks
-share one run). One integration check runs the student's own pieces together: their MLP, SGD and losses in
-their fit learn XOR. When it fails while the others pass, its note names the parts that fail their own checks.
+epochs than plain SGD; with validation_data, the reference's val_loss, and overfitting seen in it. One integration
+check runs the student's own pieces together: their MLP, SGD and losses in their fit learn XOR. When it fails while the
+others pass, its note names the parts that fail their own checks.
+
+Two long runs are each trained once and read by two checks (``shared``): the validated run, by both validation checks;
+the capstone run with momentum, by the capstone check and (on the whole submission, the same worker) the momentum
+check.
 """
 
 import numpy as np
@@ -28,6 +32,7 @@ from grader.inputs import OVERFITTING_RUN, one_hot, run_seed
 from grader.sandbox.faults import StudentException
 
 ORDER = 7
+CAPSTONE_RUN = "capstone"  # the capstone's run with momentum: the capstone check and the momentum check read it
 INTEGRATION = ("test_capstone_learns_xor",)  # the one check on the student's MLP, SGD and losses
 USES = ("network", "losses", "optimizers")  # fit drives the model, the loss and the optimizer (see grader/callees.py)
 
@@ -136,6 +141,20 @@ def train_capstone(student, momentum: float, seed: int):
     history, call = run_fit(student, model, optimizer, x, y, settings["loss"], settings["epochs"],
                             settings["batch_size"], seed)
     return expect_history(history, settings["epochs"], call=call), model
+
+
+def capstone_with_momentum(student, shared):
+    """The capstone run with CAPSTONE's momentum and ``student``'s pieces: its seed, the history and the trained
+    model's scores on the data set (N, 2). One training per worker in a run of the suites, read by the capstone check
+    and by the momentum check (on the whole submission, the same worker: a second run could only answer the same)."""
+    settings = capstone()
+    seed = run_seed(shared.seed, CAPSTONE_RUN)
+
+    def run():
+        history, model = train_capstone(student, settings["momentum"], seed)
+        return history, model.call("forward", capstone_data()[0])
+
+    return seed, *shared.once((CAPSTONE_RUN, id(student)), run)
 
 
 def epochs_to_target(history: list[float]) -> int | None:
@@ -263,13 +282,11 @@ def test_x_and_y_are_not_modified(alone, rng):
 
 
 @pytest.mark.points(2)
-def test_capstone_learns_xor(student, rng):
+def test_capstone_learns_xor(student, shared):
     """the capstone: your MLP, SGD with momentum and fit should learn XOR to at least 90% training accuracy"""
     settings = capstone()
-    seed = int(rng.integers(1000))
-    history, model = train_capstone(student, settings["momentum"], seed)
+    seed, history, scores = capstone_with_momentum(student, shared)
     x, y = capstone_data()
-    scores = model.call("forward", x)
     shape = (len(x), settings["layer_sizes"][-1])
     if not (isinstance(scores, np.ndarray) and scores.shape == shape):
         fail(tr("check.training.test_capstone_learns_xor.not_scores", n=len(x), got=describe_value(scores),
@@ -284,12 +301,11 @@ def test_capstone_learns_xor(student, rng):
 
 
 @pytest.mark.points(1)
-def test_momentum_reaches_the_target_sooner(alone, rng):
+def test_momentum_reaches_the_target_sooner(alone, shared):
     """momentum 0.9 should reach the target loss in fewer epochs than plain SGD, from the same start"""
     settings = capstone()
-    seed = int(rng.integers(1000))
+    seed, fast, _ = capstone_with_momentum(alone, shared)
     plain, _ = train_capstone(alone, 0.0, seed)
-    fast, _ = train_capstone(alone, settings["momentum"], seed)
     plain_epochs, fast_epochs = epochs_to_target(plain), epochs_to_target(fast)
 
     def told(epochs):

@@ -59,3 +59,19 @@ def test_both_validation_checks_read_one_run_of_the_students_fit(tmp_path):
     assert checks["test_validation_loss_matches_reference"].outcome == "failed"
     assert "val" in checks["test_validation_loss_matches_reference"].message
     assert checks["test_overfitting_is_seen"].outcome == "passed"
+
+
+def test_the_capstone_check_and_the_momentum_check_read_one_run_with_momentum(tmp_path):
+    """On the whole submission the capstone run with momentum is trained once (the capstone check reads its scores,
+    the momentum check its history), plain SGD once more; each from the capstone's seed for the grade."""
+    old = "    history, val_history = [], []\n"
+    folder = make_submission(tmp_path, "training", old, "    if epochs == 20:\n"
+                             "        print(f'capstone run, momentum {optimizer.momentum}, seed {seed}')\n" + old)
+    result = grade(folder, ["training"])
+    checks = {c.name: c for c in result.parts[0].checks}
+    printed = checks["test_capstone_learns_xor"].output + checks["test_momentum_reaches_the_target_sooner"].output
+    seed = run_seed(result.seed, "capstone")
+    assert sorted(printed.splitlines()) == [f"capstone run, momentum 0.0, seed {seed}",
+                                            f"capstone run, momentum 0.9, seed {seed}"]
+    assert all(checks[name].outcome == "passed"
+               for name in ("test_capstone_learns_xor", "test_momentum_reaches_the_target_sooner"))
