@@ -9,6 +9,7 @@ mistake, names that mistake.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -39,6 +40,12 @@ class CheckFailure(AssertionError):
         self.message, self.hint, self.mistake = message, hint, mistake
 
 
+@functools.cache
+def signature_of(function: Callable) -> inspect.Signature:
+    """The signature of a function of the reference, worked out once: a grade describes some 150 calls."""
+    return inspect.signature(function)
+
+
 @dataclass(frozen=True)
 class Call:
     """A call of an exercise function, kept to describe it and to replay it against catalogued mistakes."""
@@ -54,7 +61,7 @@ class Call:
     def named_args(self) -> dict[str, Any]:
         """Arguments by parameter name, as the reference function names them."""
         try:
-            bound = inspect.signature(reference.resolve(self.target)).bind(*self.args, **self.kwargs)
+            bound = signature_of(reference.resolve(self.target)).bind(*self.args, **self.kwargs)
             return dict(bound.arguments)
         except (TypeError, ValueError, LookupError, ImportError):
             return {**{f"arg{i}": a for i, a in enumerate(self.args)}, **self.kwargs}
@@ -88,7 +95,7 @@ class MethodCall(Call):
     def named_args(self) -> dict[str, Any]:
         owner, _, method = self.target.rpartition(".")
         try:
-            bound = inspect.signature(getattr(reference.resolve(owner), method)).bind(*self.args, **self.kwargs)
+            bound = signature_of(getattr(reference.resolve(owner), method)).bind(*self.args, **self.kwargs)
         except (TypeError, ValueError, LookupError, ImportError, AttributeError):
             return {**{f"arg{i}": a for i, a in enumerate(self.args[1:], 1)}, **self.kwargs}
         return {key: value for key, value in bound.arguments.items() if key != "self"}

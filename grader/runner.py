@@ -15,6 +15,7 @@ An instructor's authoring mistake never grades silently: the ini file runs with 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -202,6 +203,9 @@ class SuiteSession:
             self.close()
             raise SuiteAuthoringError(self.plugin.authoring)
         self.items: list[pytest.Item] = list(self.session.items)
+        # Each hook call around a check asks for its file's hook proxy, which stats the file every time (~1,500
+        # times a grade); which conftests apply to a file is settled once the suites are collected.
+        self.session.gethookproxy = functools.cache(self.session.gethookproxy)  # type: ignore[method-assign,assignment]
 
     def listed(self) -> list[CheckInfo]:
         return [CheckInfo(self.plugin.part_of(i), i.name, check_title(i), points_of(i), is_public(i))
