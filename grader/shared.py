@@ -15,6 +15,8 @@ import copy
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from grader.inputs import run_seed
+
 
 class Shared:
     """One run's shared results; ``seed`` is the grade's (``inputs.run_seed`` draws a shared run's seed from it)."""
@@ -31,7 +33,8 @@ class Shared:
 
     def once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """``compute()`` the first time ``key`` is asked for in this run; after that, a deep copy of its value (a
-        check may change what it is given) or the exception it raised, raised again."""
+        check may change what it is given; an object living in the student's worker is not copied, see
+        ``RemoteObject``) or the exception it raised, raised again."""
         if key not in self._outcomes:
             try:
                 self._outcomes[key] = (True, compute())
@@ -41,3 +44,9 @@ class Shared:
         if not succeeded:
             raise outcome
         return copy.deepcopy(outcome)
+
+    def seeded_run(self, name: str, student: object, compute: Callable[[int], tuple]) -> tuple:
+        """The training run ``name`` of ``student``'s code, once per run of the suites and per worker: its seed
+        (``inputs.run_seed``, the one a report's figure of the run draws too), then what ``compute(seed)`` gave."""
+        seed = run_seed(self.seed, name)
+        return seed, *self.once((name, id(student)), lambda: compute(seed))

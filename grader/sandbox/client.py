@@ -560,6 +560,11 @@ class RemoteObject:
     def __init__(self, submission: Submission, handle: protocol.Handle, target: str) -> None:
         self._submission, self._handle, self._target = submission, handle, target
 
+    def __deepcopy__(self, memo: dict) -> RemoteObject:
+        """Itself: it names one object in the worker, which a copy would name too (``shared.once`` gives the
+        one object to every check that reads a run)."""
+        return self
+
     def call(self, method: str, *args: Any, timeout: float | None = None, echo_args: bool = False,
              watch: bool = False, full_reply: bool = False, **kwargs: Any) -> Any:
         """Call the object's ``method``; as ``Submission.call``, the whole ``Reply`` with ``full_reply``, ``echo_args``

@@ -28,7 +28,7 @@ from grader.compare import (
     hint,
 )
 from grader.i18n import tr
-from grader.inputs import OVERFITTING_RUN, one_hot, run_seed
+from grader.inputs import OVERFITTING_RUN, one_hot
 from grader.sandbox.faults import StudentException
 
 ORDER = 7
@@ -145,16 +145,9 @@ def train_capstone(student, momentum: float, seed: int):
 
 def capstone_with_momentum(student, shared):
     """The capstone run with CAPSTONE's momentum and ``student``'s pieces: its seed, the history and the trained
-    model's scores on the data set (N, 2). One training per worker in a run of the suites, read by the capstone check
-    and by the momentum check (on the whole submission, the same worker: a second run could only answer the same)."""
-    settings = capstone()
-    seed = run_seed(shared.seed, CAPSTONE_RUN)
-
-    def run():
-        history, model = train_capstone(student, settings["momentum"], seed)
-        return history, model.call("forward", capstone_data()[0])
-
-    return seed, *shared.once((CAPSTONE_RUN, id(student)), run)
+    model. One training per worker in a run of the suites, read by the capstone check and by the momentum check (on
+    the whole submission, the same worker: a second run could only answer the same)."""
+    return shared.seeded_run(CAPSTONE_RUN, student, lambda seed: train_capstone(student, capstone()["momentum"], seed))
 
 
 def epochs_to_target(history: list[float]) -> int | None:
@@ -285,8 +278,9 @@ def test_x_and_y_are_not_modified(alone, rng):
 def test_capstone_learns_xor(student, shared):
     """the capstone: your MLP, SGD with momentum and fit should learn XOR to at least 90% training accuracy"""
     settings = capstone()
-    seed, history, scores = capstone_with_momentum(student, shared)
+    seed, history, model = capstone_with_momentum(student, shared)
     x, y = capstone_data()
+    scores = model.call("forward", x)
     shape = (len(x), settings["layer_sizes"][-1])
     if not (isinstance(scores, np.ndarray) and scores.shape == shape):
         fail(tr("check.training.test_capstone_learns_xor.not_scores", n=len(x), got=describe_value(scores),
@@ -346,14 +340,13 @@ def fit_validated(student, seed: int):
 def validated_run(student, shared):
     """The seed and fit_validated's answers: one training per run of the suites (and per submission it is given),
     read by both validation checks (the longest run of the suites; a second would answer the same)."""
-    seed = run_seed(shared.seed, OVERFITTING_RUN)
 
-    def run():
+    def run(seed: int):
         reply, expected, call = fit_validated(student, seed)
-        shared.keep_for_report(OVERFITTING_RUN, reply)  # the report's overfitting figure draws it (seed: run_seed)
+        shared.keep_for_report(OVERFITTING_RUN, reply)  # the report's overfitting figure draws it (the same seed)
         return reply, expected, call
 
-    return seed, *shared.once((OVERFITTING_RUN, id(student)), run)
+    return shared.seeded_run(OVERFITTING_RUN, student, run)
 
 
 def expect_validated_history(reply, epochs: int, *, call: Call) -> tuple[list[float], list[float]]:

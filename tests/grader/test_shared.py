@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from grader import grading
 from grader.grading import grade
 from grader.inputs import run_seed
 from grader.shared import Shared
@@ -75,3 +76,26 @@ def test_the_capstone_check_and_the_momentum_check_read_one_run_with_momentum(tm
                                             f"capstone run, momentum 0.9, seed {seed}"]
     assert all(checks[name].outcome == "passed"
                for name in ("test_capstone_learns_xor", "test_momentum_reaches_the_target_sooner"))
+
+
+def test_a_forward_pass_that_fails_after_training_costs_the_capstone_check_not_the_momentum_check(tmp_path,
+                                                                                                  monkeypatch):
+    """The momentum check reads only the shared run's history: a forward pass that fails on the whole capstone data
+    set (100 samples, never a training batch of the capstone's) fails the capstone check, which asks for it, while
+    the momentum check passes on the whole submission and is not judged again alone."""
+    old = "        a = np.asarray(x)\n        cache = []\n"
+    folder = make_submission(tmp_path, "network", old, "        if len(x) == 100:\n"
+                             "            raise RuntimeError('no forward pass on 100 samples')\n" + old)
+    judged_again = []
+
+    def failed_on_the_whole(run):
+        judged_again.extend(grading_failed_on_the_whole(run))
+        return judged_again
+
+    grading_failed_on_the_whole = grading.failed_on_the_whole
+    monkeypatch.setattr(grading, "failed_on_the_whole", failed_on_the_whole)
+    checks = {c.name: c for c in grade(folder, ["training"]).parts[0].checks}
+    assert checks["test_capstone_learns_xor"].outcome == "error"  # the student's code raised
+    assert "no forward pass on 100 samples" in checks["test_capstone_learns_xor"].message
+    assert checks["test_momentum_reaches_the_target_sooner"].outcome == "passed"
+    assert judged_again and ("training", "test_momentum_reaches_the_target_sooner") not in judged_again
