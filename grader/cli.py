@@ -35,6 +35,7 @@ from grader.output import (
     write_text,
 )
 from grader.report import DEFAULT_HIDDEN_VISIBILITY, RENDERER_PATHS, RENDERERS, VISIBILITIES
+from grader.sandbox.limits import SINGLE_THREADED
 
 FORMATS = tuple(RENDERER_PATHS)  # each renderer is imported only when its format is chosen
 
@@ -115,7 +116,8 @@ def run() -> NoReturn:
     # loads, on the core the zygote needs to start (a tenth of a fresh check's CPU). Set before numpy is imported;
     # a user's own setting wins. (A grade in a notebook, where numpy is already loaded, is held to one thread by
     # grading.grade instead.)
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    for name, value in SINGLE_THREADED.items():
+        os.environ.setdefault(name, value)
     try:
         main(prog_name="nn-grader")
     except SystemExit as done:  # how every command ends: click exits with the command's code

@@ -6,7 +6,7 @@ receives students one at a time over its own pipe, grading them all with the sui
 (``runner.SuiteSession``). Each student's code still runs in a fresh sandbox worker of its own, which the slot's
 zygote forks (``grader.sandbox.zygote``: numpy is loaded once per slot, not once per student).
 
-When the slots fill every CPU, each slot keeps to a CPU of its own (``slot_cpus``): its grading process and the
+When there are as many slots as CPUs, each slot keeps to a CPU of its own (``slot_cpus``): its grading process and the
 student's worker hand over to each other there, rather than waking each other up across CPUs. The grading processes
 start with numpy's BLAS held to one thread, as the workers are: the grader's matrices are tiny.
 
@@ -178,22 +178,23 @@ class GradingPool:
 
 
 def slot_cpus(slots: int) -> list[int | None]:
-    """The CPU each of ``slots`` grading slots keeps to: one each, in turn, when the slots fill every CPU this
-    process may use; ``None`` for each when CPUs are to spare, or the system cannot say (not Linux).
+    """The CPU each of ``slots`` grading slots keeps to: one each when there are as many slots as CPUs this process
+    may use; otherwise ``None`` for each, as where the system cannot say (not Linux).
 
     A slot's two processes take turns: the grading process sends a call and waits while the student's worker runs
     it, then the other way round. Left free, each is woken on whichever CPU the scheduler picks, now and then the one
     the other slot is running on while another stands idle: a tenth of a two-slot class's time went so. With CPUs
     to spare, a slot is better left free: the grader then computes the reference's answer on one while the student's
-    code runs on another.
+    code runs on another. With more slots than CPUs, two slots kept to one CPU would each run at half speed against
+    the same time limits while another CPU had one slot, or none at the end of the class.
     """
     try:
         cpus = sorted(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return [None] * slots
-    if slots < len(cpus):
+    if slots != len(cpus):
         return [None] * slots
-    return [cpus[i % len(cpus)] for i in range(slots)]
+    return [cpu for cpu in cpus]
 
 
 def keep_to(cpu: int) -> None:

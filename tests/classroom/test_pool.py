@@ -1,4 +1,4 @@
-"""The grading slots of a class run: each keeps to a CPU of its own when they fill the machine, and every grading
+"""The grading slots of a class run: each keeps to a CPU of its own when there are as many as CPUs, and every grading
 process starts with numpy's BLAS held to one thread, leaving the caller's environment as it was."""
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ LINUX_ONLY = pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CP
 
 @pytest.mark.parametrize(("cpus", "slots", "expected"), [
     ({0, 1}, 2, [0, 1]),
-    ({0, 1}, 3, [0, 1, 0]),  # more slots than CPUs: in turn
+    ({0, 1}, 3, [None, None, None]),  # more slots than CPUs: two kept to one would each run at half speed
     ({2, 5, 7}, 3, [2, 5, 7]),  # the CPUs this process may use, not 0 to n-1
     ({0, 1}, 1, [None]),  # a CPU to spare: the slot's grader and worker may run side by side
     ({0, 1, 2, 3}, 2, [None, None]),
     ({3}, 1, [3]),
 ])
-def test_slots_keep_to_cpus_only_when_they_fill_every_cpu(monkeypatch, cpus, slots, expected):
+def test_slots_keep_to_a_cpu_each_only_when_there_are_as_many_as_cpus(monkeypatch, cpus, slots, expected):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(cpus), raising=False)
     assert slot_cpus(slots) == expected
 

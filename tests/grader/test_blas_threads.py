@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import sys
 from threadpoolctl import threadpool_info
 
 import grader.grading
+from grader.sandbox.limits import SINGLE_THREADED
 from tests.conftest import SOLUTIONS
 
 
@@ -57,3 +59,24 @@ def test_the_program_loads_numpy_with_one_blas_thread_unless_told_otherwise():
     # OpenBLAS's pool spins once numpy loads, on the core the zygote needs: nn-grader never starts one
     assert program_blas_threads() == "[1]"
     assert program_blas_threads(OPENBLAS_NUM_THREADS="2") == "[2]"  # the user's own setting wins
+
+
+PROGRAM_ENVIRONMENT = """
+import json, os, sys
+import grader.cli
+
+def command(**options):  # what every process the program starts inherits (the grading slots of a class, say)
+    from grader.sandbox.limits import SINGLE_THREADED
+    print(json.dumps({name: os.environ.get(name) for name in SINGLE_THREADED}))
+    sys.exit(0)
+
+grader.cli.main = command
+grader.cli.run()
+"""
+
+
+def test_the_program_holds_every_blas_library_to_one_thread_unless_told_otherwise():
+    env = {k: v for k, v in os.environ.items() if k not in SINGLE_THREADED} | {"MKL_NUM_THREADS": "4"}
+    done = subprocess.run([sys.executable, "-c", PROGRAM_ENVIRONMENT], env=env, capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert json.loads(done.stdout) == {name: "4" if name == "MKL_NUM_THREADS" else "1" for name in SINGLE_THREADED}
