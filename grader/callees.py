@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from grader.i18n import tr
@@ -72,21 +72,27 @@ def imported_parts(module: Path, parts: Iterable[str]) -> set[str]:
     return names & set(parts) - {module.stem}
 
 
-def callees(parts: list[Part], package_dir: Path) -> dict[str, set[str]]:
+def callees(parts: list[Part], package_dir: Path, of: Collection[str] | None = None) -> dict[str, set[str]]:
     """Part -> every part it calls, directly or through others (declared by its suite, else imported by the
-    student's module)."""
+    student's module), for the parts ``of`` (every part by default). A student's module is parsed only if one of
+    them may call it."""
     names = [p.name for p in parts]
-    direct = {p.name: (declared_uses(p.path) or imported_parts(package_dir / p.module_file, names)) - {p.name}
-              for p in parts}
+    by_name = {p.name: p for p in parts}
+
+    @functools.cache
+    def direct(name: str) -> set[str]:
+        part = by_name[name]
+        return (declared_uses(part.path) or imported_parts(package_dir / part.module_file, names)) - {name}
+
     closure: dict[str, set[str]] = {}
-    for name in names:
+    for name in names if of is None else [n for n in names if n in of]:
         seen: set[str] = set()
-        todo = list(direct[name])
+        todo = list(direct(name))
         while todo:
             callee = todo.pop()
             if callee not in seen and callee != name:
                 seen.add(callee)
-                todo.extend(direct.get(callee, ()))
+                todo.extend(direct(callee) if callee in by_name else ())
         closure[name] = seen
     return closure
 
@@ -108,12 +114,12 @@ def note_callee_failures(checks: list[CheckResult], parts: list[Part], package_d
     for check in checks:
         if not check.passed:
             failed[check.part] = failed.get(check.part, 0) + 1
-    if not failed:
-        return  # nothing to lead: no student module needs parsing
-    calls = callees(parts, package_dir)
-    for check in checks:
-        if not check.outcome.asks_for_figure or (check.part, check.name) not in integrated:
-            continue  # passed, or not run: a stub's message already names the unfinished function, wherever it is
+    # Not those that passed, nor those that did not run: a stub's message already names the unfinished function
+    led = [c for c in checks if c.outcome.asks_for_figure and (c.part, c.name) in integrated]
+    if not led:
+        return  # no student module needs parsing (a class's stubs: none)
+    calls = callees(parts, package_dir, of={check.part for check in led})
+    for check in led:
         failing = {name: failed[name] for name in order if name in calls[check.part] and name in failed}
         if failing:
             note = callee_note(check.part, failing)

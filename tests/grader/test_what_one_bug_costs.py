@@ -9,11 +9,13 @@ and, when a callee fails its own checks, says so first.
 from __future__ import annotations
 
 import ast
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from grader import callees as callees_module
 from grader import parts as course
 from grader.audit import reference_copy, write_variant
 from grader.callees import callees, declared_integration, imported_parts
@@ -139,6 +141,26 @@ def test_callees_follow_the_suites_uses_and_the_students_imports_through_other_p
     assert calls["losses"] == {"activations"}
     assert calls["training"] == {"network", "losses", "optimizers", "activations", "layers"}  # USES, then theirs
     assert calls["activations"] == set()
+
+
+def test_callees_of_some_parts_read_only_the_modules_those_parts_may_call(monkeypatch):
+    read = []
+    monkeypatch.setattr(callees_module, "imported_parts",
+                        lambda module, parts: read.append(module.stem) or imported_parts(module, parts))
+    assert callees(course.discover(), reference_dir(), of={"network"}) == {"network": {"activations", "layers"}}
+    assert sorted(read) == ["activations", "layers", "network"]  # not losses.py, metrics.py, optimizers.py
+    read.clear()
+    assert callees(course.discover(), reference_dir(), of=set()) == {} and read == []
+
+
+def test_a_stub_submission_has_no_module_parsed_for_callee_notes(tmp_path, monkeypatch):
+    """A stub's failures are not led by a note (its message names the unfinished function): no module is read."""
+    read = []
+    monkeypatch.setattr(callees_module, "imported_parts", lambda module, parts: read.append(module.stem) or set())
+    stubs = tmp_path / "stubs"
+    shutil.copytree(Path(__file__).parents[2] / "exercises", stubs, ignore=shutil.ignore_patterns("__pycache__"))
+    result = grade(stubs, ["activations", "network"])
+    assert not any(c.passed for c in result.checks) and read == []
 
 
 def test_imported_parts_reads_every_form_of_import_and_ignores_what_does_not_parse(tmp_path):
