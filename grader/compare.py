@@ -40,9 +40,15 @@ class CheckFailure(AssertionError):
         self.message, self.hint, self.mistake = message, hint, mistake
 
 
-@functools.cache
 def signature_of(function: Callable) -> inspect.Signature:
-    """The signature of a function of the reference, worked out once: a grade describes some 150 calls."""
+    """The signature of a function of the reference, a plain function's worked out once (a grade describes some 150
+    calls). A student's copy replays the reference through a new wrapper at every lookup, and a release records
+    through one: each carries its signature, and keeping them would keep them all."""
+    return _function_signature(function) if inspect.isfunction(function) else inspect.signature(function)
+
+
+@functools.lru_cache(maxsize=512)
+def _function_signature(function: Callable) -> inspect.Signature:
     return inspect.signature(function)
 
 

@@ -1,4 +1,7 @@
-"""The shared check helpers: expect_arrays for replies made of arrays, `with hint(...)`, and dtype tolerances."""
+"""The shared check helpers: expect_arrays for replies made of arrays, `with hint(...)`, dtype tolerances, and the
+reference's signatures that name a call's arguments."""
+
+import inspect
 
 import numpy as np
 import pytest
@@ -7,12 +10,14 @@ from grader.compare import (
     TOLERANCES,
     Call,
     CheckFailure,
+    _function_signature,
     expect_arrays,
     expect_finite,
     expect_same_dtypes,
     expect_scalar,
     fail,
     hint,
+    signature_of,
 )
 from grader.gradcheck import expect_gradient
 
@@ -114,3 +119,20 @@ def test_the_finite_property_blames_only_nan_and_inf_where_the_reference_is_fini
     found = failure_of(expect_finite, np.array([1.0, np.nan]), np.array([1.0, 2.0]), call=CALL)
     assert "is nan at index 1" in found.message
     assert "is inf" in failure_of(expect_finite, float("inf"), 2.0, call=CALL).message
+
+
+def test_a_signature_is_kept_for_a_plain_function_only():
+    def sigmoid(x, axis=-1):
+        return x
+
+    class Replayed:  # how a student's copy answers for the reference: a new wrapper at every lookup
+        __signature__ = inspect.signature(sigmoid)
+
+        def __call__(self, *args, **kwargs):
+            return None
+
+    kept = _function_signature.cache_info().currsize
+    assert str(signature_of(Replayed())) == "(x, axis=-1)"
+    assert _function_signature.cache_info().currsize == kept  # a wrapper would keep its recordings alive
+    assert signature_of(sigmoid) is signature_of(sigmoid)
+    assert _function_signature.cache_info().currsize == kept + 1
