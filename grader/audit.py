@@ -23,7 +23,6 @@ import ast
 import contextlib
 import importlib
 import inspect
-import os
 import re
 import shutil
 import tempfile
@@ -43,6 +42,7 @@ from grader.grading import DEFAULT_SEED, grade
 from grader.mistakes import Mistake
 from grader.reference import REFERENCE_PACKAGE
 from grader.results import GradeResult, Outcome
+from grader.sandbox.limits import usable_cpu_count
 from grader.stubgen import solution_blocks, stub_block
 
 CATCHING_OUTCOMES = frozenset(o for o in Outcome if o.catches_mistake)
@@ -279,7 +279,7 @@ def _failures(checks: dict[str, Verdict], counted: set[str]) -> tuple[dict[str, 
 
 def _run(function: Callable, tasks: list, jobs: int | None,
          on_progress: Callable[[int, int], None] | None = None) -> list:
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    jobs = max(1, min(jobs or usable_cpu_count(), len(tasks)))
     results = []
     answers: Iterator[Any]
     with contextlib.ExitStack() as stack:

@@ -20,8 +20,8 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -32,6 +32,7 @@ from _pytest.config import _prepareconfig
 
 from grader import parts as course
 from grader.compare import CheckFailure, describe_value, unusable_part
+from grader.environment import environment
 from grader.errors import UserError
 from grader.i18n import tr, tr_or
 from grader.inputs import Inputs, seeded_generator
@@ -568,22 +569,6 @@ def check_title(item: pytest.Item) -> str:
     return f"{callspec.id}: {title}" if callspec else title
 
 
-@contextmanager
-def _plugin_autoload_disabled() -> Iterator[None]:
+def _plugin_autoload_disabled() -> AbstractContextManager[None]:
     """No installed pytest plugin, and no option or plugin named in the environment, may load into a grading run."""
-    settings = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}
-    previous = {name: os.environ.get(name) for name in settings}
-    for name, value in settings.items():
-        _set_environ(name, value)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            _set_environ(name, value)
-
-
-def _set_environ(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
+    return environment({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None})

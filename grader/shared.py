@@ -47,6 +47,7 @@ class Shared:
 
     def seeded_run(self, name: str, student: object, compute: Callable[[int], tuple]) -> tuple:
         """The training run ``name`` of ``student``'s code, once per run of the suites and per worker: its seed
-        (``inputs.run_seed``, the one a report's figure of the run draws too), then what ``compute(seed)`` gave."""
+        (``inputs.run_seed``; a report's figure that draws the run the grade kept, ``GradeResult.runs``, names the
+        same), then what ``compute(seed)`` gave."""
         seed = run_seed(self.seed, name)
         return seed, *self.once((name, id(student)), lambda: compute(seed))

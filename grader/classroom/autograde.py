@@ -17,7 +17,6 @@ Output folder::
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +39,7 @@ from grader.classroom.records import (
 from grader.classroom.roster import RosterError, Student, find_students
 from grader.classroom.student import ClassSettings, load_key
 from grader.runner import list_checks
+from grader.sandbox.limits import usable_cpu_count
 
 DEFAULT_BUDGET = 300.0
 
@@ -115,7 +115,7 @@ def autograde(submissions: Path, output: Path, settings: ClassSettings | None = 
     try:
         output.mkdir(parents=True, exist_ok=True)
         if todo:
-            GradingPool(settings, workers=workers or os.cpu_count() or 1, budget=budget).grade_all(todo, keep)
+            GradingPool(settings, workers=workers or usable_cpu_count(), budget=budget).grade_all(todo, keep)
     except OSError as exc:
         rebuild_gradebook_quietly(output)
         raise cannot_write(exc, output) from None

@@ -34,8 +34,8 @@ import tempfile
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -43,6 +43,7 @@ from typing import Any
 
 from grader.classroom.roster import Student
 from grader.classroom.student import ClassSettings, failed_record, grade_student, say
+from grader.environment import environment
 from grader.sandbox import zygote
 from grader.sandbox.limits import SINGLE_THREADED
 
@@ -192,9 +193,7 @@ def slot_cpus(slots: int) -> list[int | None]:
         cpus = sorted(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return [None] * slots
-    if slots != len(cpus):
-        return [None] * slots
-    return [cpu for cpu in cpus]
+    return [*cpus] if len(cpus) == slots else [None] * slots
 
 
 def keep_to(cpu: int) -> None:
@@ -205,17 +204,10 @@ def keep_to(cpu: int) -> None:
         pass  # the CPU left the set this process may use meanwhile: the slot runs free, which only costs time
 
 
-@contextmanager
-def blas_single_threaded() -> Iterator[None]:
+def blas_single_threaded() -> AbstractContextManager[None]:
     """Within: a process started now inherits an environment that holds numpy's BLAS to one thread (a variable the
     user set keeps their value). OpenBLAS's threads spin for a while once numpy loads, on a CPU a slot needs."""
-    added = {name: value for name, value in SINGLE_THREADED.items() if name not in os.environ}
-    os.environ.update(added)
-    try:
-        yield
-    finally:
-        for name in added:
-            os.environ.pop(name, None)
+    return environment({name: value for name, value in SINGLE_THREADED.items() if name not in os.environ})
 
 
 def hold_lock(path: Path) -> Any:

@@ -13,6 +13,7 @@ Standard library only: the worker imports this module.
 
 from __future__ import annotations
 
+import os
 import resource
 from dataclasses import dataclass
 
@@ -58,6 +59,14 @@ def _lower(which: int, value: int, hard: int | None = None) -> None:
     if current != resource.RLIM_INFINITY:
         value, hard = min(value, current), min(hard, current)
     resource.setrlimit(which, (value, hard))
+
+
+def usable_cpu_count() -> int:
+    """How many CPUs this process may run on: a cpuset or ``taskset`` may leave fewer than the machine has."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 SINGLE_THREADED = {name: "1" for name in (

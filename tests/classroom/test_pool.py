@@ -13,7 +13,7 @@ import pytest
 from grader.classroom import pool
 from grader.classroom.pool import GradingPool, descendants, slot_cpus
 from grader.classroom.student import ClassSettings
-from grader.sandbox.limits import SINGLE_THREADED
+from grader.sandbox.limits import SINGLE_THREADED, usable_cpu_count
 
 LINUX_ONLY = pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CPU affinity is Linux's")
 
@@ -34,6 +34,14 @@ def test_slots_keep_to_a_cpu_each_only_when_there_are_as_many_as_cpus(monkeypatc
 def test_where_cpus_cannot_be_read_no_slot_keeps_to_one(monkeypatch):
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
     assert slot_cpus(2) == [None, None]
+
+
+def test_a_class_grades_with_one_slot_per_cpu_it_may_use(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {2, 5}, raising=False)  # a cpuset of a bigger machine
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert usable_cpu_count() == 2
+    monkeypatch.delattr(os, "sched_getaffinity")
+    assert usable_cpu_count() == 64
 
 
 @pytest.fixture
@@ -72,7 +80,7 @@ def test_a_grading_process_its_zygote_and_its_replacement_keep_to_the_slots_cpu(
 
 
 @LINUX_ONLY
-def test_a_slot_with_cpus_to_spare_is_left_free(grading_pool):
+def test_a_slot_given_no_cpu_is_left_free(grading_pool):
     slot = grading_pool._start(None)
     try:
         wait_for(lambda: descendants(slot.process.pid))
