@@ -2,8 +2,9 @@
 
 Builds a class of ``--students`` submissions (by default 100: 60 copies of the reference, 20 with one bug each,
 10 untouched stubs, 5 zips of the reference, 5 empty folders), grades it with ``nn-grader autograde``'s library
-call once per worker count, and prints the seconds per submission. Nothing is asserted: the
-figures depend on the machine.
+call once per worker count, and prints the seconds per submission, per submission per core, and (on Linux, from
+``/proc/stat``) how much of the time the machine's cores were busy and its CPU per submission: another job's CPU
+counts too, so run it on a quiet machine. Nothing is asserted: the figures depend on the machine.
 
     python benchmarks/autograde_speed.py [--students 100] [--workers 1 2] [--parts activations ...]
 """
@@ -19,7 +20,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitting import load_line, machine_line
+from sitting import PROC_STAT, busy_seconds, load_line, machine_line
 
 from grader.audit import reference_copy
 from grader.classroom.autograde import ClassRun, autograde
@@ -76,12 +77,22 @@ def with_bugs(folder: Path, bugs: Sequence[str]) -> Path:
 def grade_class(students: int, workers: int, parts: Sequence[str] = ()) -> tuple[float, ClassRun]:
     """The seconds per submission of grading a class of ``students`` (``build_class``) with ``workers`` processes,
     and the run."""
+    seconds, _, run = measured_class(students, workers, parts)
+    return seconds, run
+
+
+def measured_class(students: int, workers: int, parts: Sequence[str] = ()) -> tuple[float, float | None, ClassRun]:
+    """:func:`grade_class`'s seconds per submission, the machine's busy CPU seconds per submission meanwhile (None
+    without ``/proc/stat``), and the run."""
+    measures_cpu = PROC_STAT.is_file()
     with tempfile.TemporaryDirectory(prefix="nn-grader-bench-") as tmp:
         submissions = built_class(Path(tmp), students)
-        started = time.perf_counter()
+        busy, started = busy_seconds() if measures_cpu else 0.0, time.perf_counter()
         run = autograde(submissions, Path(tmp, "graded"), ClassSettings(parts=tuple(parts)), workers=workers,
                         force=True)
-        return (time.perf_counter() - started) / len(run.graded), run
+        seconds = time.perf_counter() - started
+        cpu = (busy_seconds() - busy) / len(run.graded) if measures_cpu else None
+        return seconds / len(run.graded), cpu, run
 
 
 def main() -> None:
@@ -91,10 +102,13 @@ def main() -> None:
     parser.add_argument("--parts", nargs="*", default=[])
     args = parser.parse_args()
     print(machine_line(f"class of {args.students} submissions, parts: {', '.join(args.parts) or 'all'}"))
+    cores = os.cpu_count() or 1
     for workers in args.workers:
-        seconds, run = grade_class(args.students, workers, args.parts)
-        print(f"workers={workers}: {seconds:.3f} s per submission (statuses: {run.summary['statuses']}; "
-              f"load average now {os.getloadavg()[0]:.1f})")
+        seconds, cpu, run = measured_class(args.students, workers, args.parts)
+        busy = "" if cpu is None else (f"; the cores busy {cpu / (seconds * cores):.0%} of the time, "
+                                       f"{cpu:.3f} s of the machine's CPU per submission")
+        print(f"workers={workers}: {seconds:.3f} s per submission, {seconds * cores:.3f} s per submission per core"
+              f"{busy} (statuses: {run.summary['statuses']}; load average now {os.getloadavg()[0]:.1f})")
     print(load_line())
 
 

@@ -14,7 +14,6 @@ mean CPU over the mix. Nothing is asserted: the figures depend on the machine.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import tempfile
@@ -23,18 +22,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from autograde_speed import built_class
-from sitting import load_line, machine_line
+from sitting import PROC_STAT, busy_seconds, load_line, machine_line
 
 from grader.classroom.roster import find_students
 from grader.classroom.student import ClassSettings, grade_student
-
-PROC_STAT = Path("/proc/stat")
-
-
-def busy_seconds() -> float:
-    """The whole machine's CPU time spent busy since it started (user, nice, system, irq and softirq, all cores)."""
-    user, nice, system, _idle, _iowait, irq, softirq = map(int, PROC_STAT.read_text().split("\n", 1)[0].split()[1:8])
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def kind_of(name: str) -> str:
