@@ -131,16 +131,17 @@ def expect_same_training(history, params, ref_history, ref_params, *, call: Call
         expect_value(params, ref_params, call=call, what=tr("suite.training.params_after_fit"), rtol=1e-5, atol=1e-8)
 
 
-def train_capstone(student, momentum: float, seed: int):
-    """The capstone run with ``student``'s pieces: returns the history (floats) and the trained model."""
+def train_capstone(student, momentum: float, seed: int, epochs: int | None = None):
+    """The capstone run with ``student``'s pieces, for CAPSTONE's epochs or the first ``epochs`` of them: returns the
+    history (floats) and the trained model."""
     settings = capstone()
+    epochs = epochs or settings["epochs"]
     x, y = capstone_data()
     model = student.new("network.MLP", settings["layer_sizes"], hidden_activation=settings["hidden_activation"],
                         output_activation=settings["output_activation"], seed=seed)
     optimizer = student.new("optimizers.SGD", learning_rate=settings["learning_rate"], momentum=momentum)
-    history, call = run_fit(student, model, optimizer, x, y, settings["loss"], settings["epochs"],
-                            settings["batch_size"], seed)
-    return expect_history(history, settings["epochs"], call=call), model
+    history, call = run_fit(student, model, optimizer, x, y, settings["loss"], epochs, settings["batch_size"], seed)
+    return expect_history(history, epochs, call=call), model
 
 
 def capstone_with_momentum(student, shared):
@@ -299,8 +300,11 @@ def test_momentum_reaches_the_target_sooner(alone, shared):
     """momentum 0.9 should reach the target loss in fewer epochs than plain SGD, from the same start"""
     settings = capstone()
     seed, fast, _ = capstone_with_momentum(alone, shared)
-    plain, _ = train_capstone(alone, 0.0, seed)
-    plain_epochs, fast_epochs = epochs_to_target(plain), epochs_to_target(fast)
+    fast_epochs = epochs_to_target(fast)
+    # Plain SGD is watched only for as long as momentum took: a shorter run is a longer one's first epochs (the
+    # shuffling draws one permutation per epoch), and plain SGD reaching the target later, or never, is a pass alike
+    plain, _ = train_capstone(alone, 0.0, seed, epochs=fast_epochs)
+    plain_epochs = epochs_to_target(plain)
 
     def told(epochs):
         if epochs:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader import grading
+from grader import grading, reference
 from grader.grading import grade
 from grader.inputs import run_seed
 from grader.shared import Shared
@@ -63,17 +63,21 @@ def test_both_validation_checks_read_one_run_of_the_students_fit(tmp_path):
 
 
 def test_the_capstone_check_and_the_momentum_check_read_one_run_with_momentum(tmp_path):
-    """On the whole submission the capstone run with momentum is trained once (the capstone check reads its scores,
-    the momentum check its history), plain SGD once more; each from the capstone's seed for the grade."""
+    """On the whole submission the capstone run with momentum is trained once (the capstone check reads its model,
+    the momentum check its history), plain SGD once more, only for as many epochs as momentum took to reach the
+    target; each from the capstone's seed for the grade."""
     old = "    history, val_history = [], []\n"
-    folder = make_submission(tmp_path, "training", old, "    if epochs == 20:\n"
-                             "        print(f'capstone run, momentum {optimizer.momentum}, seed {seed}')\n" + old)
+    spy = ("    if optimizer.learning_rate == 0.05:  # the capstone's\n"
+           "        print(f'capstone run, momentum {optimizer.momentum}, {epochs} epochs, seed {seed}')\n")
+    folder = make_submission(tmp_path, "training", old, spy + old)
     result = grade(folder, ["training"])
     checks = {c.name: c for c in result.parts[0].checks}
     printed = checks["test_capstone_learns_xor"].output + checks["test_momentum_reaches_the_target_sooner"].output
     seed = run_seed(result.seed, "capstone")
-    assert sorted(printed.splitlines()) == [f"capstone run, momentum 0.0, seed {seed}",
-                                            f"capstone run, momentum 0.9, seed {seed}"]
+    fast = reference.call("training.run_capstone", 0.9, seed)["epochs_to_target"]
+    assert 1 < fast < 20
+    assert sorted(printed.splitlines()) == [f"capstone run, momentum 0.0, {fast} epochs, seed {seed}",
+                                            f"capstone run, momentum 0.9, 20 epochs, seed {seed}"]
     assert all(checks[name].outcome == "passed"
                for name in ("test_capstone_learns_xor", "test_momentum_reaches_the_target_sooner"))
 
