@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from grader import reference
 from grader.compare import Call, describe_value, fail, format_index, format_number, mistake_hint, shape_hint
 from grader.i18n import tr
 
@@ -57,6 +58,13 @@ def numeric_gradient(loss: Callable[[], float], x: np.ndarray, h: float = STEP) 
         flat[i] = original
         grad_flat[i] = (plus - minus) / (2 * h)
     return grad
+
+
+def reference_gradient(key: tuple, loss: Callable[[], float], x: np.ndarray, h: float = STEP) -> np.ndarray:
+    """:func:`numeric_gradient` of a ``loss`` that only the reference's code computes, kept by the grading process
+    (``reference.kept``) under ``key``, which must name the loss and everything it reads besides ``x``: a class
+    graded with one seed asks each check's central differences of every student alike."""
+    return reference.kept(("central differences", key, x, h), lambda: numeric_gradient(loss, x, h))
 
 
 def elementwise_derivative(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, h: float = STEP) -> np.ndarray:

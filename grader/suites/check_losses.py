@@ -28,7 +28,7 @@ from grader.compare import (
     expect_value,
     own_answer,
 )
-from grader.gradcheck import expect_gradient, numeric_gradient
+from grader.gradcheck import expect_gradient, reference_gradient
 from grader.i18n import tr
 from grader.inputs import one_hot
 
@@ -98,7 +98,7 @@ def crossentropy_batch(inputs, name: str, dtype: type = np.float64) -> tuple[np.
 def expect_gradient_of_loss(student, name: str, y_true: np.ndarray, y_pred: np.ndarray, **kwargs) -> None:
     """<name>_grad(y_true, y_pred) against central differences of the reference loss, in float64."""
     loss = reference.resolve(f"losses.{name}")
-    numeric = numeric_gradient(lambda: float(loss(y_true, y_pred, **kwargs)), y_pred)
+    numeric = reference_gradient((name, y_true, kwargs), lambda: float(loss(y_true, y_pred, **kwargs)), y_pred)
     call = Call(f"losses.{name}_grad", (y_true, y_pred), kwargs)
     wrt = "dLoss/dlogits" if kwargs.get("from_logits") else "dLoss/dy_pred"
     expect_gradient(student.call(call.target, y_true, y_pred, **kwargs), numeric, call=call, wrt=wrt)

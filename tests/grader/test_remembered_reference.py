@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from grader import reference
+from grader.gradcheck import reference_gradient
 
 
 @pytest.fixture
@@ -80,3 +81,23 @@ def test_a_kept_value_is_computed_once_per_key_and_each_caller_gets_a_copy(monke
     with reference.using(type("Recording", (reference.LiveReference,), {})()):  # a recording sees every request
         reference.kept(("demo", x, 1), lambda: compute(3))
     assert computed == [1, 2, 3]
+
+
+def test_a_reference_gradient_is_computed_once_per_loss_and_input(monkeypatch):
+    monkeypatch.setattr(reference, "_remembered", {})
+    evaluations: list[int] = []
+    x, weights = np.array([[0.5, -1.0], [2.0, 0.25]]), np.array([[1.0, 2.0], [3.0, 4.0]])
+
+    def loss() -> float:
+        evaluations.append(1)
+        return float(np.sum(x ** 2 * weights))
+
+    first = reference_gradient(("squares", weights), loss, x)
+    assert len(evaluations) == 2 * x.size  # two evaluations per element
+    np.testing.assert_allclose(first, 2 * x * weights, rtol=1e-6)
+    first[0, 0] = 99.0  # a check that changes its copy
+    again = reference_gradient(("squares", weights), loss, x)
+    assert len(evaluations) == 2 * x.size and again[0, 0] != 99.0
+    reference_gradient(("squares", weights + 1.0), loss, x)  # another loss: computed
+    reference_gradient(("squares", weights), loss, x + 1.0)  # another input: computed
+    assert len(evaluations) == 3 * 2 * x.size
