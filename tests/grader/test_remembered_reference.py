@@ -7,6 +7,8 @@ import pytest
 
 from grader import reference
 from grader.gradcheck import reference_gradient
+from grader.grading import grade
+from tests.conftest import SOLUTIONS
 
 
 @pytest.fixture
@@ -101,3 +103,25 @@ def test_a_reference_gradient_is_computed_once_per_loss_and_input(monkeypatch):
     reference_gradient(("squares", weights + 1.0), loss, x)  # another loss: computed
     reference_gradient(("squares", weights), loss, x + 1.0)  # another input: computed
     assert len(evaluations) == 3 * 2 * x.size
+
+
+def test_the_reference_side_of_the_fit_checks_trains_once_per_grading_process(monkeypatch, tmp_path):
+    """fit's history checks train the reference's fit beside the student's; with one seed every student asks the
+    same, so a second grade trains it no more, and still passes the reference."""
+    monkeypatch.setattr(reference, "_remembered", {})
+    fits: list[int] = []
+    live = reference.LiveReference()
+    real_fit = live.resolve("training.fit")
+
+    def fit(*args, **kwargs):
+        fits.append(1)
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(live, "resolve", lambda target: fit if target == "training.fit"
+                        else reference.LiveReference.resolve(live, target))
+    with reference.using(live):
+        first = grade(SOLUTIONS, ["training"])
+        trained = len(fits)
+        second = grade(SOLUTIONS, ["training"])
+    assert trained >= 3 and len(fits) == trained
+    assert first.points == first.max_points and second.points == second.max_points
