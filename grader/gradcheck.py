@@ -60,11 +60,21 @@ def numeric_gradient(loss: Callable[[], float], x: np.ndarray, h: float = STEP) 
     return grad
 
 
-def reference_gradient(key: tuple, loss: Callable[[], float], x: np.ndarray, h: float = STEP) -> np.ndarray:
-    """:func:`numeric_gradient` of a ``loss`` that only the reference's code computes, kept by the grading process
-    (``reference.kept``) under ``key``, which must name the loss and everything it reads besides ``x``: a class
-    graded with one seed asks each check's central differences of every student alike."""
-    return reference.kept(("central differences", key, x, h), lambda: numeric_gradient(loss, x, h))
+def reference_gradient(target: str, args: tuple, wrt: int, *, kwargs: dict | None = None,
+                       upstream: np.ndarray | None = None, h: float = STEP) -> np.ndarray:
+    """dL/d args[wrt] by central differences of the reference's ``target``: L = target(*args, **kwargs) where it
+    answers a number (a loss), L = sum(target(*args, **kwargs) * upstream) where it answers an array.
+
+    Kept by the grading process (``reference.kept``) under the call itself: a class graded with one seed asks each
+    check's central differences of every student alike."""
+    function, kwargs = reference.resolve(target), kwargs or {}
+
+    def loss() -> float:
+        value = function(*args, **kwargs)
+        return float(value if upstream is None else np.sum(value * upstream))
+
+    return reference.kept(("central differences", target, args, kwargs, upstream, wrt, h),
+                          lambda: numeric_gradient(loss, args[wrt], h))
 
 
 def elementwise_derivative(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, h: float = STEP) -> np.ndarray:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader import reference
+from grader import gradcheck, reference
+from grader.gradcheck import numeric_gradient as gradcheck_numeric_gradient
 from grader.gradcheck import reference_gradient
 from grader.grading import grade
 from tests.conftest import SOLUTIONS
@@ -85,24 +86,23 @@ def test_a_kept_value_is_computed_once_per_key_and_each_caller_gets_a_copy(monke
     assert computed == [1, 2, 3]
 
 
-def test_a_reference_gradient_is_computed_once_per_loss_and_input(monkeypatch):
+def test_a_reference_gradient_is_computed_once_per_call(monkeypatch):
     monkeypatch.setattr(reference, "_remembered", {})
-    evaluations: list[int] = []
-    x, weights = np.array([[0.5, -1.0], [2.0, 0.25]]), np.array([[1.0, 2.0], [3.0, 4.0]])
-
-    def loss() -> float:
-        evaluations.append(1)
-        return float(np.sum(x ** 2 * weights))
-
-    first = reference_gradient(("squares", weights), loss, x)
-    assert len(evaluations) == 2 * x.size  # two evaluations per element
-    np.testing.assert_allclose(first, 2 * x * weights, rtol=1e-6)
+    computed: list[str] = []
+    monkeypatch.setattr(gradcheck, "numeric_gradient",
+                        lambda loss, x, h: computed.append("once") or gradcheck_numeric_gradient(loss, x, h))
+    x, upstream = np.array([[0.5, -1.0, 2.0]]), np.array([[1.0, -2.0, 0.5]])
+    first = reference_gradient("activations.softmax", (x,), 0, upstream=upstream)
+    softmax = reference.call("activations.softmax", x)
+    expected = softmax * (upstream - np.sum(upstream * softmax, axis=-1, keepdims=True))  # softmax's backward
+    np.testing.assert_allclose(first, expected, rtol=1e-6)
     first[0, 0] = 99.0  # a check that changes its copy
-    again = reference_gradient(("squares", weights), loss, x)
-    assert len(evaluations) == 2 * x.size and again[0, 0] != 99.0
-    reference_gradient(("squares", weights + 1.0), loss, x)  # another loss: computed
-    reference_gradient(("squares", weights), loss, x + 1.0)  # another input: computed
-    assert len(evaluations) == 3 * 2 * x.size
+    assert reference_gradient("activations.softmax", (x,), 0, upstream=upstream)[0, 0] != 99.0
+    assert computed == ["once"]
+    reference_gradient("activations.softmax", (x,), 0, upstream=upstream + 1.0)  # another L: computed
+    reference_gradient("activations.softmax", (x + 1.0,), 0, upstream=upstream)  # another input: computed
+    reference_gradient("activations.log_softmax", (x,), 0, upstream=upstream)  # another function: computed
+    assert len(computed) == 4
 
 
 def test_the_reference_side_of_the_fit_checks_trains_once_per_grading_process(monkeypatch, tmp_path):
