@@ -103,3 +103,14 @@ def test_a_forward_pass_that_fails_after_training_costs_the_capstone_check_not_t
     assert "no forward pass on 100 samples" in checks["test_capstone_learns_xor"].message
     assert checks["test_momentum_reaches_the_target_sooner"].outcome == "passed"
     assert judged_again and ("training", "test_momentum_reaches_the_target_sooner") not in judged_again
+
+
+def test_a_fit_that_ignores_a_shorter_epochs_costs_the_momentum_check_nothing(tmp_path):
+    """The momentum check trains plain SGD only as long as momentum took; a fit that answers that shorter run wrongly
+    (here, with the capstone's learning rate, it trains 20 epochs whatever it is told) is judged on the whole run, as
+    it always was: it passes, as it did when every run was the whole run."""
+    old = "    for _ in range(epochs):\n"
+    folder = make_submission(tmp_path, "training", old,
+                             "    for _ in range(20 if optimizer.learning_rate == 0.05 else epochs):\n")
+    checks = {c.name: c for c in grade(folder, ["training"]).parts[0].checks}
+    assert checks["test_momentum_reaches_the_target_sooner"].outcome == "passed"
