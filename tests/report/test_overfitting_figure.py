@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from grader import reference
+from grader.figures import gather
 from grader.figures.asking import Unusable
 from grader.figures.gather import gather_figures
 from grader.figures.model import REFERENCE, STUDENT
-from grader.figures.plan import OVERFITTING_CHECKS
+from grader.figures.plan import OVERFITTING_CHECKS, plan
 from grader.figures.training import TRAINING_LOSS, VALIDATION_LOSS, as_validated_history
 from grader.grading import grade
 from grader.i18n import language, tr
@@ -174,3 +175,19 @@ def test_a_fit_that_raised_in_the_checks_leaves_nothing_and_its_picture_runs_it_
                         or real_start(submission, target, *args, **kwargs))
     figure = gather_figures(result, student).find("overfitting", "training.fit")
     assert asked == ["training.fit"] * 3 and figure is not None and "no validation here" in figure.problem
+
+
+def test_the_kept_run_is_drawn_before_a_worker_starts_and_alone_it_needs_none(monkeypatch):
+    """The figures that ask the student's code nothing are gathered first, so a drawer draws them while the worker for
+    the others starts; a report whose only figure is such a one starts no worker at all."""
+    result = grade(SOLUTIONS, ["training"])
+    events: list[str] = []
+    real_start = gather._start_worker
+    monkeypatch.setattr(gather, "_start_worker", lambda *args: events.append("worker") or real_start(*args))
+    figures = gather_figures(result, SOLUTIONS, built=lambda index, figure: events.append(figure.kind))
+    assert events[:2] == ["overfitting", "worker"] and len(events) == len(figures.items) + 1
+    events.clear()
+    only_overfitting = [r for r in plan(result) if r.kind == "overfitting"]
+    monkeypatch.setattr(gather, "plan", lambda result: only_overfitting)
+    figure = gather_figures(result, SOLUTIONS, built=lambda index, figure: events.append(figure.kind)).items[0]
+    assert events == ["overfitting"] and figure.problem == "" and figure.kind == "overfitting"
