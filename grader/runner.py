@@ -260,12 +260,17 @@ class SuiteSession:
 
 
 def _fresh_tmp_path_base(config: pytest.Config) -> None:
-    """Let the next ``tmp_path`` make a new numbered base folder, as each ``pytest.main`` did (pytest keeps the last
-    few and removes older ones), rather than fill one for a whole class. Through pytest's internal factory: with
-    another pytest that lacks it, a session's folders share one base, which costs nothing but disk."""
+    """End the last run's ``tmp_path`` base folder as each ``pytest.main`` ended one (its lock released, older base
+    folders removed but the last few) and let the next ``tmp_path`` make a new one, rather than fill one for a whole
+    class. Through pytest's internal factory: with another pytest that lacks it, a session's folders share one base,
+    which costs nothing but disk."""
     factory = getattr(config, "_tmp_path_factory", None)
-    if factory is not None and hasattr(factory, "_basetemp"):
-        factory._basetemp = None
+    if factory is None or getattr(factory, "_basetemp", None) is None:
+        return  # no check of the last run asked for tmp_path
+    exit_stack = getattr(factory, "_exit_stack", None)
+    if exit_stack is not None:
+        exit_stack.close()  # what pytest runs at the session's end; the stack takes the next base's callbacks
+    factory._basetemp = None
 
 
 def forget_modules(files: set[Path]) -> None:
