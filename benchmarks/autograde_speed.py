@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitting import PROC_STAT, busy_seconds, load_line, machine_line
+from sitting import PROC_STAT, busy_seconds, load_line, machine_line, per_core
 
 from grader.audit import reference_copy
 from grader.classroom.autograde import ClassRun, autograde
@@ -102,12 +102,13 @@ def main() -> None:
     parser.add_argument("--parts", nargs="*", default=[])
     args = parser.parse_args()
     print(machine_line(f"class of {args.students} submissions, parts: {', '.join(args.parts) or 'all'}"))
-    cores = os.cpu_count() or 1
+    cores = os.cpu_count() or 1  # /proc/stat counts every core's time
     for workers in args.workers:
         seconds, cpu, run = measured_class(args.students, workers, args.parts)
         busy = "" if cpu is None else (f"; the cores busy {cpu / (seconds * cores):.0%} of the time, "
                                        f"{cpu:.3f} s of the machine's CPU per submission")
-        print(f"workers={workers}: {seconds:.3f} s per submission, {seconds * cores:.3f} s per submission per core"
+        print(f"workers={workers}: {seconds:.3f} s per submission, "
+              f"{per_core(seconds, workers):.3f} s per submission per core"
               f"{busy} (statuses: {run.summary['statuses']}; load average now {os.getloadavg()[0]:.1f})")
     print(load_line())
 

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PREVIOUS = Path(__file__).with_name("previous_release.json")
 sys.path.insert(0, str(Path(__file__).parent))  # the sibling benchmarks, imported by name
 
-from sitting import load_line, machine_line  # noqa: E402
+from sitting import load_line, machine_line, per_core  # noqa: E402
 
 
 class InProcessWorker:
@@ -203,7 +203,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--json", type=Path, help="also write the figures here (the next previous_release.json)")
     args = parser.parse_args()
-    cores = os.cpu_count() or 1
     print(machine_line(f"medians of {args.runs} runs"))
     figures, previous = measure(args), previous_release()
     checks = len(grade(ROOT / "solutions").checks)
@@ -218,7 +217,7 @@ def main() -> None:
         name, seconds = f"class_{workers}", figures[f"class_{workers}"]
         label = f"class of {args.students}, {workers} grading process(es):"
         print(f"{label:<46}{compared(name, seconds, previous)} per submission, "
-              f"{seconds * min(workers, cores):.3f} s per submission per core")
+              f"{per_core(seconds, workers):.3f} s per submission per core")
     print(load_line())
     if args.json:
         args.json.write_text(json.dumps({"release": f"nn-grader {__version__}", "figures": figures}, indent=1) + "\n",

@@ -18,6 +18,20 @@ def machine_line(measured: str) -> str:
             f"load average {os.getloadavg()[0]:.1f} at start; {measured}")
 
 
+def usable_cores() -> int:
+    """The CPUs this process may run on (``grader.sandbox.limits.usable_cpu_count``, written again here: the benchmarks
+    run under older graders too, see above)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def per_core(seconds: float, workers: int) -> float:
+    """A class's seconds per submission with ``workers`` grading processes, times the cores they can keep busy."""
+    return seconds * min(workers, usable_cores())
+
+
 def busy_seconds() -> float:
     """The whole machine's CPU time spent busy since it started (user, nice, system, irq and softirq, all cores), read
     from ``PROC_STAT`` (Linux). Another job's CPU counts too: measure on a quiet machine."""

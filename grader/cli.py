@@ -35,7 +35,7 @@ from grader.output import (
     write_text,
 )
 from grader.report import DEFAULT_HIDDEN_VISIBILITY, RENDERER_PATHS, RENDERERS, VISIBILITIES
-from grader.sandbox.limits import SINGLE_THREADED
+from grader.sandbox.limits import single_threaded_unset
 
 FORMATS = tuple(RENDERER_PATHS)  # each renderer is imported only when its format is chosen
 
@@ -116,8 +116,7 @@ def run() -> NoReturn:
     # loads, on the core the zygote needs to start (a tenth of a fresh check's CPU). Set before numpy is imported;
     # a user's own setting wins. (A grade in a notebook, where numpy is already loaded, is held to one thread by
     # grading.grade instead.)
-    for name, value in SINGLE_THREADED.items():
-        os.environ.setdefault(name, value)
+    os.environ.update(single_threaded_unset())
     try:
         main(prog_name="nn-grader")
     except SystemExit as done:  # how every command ends: click exits with the command's code

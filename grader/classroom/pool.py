@@ -45,7 +45,7 @@ from grader.classroom.roster import Student
 from grader.classroom.student import ClassSettings, failed_record, grade_student, say
 from grader.environment import environment
 from grader.sandbox import zygote
-from grader.sandbox.limits import SINGLE_THREADED
+from grader.sandbox.limits import single_threaded_unset, usable_cpus
 
 POLL_SECONDS = 0.2
 SCRATCH_PREFIX = "nn-grader-class-"
@@ -189,11 +189,8 @@ def slot_cpus(slots: int) -> list[int | None]:
     code runs on another. With more slots than CPUs, two slots kept to one CPU would each run at half speed against
     the same time limits while another CPU had one slot, or none at the end of the class.
     """
-    try:
-        cpus = sorted(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return [None] * slots
-    return [*cpus] if len(cpus) == slots else [None] * slots
+    cpus = usable_cpus()
+    return list[int | None](cpus) if cpus and len(cpus) == slots else [None] * slots
 
 
 def keep_to(cpu: int) -> None:
@@ -207,7 +204,7 @@ def keep_to(cpu: int) -> None:
 def blas_single_threaded() -> AbstractContextManager[None]:
     """Within: a process started now inherits an environment that holds numpy's BLAS to one thread (a variable the
     user set keeps their value). OpenBLAS's threads spin for a while once numpy loads, on a CPU a slot needs."""
-    return environment({name: value for name, value in SINGLE_THREADED.items() if name not in os.environ})
+    return environment(single_threaded_unset())
 
 
 def hold_lock(path: Path) -> Any:

@@ -61,17 +61,29 @@ def _lower(which: int, value: int, hard: int | None = None) -> None:
     resource.setrlimit(which, (value, hard))
 
 
-def usable_cpu_count() -> int:
-    """How many CPUs this process may run on: a cpuset or ``taskset`` may leave fewer than the machine has."""
+def usable_cpus() -> list[int] | None:
+    """The CPUs this process may run on (a cpuset or ``taskset`` may leave fewer than the machine has), in order;
+    None where the system cannot say (not Linux)."""
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        return sorted(os.sched_getaffinity(0))
+    except AttributeError:
+        return None
+
+
+def usable_cpu_count() -> int:
+    """How many CPUs this process may run on (:func:`usable_cpus`), else how many the machine has."""
+    cpus = usable_cpus()
+    return len(cpus) if cpus else os.cpu_count() or 1
 
 
 SINGLE_THREADED = {name: "1" for name in (
     "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 """The variables that hold numpy's BLAS to one thread, read when numpy loads: the grader's matrices are tiny."""
+
+
+def single_threaded_unset() -> dict[str, str]:
+    """The ``SINGLE_THREADED`` settings of the variables the environment does not set: a user's own setting wins."""
+    return {name: value for name, value in SINGLE_THREADED.items() if name not in os.environ}
 
 
 def clean_environment(home: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.classroom import autograde as autograde_module
 from grader.classroom import pool
 from grader.classroom.pool import GradingPool, descendants, slot_cpus
 from grader.classroom.student import ClassSettings
@@ -36,10 +37,23 @@ def test_where_cpus_cannot_be_read_no_slot_keeps_to_one(monkeypatch):
     assert slot_cpus(2) == [None, None]
 
 
-def test_a_class_grades_with_one_slot_per_cpu_it_may_use(monkeypatch):
+def test_a_class_grades_with_one_slot_per_cpu_it_may_use(monkeypatch, tmp_path):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {2, 5}, raising=False)  # a cpuset of a bigger machine
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
     assert usable_cpu_count() == 2
+    started: list[int] = []
+
+    class Pool:  # autograde's pool, recording how many slots it was asked for
+        def __init__(self, settings, *, workers, budget):
+            started.append(workers)
+
+        def grade_all(self, students, on_record):
+            pass
+
+    monkeypatch.setattr(autograde_module, "GradingPool", Pool)
+    (tmp_path / "submissions" / "s1").mkdir(parents=True)
+    autograde_module.autograde(tmp_path / "submissions", tmp_path / "graded", ClassSettings(parts=("activations",)))
+    assert started == [2]
     monkeypatch.delattr(os, "sched_getaffinity")
     assert usable_cpu_count() == 64
 
