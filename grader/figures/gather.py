@@ -36,7 +36,6 @@ FIGURE_SECONDS = 15.0  # the student's side of all figures of one report togethe
 CAPSTONE_SEED = 0  # the seed the capstone's docstring describes (weights and shuffling)
 ALREADY_FAILED = ("timeout", "crashed")
 DRAWN_LONGEST = ("depth",)  # two log panels: ~50 ms to draw, ~25 ms to gather (a training figure: ~30 ms and ~60 ms)
-KEPT_RUNS = {"overfitting": OVERFITTING_RUN}  # a figure's kind -> the run of the grade it draws, when the grade kept it
 
 BUILDERS: dict[str, Callable[[Request, Asker, GradeResult], Figure]] = {
     "activation": lambda request, ask, result: activation_curve(request, ask),
@@ -72,9 +71,10 @@ def gather_figures(result: GradeResult, source: Path, limits: Limits | None = No
                 if built is not None:
                     built(index, items[index])
 
-        order = gathering_order(requests, result)
+        # The figures that ask the student's code nothing come first: a drawer draws them while a worker starts
+        order = gathering_order(requests)
         kept = [i for i in order if asks_nothing(requests[i], result)]
-        gather(kept, Asker(None, time.monotonic() + FIGURE_SECONDS, FIGURE_SECONDS))  # drawn while a worker starts
+        gather(kept, Asker(None, time.monotonic() + FIGURE_SECONDS, FIGURE_SECONDS))
         asking = [i for i in order if i not in kept]
         note = ""
         if asking:
@@ -91,17 +91,16 @@ def gather_figures(result: GradeResult, source: Path, limits: Limits | None = No
 
 
 def asks_nothing(request: Request, result: GradeResult) -> bool:
-    """Whether the figure draws a run the grade kept (``KEPT_RUNS``), asking the student's code nothing."""
-    return KEPT_RUNS.get(request.kind, "") in result.runs
+    """Whether the figure draws what the grade kept (the overfitting run, ``judged_run``), asking the student's code
+    nothing."""
+    return request.kind == "overfitting" and judged_run(result)[1] is not NOT_KEPT
 
 
-def gathering_order(requests: list[Request], result: GradeResult) -> list[int]:
-    """The plan's indices in the order to gather them: the page keeps the plan's order, but the figures that ask the
-    student's code nothing go first (a drawer draws them while a worker starts for the others), then those that take
-    longest to draw and least to gather (``DRAWN_LONGEST``), so that a drawer draws them while the training runs of
-    the others are gathered."""
-    return sorted(range(len(requests)),
-                  key=lambda i: (not asks_nothing(requests[i], result), requests[i].kind not in DRAWN_LONGEST))
+def gathering_order(requests: list[Request]) -> list[int]:
+    """The plan's indices in the order to gather them: the page keeps the plan's order, but the figures that take
+    longest to draw and least to gather (``DRAWN_LONGEST``) go first, so that a drawer draws them while the training
+    runs of the others are gathered."""
+    return sorted(range(len(requests)), key=lambda i: requests[i].kind not in DRAWN_LONGEST)
 
 
 def build(request: Request, ask: Asker, result: GradeResult) -> Figure:

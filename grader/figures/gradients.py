@@ -16,7 +16,7 @@ from grader.compare import format_index, format_number
 from grader.figures.asking import Asker, Unusable, as_array, student_side
 from grader.figures.model import STUDENT, Figure, Line, Panel
 from grader.figures.plan import Request
-from grader.gradcheck import GRADIENT_TOLERANCE, elementwise_derivative, numeric_gradient, relative_error
+from grader.gradcheck import GRADIENT_TOLERANCE, elementwise_derivative, reference_gradient, relative_error
 from grader.i18n import tr
 from grader.inputs import Inputs
 
@@ -51,8 +51,7 @@ def _derivative(figure: Figure, ask: Asker) -> None:
 def _loss_gradient(figure: Figure, ask: Asker, inputs: Inputs, options: dict) -> None:
     loss_name = figure.target.removesuffix("_grad")
     y_true, y_pred = loss_batch(inputs, loss_name.rpartition(".")[2], bool(options.get("from_logits")))
-    loss = reference.resolve(loss_name)
-    numeric = numeric_gradient(lambda: float(loss(y_true, y_pred, **options)), y_pred)
+    numeric = reference_gradient(loss_name, (y_true, y_pred), 1, kwargs=options)
     panel = _panel(figure, "", tr("report.axis.element", name="y_pred"))
     with student_side(figure):
         got = as_array(ask.call(figure.target, y_true, y_pred, **options), figure.target, y_pred.shape)
@@ -62,9 +61,8 @@ def _loss_gradient(figure: Figure, ask: Asker, inputs: Inputs, options: dict) ->
 def _dense_backward(figure: Figure, ask: Asker, inputs: Inputs) -> None:
     x, W, b = (inputs.normal(*shape) for shape in DENSE.values())
     grad_out = inputs.upstream(DENSE["x"][0], DENSE["W"][1])
-    forward = reference.resolve("layers.dense_forward")
     # L = sum((x @ W + b) * grad_out) is linear in each argument: a step of 1 is exact (as in the hidden checks).
-    numerics = [numeric_gradient(lambda: float(np.sum(forward(x, W, b) * grad_out)), v, h=1.0) for v in (x, W, b)]
+    numerics = [reference_gradient("layers.dense_forward", (x, W, b), i, upstream=grad_out, h=1.0) for i in range(3)]
     panels = [_panel(figure, f"grad_{name} (dL/d{name})", tr("report.axis.element", name=name)) for name in DENSE]
     with student_side(figure):
         got = ask.call(figure.target, grad_out, x, W)
