@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pytest
@@ -395,7 +395,7 @@ class GraderPlugin:
                                      detail=detail))
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool:
         self.current, self.generator = item, None
         part = self.part_of(item)
         self.in_use = [self.submission] if self.submission is not None else []
@@ -404,24 +404,37 @@ class GraderPlugin:
         self.check_import(part)
         if part in self.diagnostics:
             self.results.append(self.result(item, "ungradable", tr("runner.ungradable", part=part)))
-            return True
-        return None
+        else:
+            self.run_check(item, nextitem)
+        return True
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
-        """Record the check's result, and answer with a bare report.
+    def run_check(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """Set up, call and tear down one check through pytest's hooks, and record its result.
 
-        pytest's own report would render a traceback for every failure by parsing the check's source, which costs
-        more than the check itself; the grader's results carry their own student-readable messages instead.
+        What pytest's own protocol does, but for the test reports: a grade reads the check's outcome from its
+        ``CallInfo``, so no report is made, logged (``pytest_runtest_logreport``) or announced
+        (``pytest_runtest_logstart``): about a fifth of the grading process's time around the checks. The hooks that
+        set up, run and tear down a check are pytest's, so fixtures, ``skip``/``skipif`` markers (a skipped check
+        counts as not passed, as before) and an instructor's conftest hooks for those steps apply; the
+        ``filterwarnings`` marker applies through pytest's wrapper of this hook.
         """
-        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
-            self.results.append(self.result_of_call(item, call))
-        outcome: Literal["passed", "failed"] = "passed" if call.excinfo is None else "failed"
-        when = call.when
-        if when == "collect":  # never, for a check that runs; pytest's own hook would answer
-            return None
-        return pytest.TestReport(item.nodeid, item.location, {}, outcome, None, when, (), call.duration, call.start,
-                                 call.stop)
+        ihook = item.ihook
+        if not item._request:  # type: ignore[attr-defined]  # torn down by the last run of this session
+            item._initrequest()  # type: ignore[attr-defined]
+        stop = (pytest.exit.Exception, KeyboardInterrupt)  # what pytest's protocol lets through too
+        try:
+            setup = pytest.CallInfo.from_call(lambda: ihook.pytest_runtest_setup(item=item), "setup", stop)
+            if setup.excinfo is not None:
+                self.results.append(self.result_of_call(item, setup))
+            else:
+                call = pytest.CallInfo.from_call(lambda: ihook.pytest_runtest_call(item=item), "call", stop)
+                self.results.append(self.result_of_call(item, call))
+            following = None if item.session.shouldfail or item.session.shouldstop else nextitem
+            pytest.CallInfo.from_call(lambda: ihook.pytest_runtest_teardown(item=item, nextitem=following),
+                                      "teardown", stop)
+        finally:
+            item._request = False  # type: ignore[attr-defined]  # as pytest's protocol leaves a check
+            item.funcargs = None  # type: ignore[attr-defined]
 
     # -- helpers ----------------------------------------------------------------------------------------------
 

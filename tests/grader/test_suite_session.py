@@ -181,3 +181,24 @@ def test_each_run_makes_its_tmp_path_in_a_base_folder_of_its_own(tmp_path, sessi
     assert len(set(bases)) == 6 and len({base.parent for base in bases}) == 1
     left = [folder for folder in bases[0].parent.iterdir() if folder.name.removeprefix("pytest-").isdigit()]
     assert bases[-1] in left and len(left) <= 4  # older ones removed as each run ended
+
+
+def test_each_check_goes_through_pytests_set_up_call_and_tear_down_hooks(tmp_path, sessions):
+    """The grader makes no test reports of its own, but every check is still set up, called and torn down through
+    pytest's hooks: a skip marker stops the check (it does not pass), and an instructor's conftest hooks run around
+    each check, in order."""
+    events = tmp_path / "events.txt"
+    (tmp_path / "conftest.py").write_text(
+        f"EVENTS = {str(events)!r}\n\n\n"
+        "def note(what, item):\n    with open(EVENTS, 'a') as out:\n        out.write(f'{what} {item.name}\\n')\n\n\n"
+        "def pytest_runtest_setup(item):\n    note('setup', item)\n\n\n"
+        "def pytest_runtest_call(item):\n    note('call', item)\n\n\n"
+        "def pytest_runtest_teardown(item, nextitem):\n    note('teardown', item)\n", encoding="utf-8")
+    parts = write_suite(tmp_path, HEADER + "@pytest.mark.points(1)\n@pytest.mark.skip(reason='not this term')\n"
+                                           "def test_skipped():\n    pass\n\n\n"
+                                           "@pytest.mark.points(1)\ndef test_runs():\n    pass\n")
+    run = run_suites(None, parts, seed=0)
+    assert [(c.name, c.passed) for c in run.checks] == [("test_skipped", False), ("test_runs", True)]
+    # pytest's skip marker stops the set-up before the conftest's hook sees it; the tear-down runs all the same
+    assert events.read_text(encoding="utf-8").split("\n") == [
+        "teardown test_skipped", "setup test_runs", "call test_runs", "teardown test_runs", ""]
