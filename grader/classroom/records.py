@@ -59,8 +59,17 @@ def write_atomic(path: Path, text: str) -> None:
 
 def save_record(output: Path, record: dict[str, Any]) -> Path:
     path = record_path(output, record["student"])
-    write_atomic(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(path, record_text(record))
     return path
+
+
+def record_text(record: dict[str, Any]) -> str:
+    """The record as JSON with one field per line: the status, the points and the settings read at a glance (or in
+    a diff), and each field's value in json's compact C encoder, where an indented dump of the checks' details took
+    ~1.5 ms a student in the process that hands out the class."""
+    fields = (f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+              for key, value in record.items())
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def load_record(path: Path) -> dict[str, Any] | None:

@@ -35,6 +35,7 @@ else:
     import jail
     import numpy  # noqa: F401 -- imported here once, so that no forked worker pays for it
     import numpy.random  # noqa: F401 -- numpy 2 loads it on first use (~9 ms), and nearly every student uses it
+    import numpy.typing  # noqa: F401 -- every exercise module's stub imports ArrayLike from it
     import protocol  # noqa: F401 -- likewise (it imports numpy)
     import worker
 

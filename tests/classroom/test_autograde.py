@@ -8,7 +8,7 @@ import shutil
 
 from grader.classroom.autograde import autograde
 from grader.classroom.gradebook import merge
-from grader.classroom.records import fingerprint, load_record
+from grader.classroom.records import RECORD_SCHEMA, fingerprint, load_record, save_record
 from tests.classroom.conftest import BUDGET, SETTINGS
 
 
@@ -67,6 +67,16 @@ def test_every_student_gets_markdown_and_json_feedback_that_carries_what_reprodu
         assert text.startswith(f"# Feedback for {student}") and "Reproduce: seed" in text
     bug = (output / "students" / "bug-sigmoid-1.md").read_text(encoding="utf-8")
     assert "sigmoid" in bug and "failed" in bug and "each neuron has a bias too" in bug
+
+
+def test_a_record_has_one_field_per_line_and_reads_back_whole(tmp_path):
+    record = {"schema": RECORD_SCHEMA, "student": "jisoo-김", "status": "graded", "points": 7.5,
+              "code": {"parts": [{"checks": [{"id": "a", "message": "line one\nline two"}]}]}, "quizzes": []}
+    path = save_record(tmp_path, record)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "{" and lines[-1] == "}" and len(lines) == len(record) + 2
+    assert [line.split(":", 1)[0].strip() for line in lines[1:-1]] == [json.dumps(key) for key in record]
+    assert '  "student": "jisoo-김",' in lines and load_record(path) == record
 
 
 def test_summary_lists_the_checks_the_class_fails_most_first(graded_class):
