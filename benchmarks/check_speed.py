@@ -73,6 +73,13 @@ class InProcessWorker:
         self.reply = self.server.handle(header, blobs)  # answered at once: there is nothing to overlap
         return Sent(target, math.inf, timeout)
 
+    def send_batch(self, label: str, calls: list[tuple[dict, list, dict]], timeout: float) -> Sent:
+        blobs: list[bytes] = []
+        requests = [dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
+                    for header, args, kwargs in calls]
+        self.reply = self.server.handle({"op": "batch", "calls": requests}, blobs)
+        return Sent(label, math.inf, timeout)
+
     def receive(self, sent: Sent) -> tuple[dict, list[bytes]]:
         return self.reply
 

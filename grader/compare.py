@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -438,6 +438,11 @@ def own_answer(student: Any, target: str, *args: Any, **kwargs: Any) -> tuple[An
     that one wrong value is not charged again; the reference's answer (``own`` False) when the student's is not a
     finite answer of the reference's kind and shape."""
     got, expected = student.start(target, *args, **kwargs).meanwhile(lambda: reference.call(target, *args, **kwargs))
+    return own_or_reference(got, expected)
+
+
+def own_or_reference(got: Any, expected: Any) -> tuple[Any, bool]:
+    """:func:`own_answer` given the student's answer ``got`` and the reference's ``expected`` to the same call."""
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         usable = (type(got) is np.ndarray and got.shape == expected.shape and got.dtype.kind == "f"
                   and bool(np.isfinite(got).all()))
@@ -445,6 +450,14 @@ def own_answer(student: Any, target: str, *args: Any, **kwargs: Any) -> tuple[An
         usable = ((isinstance(got, (float, np.floating)) and bool(np.isfinite(got)))
                   or (type(got) is int and abs(got) < LARGEST_WHOLE_NUMBER))
     return (got, True) if usable else (expected, False)
+
+
+def answers_to(student: Any, calls: Sequence[Call], **asked: bool) -> list[Any]:
+    """The student's answers to ``calls`` (``Answer``: its ``value()`` raises the call's fault), the calls made in
+    turn and sent to the worker together (``Submission.call_each``): one message costs about what one call does, so
+    a check that asks many functions, or one function many things, sends them so. ``asked``: ``echo_args`` or
+    ``watch``, as for one call."""
+    return student.call_each([(c.target, c.args, c.kwargs) for c in calls], **asked)
 
 
 # The properties a check over many functions may test (``expect_properties``). Such a check blames only the property
@@ -459,6 +472,7 @@ SAME_VALUE = "same value"  # the reference's answer: for a check whose title pro
 OLD_ARRAYS_KEPT = "old arrays kept"  # no array the call was given, even in a dict or list, is modified in place
 NEW_ARRAY = "new array"  # no array of the answer shares memory with an array the call was given
 WATCHED = frozenset({OLD_ARRAYS_KEPT, NEW_ARRAY})
+CONTRACT = frozenset({INPUTS_UNCHANGED, NO_WARNINGS})  # what every exercise function promises of a call
 
 
 def expect_properties(student: Any, target: str, *args: Any, properties: Collection[str], **kwargs: Any) -> Any:
@@ -467,15 +481,40 @@ def expect_properties(student: Any, target: str, *args: Any, properties: Collect
 
         expect_properties(student, "activations.relu", x, properties={INPUTS_UNCHANGED, NO_WARNINGS})
     """
+    _refuse_unknown(properties)
+    reply = student.call(target, *args, full_reply=True, **_asked_back(properties), **kwargs)
+    return judge_properties(Call(target, args, kwargs), reply, properties)
+
+
+def expect_properties_of_each(student: Any, calls: Sequence[Call], *, properties: Collection[str]) -> None:
+    """:func:`expect_properties` of each of ``calls`` in turn, the calls sent to the worker together
+    (:func:`answers_to`). The check stops at the first property a call misses, with the message it would give one
+    call at a time.
+
+        expect_properties_of_each(student, [Call(f"activations.{n}", (x,)) for n in NAMES], properties={DTYPE_KEPT})
+    """
+    _refuse_unknown(properties)
+    for call, answer in zip(calls, answers_to(student, calls, **_asked_back(properties)), strict=True):
+        judge_properties(call, answer.reply(), properties)
+
+
+def _refuse_unknown(properties: Collection[str]) -> None:
     unknown = set(properties) - {INPUTS_UNCHANGED, NO_WARNINGS, DTYPE_KEPT, FINITE, SAME_VALUE, *WATCHED}
     if unknown:
         raise ValueError(f"unknown properties {sorted(unknown)}")  # the suite's mistake: the check errors
-    # The arguments come back only when a property looks at them: sending them costs the call as much again.
-    reply = student.call(target, *args, full_reply=True, echo_args=INPUTS_UNCHANGED in properties,
-                         watch=bool(WATCHED & set(properties)), **kwargs)
-    call = Call(target, args, kwargs)
+
+
+def _asked_back(properties: Collection[str]) -> dict[str, bool]:
+    """What a call must send back for ``properties`` to be checked: the arguments as the call left them, and the
+    worker's report of what it did to them. Only when a property looks at them: sending them costs the call as much
+    again."""
+    return {"echo_args": INPUTS_UNCHANGED in properties, "watch": bool(WATCHED & set(properties))}
+
+
+def judge_properties(call: Call, reply: Any, properties: Collection[str]) -> Any:
+    """Check ``properties`` of ``call``, given its ``reply`` (``grader.sandbox.client.Reply``); returns its answer."""
     if INPUTS_UNCHANGED in properties:
-        expect_unchanged(list(args), reply.args_after, call=call)
+        expect_unchanged(list(call.args), reply.args_after, call=call)
     if OLD_ARRAYS_KEPT in properties:
         expect_old_arrays_kept(reply.watch, call=call)
     if NEW_ARRAY in properties:
@@ -483,7 +522,7 @@ def expect_properties(student: Any, target: str, *args: Any, properties: Collect
     if NO_WARNINGS in properties:
         expect_no_warnings(reply.warnings, call=call, got=reply.value)
     if {DTYPE_KEPT, FINITE, SAME_VALUE} & set(properties):
-        expected = reference.call(target, *args, **kwargs)
+        expected = reference.call(call.target, *call.args, **call.kwargs)
         if DTYPE_KEPT in properties:
             expect_same_dtypes(reply.value, expected, call=call)
         if FINITE in properties:
@@ -495,7 +534,12 @@ def expect_properties(student: Any, target: str, *args: Any, properties: Collect
 
 def expect_contract(student: Any, target: str, *args: Any, **kwargs: Any) -> Any:
     """The call leaves its inputs unchanged and makes numpy issue no warning; its values are the value checks'."""
-    return expect_properties(student, target, *args, properties={INPUTS_UNCHANGED, NO_WARNINGS}, **kwargs)
+    return expect_properties(student, target, *args, properties=CONTRACT, **kwargs)
+
+
+def expect_contract_of_each(student: Any, calls: Sequence[Call]) -> None:
+    """:func:`expect_contract` of each of ``calls`` in turn, the calls sent to the worker together."""
+    expect_properties_of_each(student, calls, properties=CONTRACT)
 
 
 def expect_same_dtypes(got: Any, expected: Any, *, call: Call, what: str = "") -> None:

@@ -2,7 +2,8 @@
 
 ``Worker`` owns one process and knows nothing of checks; ``Submission`` is what a check sees: attribute access that
 reads like the student's own package (``student.activations.sigmoid(x)``) and returns numpy arrays or numbers, or
-raises one of the faults in :mod:`grader.sandbox.faults`.
+raises one of the faults in :mod:`grader.sandbox.faults`. A check that asks many calls sends them together
+(``Submission.call_each``): a message costs the two processes about as much as the small call it carries.
 
 Each worker gets a scratch folder of its own, laid out before it starts::
 
@@ -25,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -63,6 +64,7 @@ class Reply:
 
 T = TypeVar("T")
 LATE_READ_SECONDS = 1.0  # see Worker.receive
+BATCH_LABEL = "several functions"  # a batch's name in its faults, which call_each never reports (see there)
 
 
 @dataclass(frozen=True)
@@ -274,15 +276,26 @@ class Worker:
 
         A request whose reply was never read may still be running (its check ended early): the worker is replaced
         first, so that its time is never charged to this one."""
+        blobs: list[bytes] = []
+        header = dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
+        return self._send_request(target, header, blobs, timeout)
+
+    def send_batch(self, label: str, calls: list[tuple[dict, list, dict]], timeout: float) -> Sent:
+        """Send ``calls`` (header, args, kwargs each) as one batch, which the worker carries out in turn, within
+        ``timeout`` for them all; ``label`` names the batch in a fault of the whole (see ``Submission.call_each``)."""
+        blobs: list[bytes] = []
+        requests = [dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
+                    for header, args, kwargs in calls]
+        return self._send_request(label, {"op": "batch", "calls": requests}, blobs, timeout)
+
+    def _send_request(self, target: str, header: dict, blobs: list[bytes], timeout: float) -> Sent:
         self.wait_ready()
         if self.unread is not None:
             self.kill()
         if not self.alive:
             self.restart()
-        blobs: list[bytes] = []
         self.seq += 1
-        header = dict(header, seq=self.seq, args=protocol.encode(list(args), blobs),
-                      kwargs=protocol.encode(kwargs, blobs))
+        header = dict(header, seq=self.seq)
         sent = Sent(target, time.monotonic() + timeout, timeout)
         with self._faults_of(sent):
             self._write_request(header, blobs, sent.deadline)
@@ -444,6 +457,7 @@ class Submission:
         self.timed_out: dict[str, float] = {}
         self.crash_codes: dict[str, int | None] = {}
         self.received: list[tuple[str, Any]] = []
+        self.batching = True  # until a batch fails as a whole (see call_each)
 
     def begin_check(self) -> None:
         """Called before each check: forget the last check's values, and retire a worker left busy by it (no check
@@ -469,6 +483,44 @@ class Submission:
         header = {"op": "call", "target": target, "echo_args": echo_args, "watch": watch}
         reply = self._send(header, target, args, kwargs, timeout)
         return reply if full_reply or echo_args or watch else reply.value
+
+    def call_each(self, calls: Sequence[tuple[str, tuple, dict]], *, echo_args: bool = False,
+                  watch: bool = False) -> list[Answer]:
+        """Make each of ``calls`` (``module.function``, its arguments, its keyword arguments) in turn, all sent to the
+        worker in one message; their answers, each read with :meth:`Answer.reply` (which raises the call's fault).
+
+        A message costs the grader and the worker about as much as the call it carries, so a check that asks many
+        functions the same question sends them together. The calls run as ``call`` would run them one after the
+        other, in the same worker, and each answer is its call's own. Only if the message fails as a whole -- the
+        worker crashed or sent garbage, or the calls together took longer than one call may -- is no answer of it
+        used: each call is then made again on its own when its answer is read, exactly as ``call`` makes it, so a
+        crash or a time-out is charged to the one function that caused it; and from then on this submission sends
+        every call on its own (a function that hangs costs one more time limit, once). A call that left threads
+        running ends the message early: the calls after it are made on their own, in a fresh worker.
+        """
+        header = {"op": "call", "echo_args": echo_args, "watch": watch}
+        answers = [Answer(self, dict(header, target=target), list(args), dict(kwargs))
+                   for target, args, kwargs in calls]
+        ready = [a for a in answers if a.target not in self.timed_out and a.target not in self.crash_codes]
+        if len(ready) < 2 or not self.batching:
+            return answers  # each made on its own when read: as call, a remembered fault without running again
+        if not self.worker.holds_objects:
+            self.worker.retire_if_left_busy()
+        try:
+            sent = self.worker.send_batch(BATCH_LABEL, [(a.header, [_as_handle(v) for v in a.args],
+                                                         {k: _as_handle(v) for k, v in a.kwargs.items()})
+                                                        for a in ready], self.worker.limits.call_seconds)
+            raw, blobs = self.worker.receive(sent)
+            replies = raw.get("replies") if raw.get("ok") is True else None
+            if not (isinstance(replies, list) and len(replies) <= len(ready)):
+                raise BadReply(BATCH_LABEL, "malformed batch reply")
+        except SubmissionFault:
+            self.batching = False
+            self.worker.kill()  # what the batch left running, or its worker's remains: the calls start afresh
+            return answers
+        for answer, reply in zip(ready, replies, strict=False):
+            answer.take(reply, blobs)
+        return answers
 
     def new(self, target: str, *args: Any, **kwargs: Any) -> RemoteObject:
         """Create an instance of the student's class ``module.Class`` that lives in the worker."""
@@ -521,6 +573,46 @@ class Submission:
         except WorkerCrashed as crash:
             self.crash_codes[target] = crash.returncode
             raise
+
+
+class Answer:
+    """One call's answer of ``Submission.call_each``: the worker's reply as the batch brought it, or, when the batch
+    did not answer it, the call made on its own when first read."""
+
+    def __init__(self, submission: Submission, header: dict, args: list, kwargs: dict) -> None:
+        self.submission, self.header, self.args, self.kwargs = submission, header, args, kwargs
+        self.target: str = header["target"]
+        self.answered: Reply | SubmissionFault | None = None
+
+    def take(self, raw: Any, blobs: list[bytes]) -> None:
+        """Keep the batch's reply to this call: its value, or the fault it reports, as ``call`` would have read it."""
+        try:
+            if not isinstance(raw, dict):
+                raise BadReply(self.target, "malformed reply")
+            reply = _parse_reply(self.target, raw, blobs, self.submission.worker.limits,
+                                 watched=bool(self.header.get("watch")))
+        except SubmissionFault as fault:
+            self.answered = fault
+            return
+        if _holds_handle(reply.value):
+            self.submission.worker.holds_objects = True
+        self.answered = reply
+
+    def reply(self) -> Reply:
+        """The call's reply (its value, warnings and what ``echo_args`` or ``watch`` asked for); its fault, if the
+        student's code failed it."""
+        submission = self.submission
+        if self.answered is None:
+            return submission._send(self.header, self.target, self.args, self.kwargs, None)
+        if isinstance(self.answered, SubmissionFault):
+            raise self.answered
+        if len(submission.received) < submission.RECEIVED_KEPT:
+            submission.received.append((self.target, self.answered.value))
+        return self.answered
+
+    def value(self) -> Any:
+        """The call's answer; its fault, if the student's code failed it."""
+        return self.reply().value
 
 
 @dataclass

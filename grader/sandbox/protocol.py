@@ -17,6 +17,10 @@ Values travel as JSON with a few tagged forms:
     {"__handle__": [n, type_name]}  an object that stays in the worker (an MLP, an optimizer)
     {"__object__": name}  a value of a type that cannot cross: only its type name crosses
 
+A batch (``{"op": "batch", "calls": [request, ...]}``, at most ``MAX_BATCH``) carries several requests whose
+arguments share its frames; its reply's ``replies`` holds each request's reply, in order, their values in the reply's
+frames. The worker may answer fewer than it was sent (see ``worker.Server.handle_batch``).
+
 A call made with ``watch`` also gets a report of its side effects, made by the worker, where the arrays live (the
 grader only ever sees copies): ``{"modified": [path, ...], "shared": [[result path, argument path], ...]}``, the
 argument arrays the call modified in place and the arrays of its answer that share memory with an argument array.
@@ -51,6 +55,7 @@ MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 ACCEPTED_DTYPE_KINDS = "biuf"
 ARRAY_DTYPE = re.compile(r"[|<>][biuf][0-9]{1,2}")  # dtype.str of a plain boolean, integer or float array
 MAX_DIMENSIONS = 32  # numpy's own limit
+MAX_BATCH = 256  # requests in one batch: a check that asks many functions the same sends a few dozen
 MAX_WATCHED = 64  # arrays the worker watches per call, and entries per list of its report: a check passes a handful
 MAX_WATCH_DEPTH = 3  # containers a watched array may sit in: args[0]['W'] sits in two
 WATCH_PATH = re.compile(r"(args|kwargs|value)(\[([0-9]{1,4}|'[A-Za-z0-9_.-]{1,40}'|\.\.\.)\]){0,3}")

@@ -6,9 +6,10 @@ staged submission is). Before anything else it confines itself as the setup's pl
 (``jail.py``), lowers its own resource limits (``limits.py``), imports numpy and the wire format, and tells the grader
 it is ready; only a request after that makes it import the student's folder, as the package ``submission``. It
 answers requests one at a time: import a module, call a function, create an object, call a method, get or set an
-attribute. Everything it sends back goes through ``protocol.encode``, and the grader decodes it without unpickling,
-so nothing the student's code does in here can reach the grader except plain numbers and arrays -- and the grader
-treats those as the student's answers to compare, never as verdicts.
+attribute, or a batch of such requests, carried out in turn and answered in one reply. Everything it sends back
+goes through ``protocol.encode``, and the grader decodes it without unpickling, so nothing the student's code does in
+here can reach the grader except plain numbers and arrays -- and the grader treats those as the student's answers to
+compare, never as verdicts.
 
 This file must not import the grader package: it runs with the student's code and only needs the wire format.
 """
@@ -81,15 +82,13 @@ def serve(fd_in: int, fd_out: int) -> None:
     protocol.write_message(channel, {"ready": True, "isolation": mode, "uid": os.getuid()}, [])
     server = Server(package_dir)
     requests = protocol.Channel(fd_in)
-    owner = os.getpid()
     while True:
         try:
             header, blobs = requests.read_message()
         except protocol.ProtocolError:
             return
         reply, reply_blobs = server.handle(header, blobs)
-        if os.getpid() != owner:  # a process the student's code forked has come back here: only the worker answers
-            os._exit(0)
+        server.leave_if_forked()
         _flush(sys.stdout, sys.stderr)
         reply["threads"] = _threads_left_running()
         protocol.write_message(channel, reply, reply_blobs)
@@ -139,15 +138,47 @@ class Server:
     def __init__(self, package_dir: str) -> None:
         self.package_dir = package_dir
         self.objects: dict[int, object] = {}
+        self.owner = os.getpid()
+
+    def leave_if_forked(self) -> None:
+        """A process the student's code forked, come back here from a call: only the worker answers."""
+        if os.getpid() != self.owner:
+            os._exit(0)
 
     def handle(self, header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
+        """The reply to one request, and its binary frames."""
+        if header.get("op") == "batch":
+            return self.handle_batch(header, blobs)
+        reply_blobs: list[bytes] = []
+        return self.handle_one(header, blobs, reply_blobs), reply_blobs
+
+    def handle_batch(self, header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
+        """Carry out a batch's requests (``calls``) in turn, their arguments and answers in the batch's frames.
+
+        It stops early after a request that left threads of the student's running: the grader makes the rest one
+        by one, each in a worker with the CPU to itself, as after any such call."""
+        seq, calls = header.get("seq"), header.get("calls")
+        if not (isinstance(calls, list) and len(calls) <= protocol.MAX_BATCH
+                and all(isinstance(c, dict) and c.get("op") != "batch" for c in calls)):
+            return {"ok": False, "seq": seq, "error": {"kind": "protocol", "message": "malformed batch"}}, []
+        reply_blobs: list[bytes] = []
+        replies = []
+        for call in calls:
+            replies.append(self.handle_one(dict(call, seq=seq), blobs, reply_blobs))
+            self.leave_if_forked()
+            if _threads_left_running():
+                break
+        return {"ok": True, "seq": seq, "replies": replies}, reply_blobs
+
+    def handle_one(self, header: dict, blobs: list[bytes], reply_blobs: list[bytes]) -> dict:
+        """The reply to one request; the frames of its answer are appended to ``reply_blobs``."""
         op, seq = header.get("op"), header.get("seq")
         try:
             args = [self.resolve(a) for a in protocol.decode(header.get("args", []), blobs)]
             keywords = protocol.decode(header.get("kwargs", {"__dict__": []}), blobs)
             kwargs = {k: self.resolve(v) for k, v in keywords.items()}
         except protocol.ProtocolError as exc:
-            return {"ok": False, "seq": seq, "error": {"kind": "protocol", "message": str(exc)}}, []
+            return {"ok": False, "seq": seq, "error": {"kind": "protocol", "message": str(exc)}}
         # Taken before the call: the student's code may rebind the containers' entries (params[key] = new).
         watched = watch_arrays(args, kwargs) if header.get("watch") else None
         # Every call starts from the same numpy error state, whatever an earlier call or the import changed.
@@ -158,8 +189,8 @@ class Server:
                 value = self.run(op, header, args, kwargs)
             except BaseException as exc:  # everything the student's code raises is reported, never fatal
                 return {"ok": False, "seq": seq, "error": self.describe_error(exc),
-                        "warnings": self.describe_warnings(caught)}, []
-        reply_blobs: list[bytes] = []
+                        "warnings": self.describe_warnings(caught)}
+        first_frame = len(reply_blobs)
         try:
             reply = {"ok": True, "seq": seq, "value": self.encode(value, reply_blobs),
                      "warnings": self.describe_warnings(caught)}
@@ -168,9 +199,10 @@ class Server:
             if watched is not None:
                 reply["watch"] = watch_report(watched, value)
         except BaseException as exc:  # a value that cannot be sent is the answer's fault, not fatal
+            del reply_blobs[first_frame:]  # what was encoded of it before it failed
             return {"ok": False, "seq": seq, "error": {"kind": "bad_value", "type": type(exc).__name__,
-                                                      "message": safe_str(exc)}}, []
-        return reply, reply_blobs
+                                                      "message": safe_str(exc)}}
+        return reply
 
     def run(self, op: object, header: dict, args: list, kwargs: dict) -> object:
         """Carry out one request; ``op`` is whatever the request names, checked here."""

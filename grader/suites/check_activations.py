@@ -19,12 +19,14 @@ from grader.compare import (
     NO_WARNINGS,
     SAME_VALUE,
     Call,
-    expect_contract,
+    answers_to,
+    expect_contract_of_each,
     expect_properties,
+    expect_properties_of_each,
     expect_same_as_reference,
     expect_value,
     hint,
-    own_answer,
+    own_or_reference,
 )
 from grader.gradcheck import elementwise_derivative, expect_gradient, reference_gradient
 from grader.i18n import tr
@@ -92,38 +94,35 @@ def test_derivative_matches_central_difference(student, inputs, name):
 def test_float32_in_gives_float32_out(student, inputs):
     """a float32 input should give a float32 output, for every activation and derivative"""
     x = inputs.normal(3, 6, dtype=np.float32)
-    for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]:
-        expect_properties(student, f"activations.{name}", x, properties={DTYPE_KEPT})
-    expect_properties(student, "activations.softmax_backward", x, inputs.upstream(3, 6).astype(np.float32),
-                      properties={DTYPE_KEPT})
-    expect_properties(student, "activations.maxout", x, 3, properties={DTYPE_KEPT})
-    expect_properties(student, "activations.maxout_backward", x, inputs.upstream(3, 3).astype(np.float32), 3,
-                      properties={DTYPE_KEPT})
+    calls = [Call(f"activations.{name}", (x,)) for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]]
+    calls += [Call("activations.softmax_backward", (x, inputs.upstream(3, 6).astype(np.float32))),
+              Call("activations.maxout", (x, 3)),
+              Call("activations.maxout_backward", (x, inputs.upstream(3, 3).astype(np.float32), 3))]
+    expect_properties_of_each(student, calls, properties={DTYPE_KEPT})
 
 
 @pytest.mark.points(0.5)
 def test_integers_in_give_float64_out(student):
     """integer inputs, as an array or a list, should give a float64 output, for every activation and derivative"""
     x = np.array([[-3, -1, 0], [1, 2, 5]])
-    for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]:
-        expect_properties(student, f"activations.{name}", x, properties={DTYPE_KEPT})
-        expect_properties(student, f"activations.{name}", x.tolist(), properties={DTYPE_KEPT})
+    names = ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]
+    expect_properties_of_each(student, [Call(f"activations.{name}", (form,)) for name in names
+                                        for form in (x, x.tolist())], properties={DTYPE_KEPT})
 
 
 @pytest.mark.points(0.5)
 def test_inputs_are_not_modified(student, inputs):
     """no function should change its input array in place"""
     x = inputs.normal(4, 6, scale=2.0)
-    for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]:
-        expect_contract(student, f"activations.{name}", x)
-    for name in ["leaky_relu", "leaky_relu_grad", "elu", "elu_grad"]:
-        expect_contract(student, f"activations.{name}", x, alpha=0.3)
-    for name in ["softmax", "log_softmax"]:
-        expect_contract(student, f"activations.{name}", x, axis=0)
-    expect_contract(student, "activations.softmax_backward", x, inputs.upstream(4, 6))
-    expect_contract(student, "activations.softmax_backward", x, inputs.upstream(4, 6), axis=0)
-    expect_contract(student, "activations.maxout", x, 3)
-    expect_contract(student, "activations.maxout_backward", x, inputs.upstream(4, 3), 3)
+    calls = [Call(f"activations.{name}", (x,)) for name in ACTIVATIONS + ALL_DERIVATIVES + ["softmax", "log_softmax"]]
+    calls += [Call(f"activations.{name}", (x,), {"alpha": 0.3})
+              for name in ["leaky_relu", "leaky_relu_grad", "elu", "elu_grad"]]
+    calls += [Call(f"activations.{name}", (x,), {"axis": 0}) for name in ["softmax", "log_softmax"]]
+    calls += [Call("activations.softmax_backward", (x, inputs.upstream(4, 6))),
+              Call("activations.softmax_backward", (x, inputs.upstream(4, 6)), {"axis": 0}),
+              Call("activations.maxout", (x, 3)),
+              Call("activations.maxout_backward", (x, inputs.upstream(4, 3), 3))]
+    expect_contract_of_each(student, calls)
 
 
 @pytest.mark.points(0.5)
@@ -138,8 +137,9 @@ def test_linear_returns_a_new_array(student, inputs):
 def test_large_inputs_give_no_overflow(student):
     """|x| up to 1e4 should give no overflow warning and no NaN (sigmoid, softplus, elu, their derivatives)"""
     x = np.array([-1e4, -1000.0, -50.0, 0.0, 50.0, 1000.0, 1e4])
-    for name in ["sigmoid", "sigmoid_grad", "softplus", "softplus_grad", "elu", "elu_grad", "tanh", "tanh_grad"]:
-        expect_properties(student, f"activations.{name}", x, properties={NO_WARNINGS, FINITE})
+    names = ["sigmoid", "sigmoid_grad", "softplus", "softplus_grad", "elu", "elu_grad", "tanh", "tanh_grad"]
+    expect_properties_of_each(student, [Call(f"activations.{name}", (x,)) for name in names],
+                              properties={NO_WARNINGS, FINITE})
 
 
 @pytest.mark.points(0.5)
@@ -206,24 +206,26 @@ def test_single_samples_and_3d_batches(student, inputs):
     """one sample (C,) and a 3-d batch should work as the docstrings allow (softmax, maxout, backward, elementwise)"""
     # Each answer must be the student's own answer on the same numbers as a 2-d batch (whose values the value checks
     # grade): this check blames only the input's form.
+    cases = []
     for x in (inputs.normal(6, scale=2.0), inputs.normal(2, 3, 6, scale=2.0)):
         grad_out, maxout_grad = inputs.upstream(*x.shape), inputs.upstream(*x.shape[:-1], 2)
-        calls = [("softmax", (x,), 6), ("log_softmax", (x,), 6), ("softmax_backward", (x, grad_out), 6),
-                 ("maxout", (x, 2), 2), ("maxout_backward", (x, maxout_grad, 2), 6)]
-        for name, args, width in calls:
-            expect_same_as_2d(student, name, args, width)
+        cases += [("softmax", (x,), 6), ("log_softmax", (x,), 6), ("softmax_backward", (x, grad_out), 6),
+                  ("maxout", (x, 2), 2), ("maxout_backward", (x, maxout_grad, 2), 6)]
     x = with_special_values(inputs.normal(2, 3, 4, scale=3.0))
-    for name in ACTIVATIONS + ALL_DERIVATIVES:
-        expect_same_as_2d(student, name, (x,), 4)
+    expect_each_same_as_2d(student, cases + [(name, (x,), 4) for name in ACTIVATIONS + ALL_DERIVATIVES])
 
 
-def expect_same_as_2d(student, name: str, args: tuple, width: int) -> None:
-    """The student's ``name(*args)`` equals its own answer on the array arguments as 2-d batches, reshaped back."""
-    as_2d = tuple(a.reshape(-1, a.shape[-1]) if isinstance(a, np.ndarray) else a for a in args)
-    batch, own = own_answer(student, f"activations.{name}", *as_2d)
-    call = Call(f"activations.{name}", args)
-    expect_value(student.call(call.target, *args), batch.reshape(args[0].shape[:-1] + (width,)), call=call,
-                 what=tr("check.activations.test_single_samples_and_3d_batches.as_2d") if own else "")
+def expect_each_same_as_2d(student, cases: list[tuple[str, tuple, int]]) -> None:
+    """For each ``(name, args, width)``: the student's ``name(*args)`` equals its own answer on the array arguments as
+    2-d batches, reshaped back. Both calls of every case travel to the worker together."""
+    pairs = [(Call(f"activations.{name}", tuple(a.reshape(-1, a.shape[-1]) if isinstance(a, np.ndarray) else a
+                                                for a in args)), Call(f"activations.{name}", args))
+             for name, args, _ in cases]
+    answers = iter(answers_to(student, [call for pair in pairs for call in pair]))
+    for (as_2d, call), (_, args, width) in zip(pairs, cases, strict=True):
+        batch, own = own_or_reference(next(answers).value(), reference.call(as_2d.target, *as_2d.args))
+        expect_value(next(answers).value(), batch.reshape(args[0].shape[:-1] + (width,)), call=call,
+                     what=tr("check.activations.test_single_samples_and_3d_batches.as_2d") if own else "")
 
 
 @pytest.mark.points(1)

@@ -20,13 +20,16 @@ from grader.compare import (
     NO_WARNINGS,
     SAME_VALUE,
     Call,
-    expect_contract,
+    answers_to,
+    expect_contract_of_each,
     expect_number,
     expect_properties,
+    expect_properties_of_each,
     expect_same_as_reference,
     expect_scalar,
     expect_value,
     own_answer,
+    own_or_reference,
 )
 from grader.gradcheck import expect_gradient, reference_gradient
 from grader.i18n import tr
@@ -240,19 +243,23 @@ def test_soft_targets_match_reference(alone, inputs):
     # soft must be 0.3 * (its answer for hard_a) + 0.7 * (its answer for hard_b): only the soft targets are graded.
     cases = [("binary_crossentropy", inputs.binary(6, 4), inputs.binary(6, 4), inputs.probability(6, 4)),
              ("categorical_crossentropy", inputs.one_hot(6, 4), inputs.one_hot(6, 4), inputs.probabilities(6, 4))]
+    triples = []  # each call on soft targets, after the same call on the two hard targets it mixes
     for name, hard_a, hard_b, y_pred in cases:
         soft = 0.3 * hard_a + 0.7 * hard_b
         for target in (f"losses.{name}", f"losses.{name}_grad"):
             for scores, kwargs in ((y_pred, {}), (inputs.normal(6, 4, scale=2.0), {"from_logits": True})):
-                (a, own_a), (b, own_b) = (own_answer(alone, target, hard, scores, **kwargs)
-                                          for hard in (hard_a, hard_b))
-                call = Call(target, (soft, scores), kwargs)
-                if own_a and own_b:
-                    expected = (0.3 * np.asarray(a, dtype=np.float64) + 0.7 * np.asarray(b, dtype=np.float64))[()]
-                    what = tr("check.losses.test_soft_targets_match_reference.mixed")
-                else:
-                    expected, what = reference.call(target, soft, scores, **kwargs), ""
-                expect_value(alone.call(target, soft, scores, **kwargs), expected, call=call, what=what)
+                triples.append([Call(target, (y_true, scores), kwargs) for y_true in (hard_a, hard_b, soft)])
+    answers = iter(answers_to(alone, [call for triple in triples for call in triple]))  # sent together
+    for triple in triples:
+        (a, own_a), (b, own_b) = (own_or_reference(next(answers).value(), reference.call(c.target, *c.args, **c.kwargs))
+                                  for c in triple[:2])
+        call = triple[2]
+        if own_a and own_b:
+            expected = (0.3 * np.asarray(a, dtype=np.float64) + 0.7 * np.asarray(b, dtype=np.float64))[()]
+            what = tr("check.losses.test_soft_targets_match_reference.mixed")
+        else:
+            expected, what = reference.call(call.target, *call.args, **call.kwargs), ""
+        expect_value(next(answers).value(), expected, call=call, what=what)
 
 
 @pytest.mark.points(0.5)
@@ -268,39 +275,47 @@ def test_one_sample_and_column_shapes(alone, inputs):
     for name in REGRESSION:
         y_true, y_pred = regression_batch(inputs, name, 7)
         cases.append((name, (y_true, y_pred), (y_true[:, None], y_pred[:, None]), False))
+    pairs = []  # (the call on the usual form, the call on the form under test)
     for name, form, usual, logits in cases:
         options = [{}, {"from_logits": True}] if logits else [{}]
         for target in (f"losses.{name}", f"losses.{name}_grad"):
             for kwargs in options:
-                expect_same_as_usual_form(alone, target, form, usual, kwargs)
+                if kwargs.get("from_logits"):  # logits: the probabilities' log-odds, the same numbers in both forms
+                    pairs.append((Call(target, (usual[0], np.log(usual[1])), kwargs),
+                                  Call(target, (form[0], np.log(form[1])), kwargs)))
+                else:
+                    pairs.append((Call(target, usual, kwargs), Call(target, form, kwargs)))
+    expect_each_same_as_usual_form(alone, pairs)
 
 
-def expect_same_as_usual_form(student, target: str, form: tuple, usual: tuple, kwargs: dict) -> None:
-    """The student's ``target(*form)`` equals its answer on ``usual`` (the same numbers), reshaped to y_pred's shape."""
-    if kwargs.get("from_logits"):  # logits: the probabilities' log-odds, the same numbers in both forms
-        form, usual = (form[0], np.log(form[1])), (usual[0], np.log(usual[1]))
-    answer, own = own_answer(student, target, *usual, **kwargs)
-    expected = np.reshape(answer, form[1].shape) if target.endswith("_grad") else answer
-    expect_value(student.call(target, *form, **kwargs), expected, call=Call(target, form, kwargs),
-                 what=tr("check.losses.test_one_sample_and_column_shapes.usual_form") if own else "")
+def expect_each_same_as_usual_form(student, pairs: list[tuple[Call, Call]]) -> None:
+    """For each pair: the student's answer to the second call equals its answer to the first (the same numbers in the
+    usual form), reshaped to the second's y_pred's shape. Every call travels to the worker together."""
+    answers = iter(answers_to(student, [call for pair in pairs for call in pair]))
+    for usual, call in pairs:
+        answer, own = own_or_reference(next(answers).value(), reference.call(usual.target, *usual.args,
+                                                                            **usual.kwargs))
+        expected = np.reshape(answer, call.args[1].shape) if call.target.endswith("_grad") else answer
+        expect_value(next(answers).value(), expected, call=call,
+                     what=tr("check.losses.test_one_sample_and_column_shapes.usual_form") if own else "")
 
 
 @pytest.mark.points(0.5)
 def test_gradient_has_y_preds_dtype(alone, inputs):
     """the gradient should have y_pred's dtype, also for float64 or integer targets with float32 predictions"""
+    calls = []
     for name in REGRESSION:
         y_true, y_pred = regression_batch(inputs, name, 5, 3)
-        expect_properties(alone, f"losses.{name}_grad", y_true, y_pred.astype(np.float32), properties={DTYPE_KEPT})
+        calls.append(Call(f"losses.{name}_grad", (y_true, y_pred.astype(np.float32))))
     for name in CROSSENTROPY:
         y_true, y_pred = crossentropy_batch(inputs, name, dtype=np.float32)
         integer_targets = y_true.astype(np.int64)
         logits = inputs.normal(*y_pred.shape, scale=2.0, dtype=np.float32)
-        expect_properties(alone, f"losses.{name}_grad", integer_targets, y_pred, properties={DTYPE_KEPT})
-        expect_properties(alone, f"losses.{name}_grad", integer_targets, logits, from_logits=True,
-                          properties={DTYPE_KEPT})
+        calls += [Call(f"losses.{name}_grad", (integer_targets, y_pred)),
+                  Call(f"losses.{name}_grad", (integer_targets, logits), {"from_logits": True})]
         if name != "sparse_categorical_crossentropy":
-            expect_properties(alone, f"losses.{name}_grad", y_true.astype(np.float64), y_pred,
-                              properties={DTYPE_KEPT})
+            calls.append(Call(f"losses.{name}_grad", (y_true.astype(np.float64), y_pred)))
+    expect_properties_of_each(alone, calls, properties={DTYPE_KEPT})
 
 
 # -- every loss ------------------------------------------------------------------------------------------------
@@ -342,10 +357,10 @@ def test_inputs_unchanged_and_no_warnings(alone, inputs):
     batches += [("binary_crossentropy", (EDGE_BINARY_TRUE, EDGE_BINARY_PRED)),
                 ("categorical_crossentropy", (one_hot(EDGE_LABELS, 3), EDGE_PROBABILITIES)),
                 ("sparse_categorical_crossentropy", (EDGE_LABELS, EDGE_PROBABILITIES))]
-    for name, (y_true, y_pred) in batches:
-        for target in (f"losses.{name}", f"losses.{name}_grad"):
-            expect_contract(alone, target, y_true, y_pred)
+    calls = [Call(target, (y_true, y_pred)) for name, (y_true, y_pred) in batches
+             for target in (f"losses.{name}", f"losses.{name}_grad")]
     for name in CROSSENTROPY:
         y_true, y_pred = crossentropy_batch(inputs, name)
-        for target in (f"losses.{name}", f"losses.{name}_grad"):
-            expect_contract(alone, target, y_true, inputs.normal(*y_pred.shape, scale=3.0), from_logits=True)
+        calls += [Call(target, (y_true, inputs.normal(*y_pred.shape, scale=3.0)), {"from_logits": True})
+                  for target in (f"losses.{name}", f"losses.{name}_grad")]
+    expect_contract_of_each(alone, calls)
