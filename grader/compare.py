@@ -432,6 +432,15 @@ def expect_same_as_reference(student: Any, target: str, *args: Any, rtol: float 
     return got
 
 
+def expect_each_same_as_reference(student: Any, calls: Sequence[Call], *, rtol: float | None = None,
+                                  atol: float | None = None) -> None:
+    """:func:`expect_same_as_reference` of each of ``calls`` in turn, the student's calls sent together
+    (:func:`answers_to`): the check stops at the first answer that differs, as it would one call at a time."""
+    for call, answer in zip(calls, answers_to(student, calls), strict=True):
+        expect_value(answer.value(), reference.call(call.target, *call.args, **call.kwargs), call=call, rtol=rtol,
+                     atol=atol)
+
+
 def own_answer(student: Any, target: str, *args: Any, **kwargs: Any) -> tuple[Any, bool]:
     """``(expected, own)`` for a check that grades only the form of an input (one sample, a 3-d batch, bool labels,
     soft targets): the student's own answer on the usual form (``own`` True), whose value the value checks grade, so

@@ -22,8 +22,8 @@ from grader.compare import (
     Call,
     answers_to,
     expect_contract_of_each,
+    expect_each_same_as_reference,
     expect_number,
-    expect_properties,
     expect_properties_of_each,
     expect_same_as_reference,
     expect_scalar,
@@ -115,9 +115,8 @@ def expect_gradient_of_loss(student, name: str, y_true: np.ndarray, y_pred: np.n
 @pytest.mark.figure("loss", "losses.{name}")
 def test_regression_loss_matches_reference(alone, inputs, name):
     """the loss should be one number equal to the reference's: (N, D) and 1-d batches, zeros, exact hits, |y| = 1000"""
-    expect_same_as_reference(alone, f"losses.{name}", *regression_batch(inputs, name, 5, 3))
-    expect_same_as_reference(alone, f"losses.{name}", *regression_batch(inputs, name, 7))
-    expect_same_as_reference(alone, f"losses.{name}", EDGE_TRUE, EDGE_PRED)
+    batches = [regression_batch(inputs, name, 5, 3), regression_batch(inputs, name, 7), (EDGE_TRUE, EDGE_PRED)]
+    expect_each_same_as_reference(alone, [Call(f"losses.{name}", batch) for batch in batches])
 
 
 @pytest.mark.points(0.5)
@@ -190,11 +189,9 @@ def test_from_logits_is_stable_for_large_logits(student, inputs):
         "sparse_categorical_crossentropy": [(LARGE_LOGIT_LABELS, LARGE_LOGITS),
                                             (inputs.labels(6, 4), inputs.normal(6, 4, scale=3.0))],
     }
-    for name, batches in cases.items():
-        for y_true, logits in batches:
-            for target in (f"losses.{name}", f"losses.{name}_grad"):
-                expect_properties(student, target, y_true, logits, from_logits=True,
-                                  properties={NO_WARNINGS, SAME_VALUE})
+    calls = [Call(target, (y_true, logits), {"from_logits": True}) for name, batches in cases.items()
+             for y_true, logits in batches for target in (f"losses.{name}", f"losses.{name}_grad")]
+    expect_properties_of_each(student, calls, properties={NO_WARNINGS, SAME_VALUE})
 
 
 @pytest.mark.points(0.5)
@@ -212,9 +209,8 @@ def test_clip_and_kinks_match_reference(alone):
         ("mean_absolute_percentage_error", EDGE_TRUE, EDGE_PRED),
         ("mean_squared_logarithmic_error", np.array([1.0, 1.0, 1.0, 2.0, 0.0]), np.array([-1.0, 0.0, 1e-8, 2.0, 0.5])),
     ]
-    for name, y_true, y_pred in cases:
-        expect_same_as_reference(alone, f"losses.{name}", y_true, y_pred)
-        expect_same_as_reference(alone, f"losses.{name}_grad", y_true, y_pred)
+    expect_each_same_as_reference(alone, [Call(target, (y_true, y_pred)) for name, y_true, y_pred in cases
+                                          for target in (f"losses.{name}", f"losses.{name}_grad")])
 
 
 @pytest.mark.points(0.5)
@@ -326,26 +322,28 @@ def test_loss_is_a_mean_over_the_batch(alone, inputs):
     """every loss should be a mean over the batch: the batch stacked twice has the same loss as the batch"""
     batches = {name: regression_batch(inputs, name, 5, 3) for name in REGRESSION}
     batches.update({name: crossentropy_batch(inputs, name) for name in CROSSENTROPY})
-    for name, (y_true, y_pred) in batches.items():
-        twice = (np.concatenate([y_true, y_true]), np.concatenate([y_pred, y_pred]))
+    pairs = [(Call(f"losses.{name}", (y_true, y_pred)),
+              Call(f"losses.{name}", (np.concatenate([y_true, y_true]), np.concatenate([y_pred, y_pred]))))
+             for name, (y_true, y_pred) in batches.items()]
+    answers = iter(answers_to(alone, [call for pair in pairs for call in pair]))  # sent together
+    for batch, twice in pairs:
         # The student's own loss of the batch, whatever its value: the value is the value checks' to grade.
-        once = expect_number(alone.call(f"losses.{name}", y_true, y_pred),
-                             call=Call(f"losses.{name}", (y_true, y_pred)))
-        expect_scalar(alone.call(f"losses.{name}", *twice), once, call=Call(f"losses.{name}", twice),
+        once = expect_number(next(answers).value(), call=batch)
+        expect_scalar(next(answers).value(), once, call=twice,
                       what=tr("check.losses.test_loss_is_a_mean_over_the_batch.stacked_twice"))
 
 
 @pytest.mark.points(1)
 def test_float32_in_gives_float32_out(alone, inputs):
     """float32 inputs should give float32 gradients, for every loss, from probabilities and from logits"""
-    for name in REGRESSION:
-        batch = regression_batch(inputs, name, 5, 3, dtype=np.float32)
-        expect_properties(alone, f"losses.{name}_grad", *batch, properties={DTYPE_KEPT})
+    calls = [Call(f"losses.{name}_grad", regression_batch(inputs, name, 5, 3, dtype=np.float32))
+             for name in REGRESSION]
     for name in CROSSENTROPY:
         y_true, y_pred = crossentropy_batch(inputs, name, dtype=np.float32)
         logits = inputs.normal(*y_pred.shape, scale=2.0, dtype=np.float32)
-        expect_properties(alone, f"losses.{name}_grad", y_true, y_pred, properties={DTYPE_KEPT})
-        expect_properties(alone, f"losses.{name}_grad", y_true, logits, from_logits=True, properties={DTYPE_KEPT})
+        calls += [Call(f"losses.{name}_grad", (y_true, y_pred)),
+                  Call(f"losses.{name}_grad", (y_true, logits), {"from_logits": True})]
+    expect_properties_of_each(alone, calls, properties={DTYPE_KEPT})
 
 
 @pytest.mark.points(0.5)

@@ -6,19 +6,23 @@ formulas show), specificity too, F1 as the harmonic mean, the imbalanced case wh
 labels for accuracy; every metric returns a Python float and leaves its inputs unchanged.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
+from grader import reference
 from grader.compare import (
     INPUTS_UNCHANGED,
     Call,
+    answers_to,
     describe_value,
-    expect_properties,
+    expect_properties_of_each,
     expect_same_as_reference,
     expect_value,
     fail,
     hint,
-    own_answer,
+    own_or_reference,
 )
 from grader.i18n import tr
 
@@ -45,11 +49,21 @@ def lopsided_counts(rng: np.random.Generator, more: str = "fn") -> tuple[int, in
 def expect_metric(student, name: str, rng: np.random.Generator, tp: int, fp: int, fn: int, tn: int,
                   why: str = "") -> None:
     """The student's metric on labels with these counts matches the reference; a failure states the counts."""
-    y_true, y_pred = confusion(rng, tp, fp, fn, tn)
-    with_counts = lambda message: tr("suite.metrics.with_counts", message=message.rstrip("."),  # noqa: E731
-                                     tp=tp, fp=fp, fn=fn, tn=tn)
-    with hint(why, message=with_counts):
-        expect_same_as_reference(student, f"metrics.{name}", y_true, y_pred)
+    expect_metrics(student, rng, [(name, (tp, fp, fn, tn))], why)
+
+
+def expect_metrics(student, rng: np.random.Generator, cases: list[tuple[str, tuple[int, int, int, int]]],
+                   why: str = "") -> None:
+    """:func:`expect_metric` of each ``(name, (tp, fp, fn, tn))`` in turn, the student's calls sent together."""
+    calls = [(Call(f"metrics.{name}", confusion(rng, *counts)), counts) for name, counts in cases]
+    for (call, counts), answer in zip(calls, answers_to(student, [c for c, _ in calls]), strict=True):
+        with hint(why, message=stating_counts(*counts)):
+            expect_value(answer.value(), reference.call(call.target, *call.args), call=call)
+
+
+def stating_counts(tp: int, fp: int, fn: int, tn: int) -> Callable[[str], str]:
+    """A failure's message, with the counts of the labels it was given."""
+    return lambda message: tr("suite.metrics.with_counts", message=message.rstrip("."), tp=tp, fp=fp, fn=fn, tn=tn)
 
 
 @pytest.mark.public
@@ -82,9 +96,8 @@ def test_zero_denominator_gives_zero(student, rng):
     no_positive_label = (0, 3, 0, 17)
     all_negative = (0, 0, 0, 10)
     why = tr("check.metrics.test_zero_denominator_gives_zero.hint")
-    for counts in [never_positive, no_positive_label, all_negative]:
-        for name in ["accuracy", "precision", "recall", "f1_score"]:
-            expect_metric(student, name, rng, *counts, why=why)
+    expect_metrics(student, rng, [(name, counts) for counts in [never_positive, no_positive_label, all_negative]
+                                  for name in ["accuracy", "precision", "recall", "f1_score"]], why=why)
 
 
 @pytest.mark.points(0.5)
@@ -110,10 +123,12 @@ def test_labels_of_any_shape_and_bool(student, rng):
     # checks grade: this check blames only the labels' form.
     y_true, y_pred = confusion(rng, 6, 2, 9, 11)  # 28 samples
     forms = [(y_true.reshape(4, 7), y_pred.reshape(4, 7)), (y_true.astype(bool), y_pred.astype(bool))]
+    calls = [Call(f"metrics.{name}", labels) for name in METRICS for labels in [(y_true, y_pred), *forms]]
+    answers = iter(answers_to(student, calls))  # sent together: each metric's usual form, then the other two
     for name in METRICS:
-        usual, own = own_answer(student, f"metrics.{name}", y_true, y_pred)
+        usual, own = own_or_reference(next(answers).value(), reference.call(f"metrics.{name}", y_true, y_pred))
         for form in forms:
-            expect_value(student.call(f"metrics.{name}", *form), usual, call=Call(f"metrics.{name}", form),
+            expect_value(next(answers).value(), usual, call=Call(f"metrics.{name}", form),
                          what=tr("check.metrics.test_labels_of_any_shape_and_bool.usual_form") if own else "")
 
 
@@ -136,12 +151,12 @@ def test_accuracy_of_empty_labels_is_zero(student):
 def test_every_metric_returns_a_python_float(student, rng):
     """every metric should return a Python float, not a numpy number or a 0-d array"""
     y_true, y_pred = confusion(rng, *lopsided_counts(rng))
-    for name in METRICS:
-        got = student.call(f"metrics.{name}", y_true, y_pred)
+    calls = [Call(f"metrics.{name}", (y_true, y_pred)) for name in METRICS]
+    for call, answer in zip(calls, answers_to(student, calls), strict=True):
+        got = answer.value()
         if type(got) is not float:
-            fail(tr("check.metrics.test_every_metric_returns_a_python_float.not_float",
-                    call=Call(f"metrics.{name}", (y_true, y_pred)).describe(), got=describe_value(got),
-                    type=type(got).__name__),
+            fail(tr("check.metrics.test_every_metric_returns_a_python_float.not_float", call=call.describe(),
+                    got=describe_value(got), type=type(got).__name__),
                  hint=tr("check.metrics.test_every_metric_returns_a_python_float.hint"))
 
 
@@ -149,5 +164,5 @@ def test_every_metric_returns_a_python_float(student, rng):
 def test_inputs_are_not_modified(student, rng):
     """no metric should change y_true or y_pred in place"""
     y_true, y_pred = confusion(rng, *lopsided_counts(rng))
-    for name in METRICS:
-        expect_properties(student, f"metrics.{name}", y_true, y_pred, properties={INPUTS_UNCHANGED})
+    expect_properties_of_each(student, [Call(f"metrics.{name}", (y_true, y_pred)) for name in METRICS],
+                              properties={INPUTS_UNCHANGED})
