@@ -18,9 +18,9 @@ from grader.compare import (
     Call,
     MethodCall,
     expect_arrays,
-    expect_contract,
+    expect_contract_of_each,
     expect_old_arrays_kept,
-    expect_properties,
+    expect_properties_of_each,
     expect_same_as_reference,
     expect_same_dtypes,
     expect_value,
@@ -276,10 +276,10 @@ def test_keys_without_a_gradient_stay_unchanged(student, inputs):
 def test_inputs_are_not_modified(student, inputs):
     """sgd_step, momentum_step and SGD.apply should keep their input arrays unchanged (apply: the grads)"""
     param, grad, velocity = inputs.normal(3, 4), inputs.normal(3, 4), inputs.normal(3, 4, scale=0.1)
-    expect_contract(student, "optimizers.sgd_step", param, grad, LEARNING_RATE)
-    expect_contract(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM)
-    expect_contract(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
-                    nesterov=True)
+    expect_contract_of_each(student, [
+        Call("optimizers.sgd_step", (param, grad, LEARNING_RATE)),
+        Call("optimizers.momentum_step", (param, grad, velocity, LEARNING_RATE, MOMENTUM)),
+        Call("optimizers.momentum_step", (param, grad, velocity, LEARNING_RATE, MOMENTUM), {"nesterov": True})])
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
     grads = {"W": inputs.normal(3, 4), "b": inputs.normal(4)}
@@ -297,13 +297,14 @@ def test_inputs_are_not_modified(student, inputs):
 def test_steps_return_new_arrays(student, inputs):
     """sgd_step and momentum_step should return new arrays, never an input array or a view of one"""
     # Only the worker, where the arrays live, sees whether the answer is an input: the grader gets copies.
+    steps = []
     for dtype in (np.float64, np.float32):
         param, grad = inputs.normal(3, 4, dtype=dtype), inputs.normal(3, 4, dtype=dtype)
         velocity = inputs.normal(3, 4, scale=0.1, dtype=dtype)
-        expect_properties(student, "optimizers.sgd_step", param, grad, LEARNING_RATE, properties={NEW_ARRAY})
-        for nesterov in (False, True):
-            expect_properties(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
-                              nesterov=nesterov, properties={NEW_ARRAY})
+        steps.append(Call("optimizers.sgd_step", (param, grad, LEARNING_RATE)))
+        steps += [Call("optimizers.momentum_step", (param, grad, velocity, LEARNING_RATE, MOMENTUM),
+                       {"nesterov": nesterov}) for nesterov in (False, True)]
+    expect_properties_of_each(student, steps, properties={NEW_ARRAY})
 
 
 @pytest.mark.points(0.5)
@@ -326,9 +327,10 @@ def test_float32_stays_float32(student, inputs):
     """float32 params and gradients should give float32 results (sgd_step, momentum_step, SGD.apply with momentum)"""
     param, grad = inputs.normal(3, 4, dtype=np.float32), inputs.normal(3, 4, dtype=np.float32)
     velocity = inputs.normal(3, 4, scale=0.1, dtype=np.float32)
-    expect_properties(student, "optimizers.sgd_step", param, grad, LEARNING_RATE, properties={DTYPE_KEPT})
-    expect_properties(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
-                      properties={DTYPE_KEPT})
+    expect_properties_of_each(student, [Call("optimizers.sgd_step", (param, grad, LEARNING_RATE)),
+                                        Call("optimizers.momentum_step",
+                                             (param, grad, velocity, LEARNING_RATE, MOMENTUM))],
+                              properties={DTYPE_KEPT})
     settings = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
     params = {"W": inputs.normal(3, 4, dtype=np.float32), "b": inputs.normal(4, dtype=np.float32)}
     grads = [{key: inputs.normal(*value.shape, dtype=np.float32) for key, value in params.items()} for _ in range(2)]
@@ -342,12 +344,11 @@ def test_mixed_dtypes_keep_the_params_dtype(student, inputs):
     """the result should keep the parameter's float dtype: float32 under float64 grads, float64 for integer params"""
     param, grad = inputs.normal(3, 4, dtype=np.float32), inputs.normal(3, 4)
     velocity = inputs.normal(3, 4, scale=0.1)
-    expect_properties(student, "optimizers.sgd_step", param, grad, LEARNING_RATE, properties={DTYPE_KEPT})
-    expect_properties(student, "optimizers.sgd_step", np.arange(-3, 9).reshape(3, 4), grad, LEARNING_RATE,
-                      properties={DTYPE_KEPT})
-    for nesterov in (False, True):
-        expect_properties(student, "optimizers.momentum_step", param, grad, velocity, LEARNING_RATE, MOMENTUM,
-                          nesterov=nesterov, properties={DTYPE_KEPT})
+    steps = [Call("optimizers.sgd_step", (param, grad, LEARNING_RATE)),
+             Call("optimizers.sgd_step", (np.arange(-3, 9).reshape(3, 4), grad, LEARNING_RATE))]
+    steps += [Call("optimizers.momentum_step", (param, grad, velocity, LEARNING_RATE, MOMENTUM), {"nesterov": nesterov})
+              for nesterov in (False, True)]
+    expect_properties_of_each(student, steps, properties={DTYPE_KEPT})
     for settings in (dict(learning_rate=LEARNING_RATE), dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM)):
         params = {"W": inputs.normal(3, 4, dtype=np.float32), "b": inputs.normal(4, dtype=np.float32)}
         grads = [{key: inputs.normal(*value.shape) for key, value in params.items()} for _ in range(2)]
