@@ -69,16 +69,15 @@ class InProcessWorker:
 
     def send(self, target: str, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
         blobs: list[bytes] = []
-        header = dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
-        self.reply = self.server.handle(header, blobs)  # answered at once: there is nothing to overlap
-        return Sent(target, math.inf, timeout)
+        return self._answer(target, protocol.with_arguments(header, args, kwargs, blobs), blobs, timeout)
 
     def send_batch(self, label: str, calls: list[tuple[dict, list, dict]], timeout: float) -> Sent:
         blobs: list[bytes] = []
-        requests = [dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
-                    for header, args, kwargs in calls]
-        self.reply = self.server.handle({"op": "batch", "calls": requests}, blobs)
-        return Sent(label, math.inf, timeout)
+        return self._answer(label, protocol.batch_of(calls, blobs), blobs, timeout)
+
+    def _answer(self, target: str, header: dict, blobs: list[bytes], timeout: float) -> Sent:
+        self.reply = self.server.handle(header, blobs)  # answered at once: there is nothing to overlap
+        return Sent(target, math.inf, timeout)
 
     def receive(self, sent: Sent) -> tuple[dict, list[bytes]]:
         return self.reply

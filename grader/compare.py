@@ -450,6 +450,12 @@ def own_answer(student: Any, target: str, *args: Any, **kwargs: Any) -> tuple[An
     return own_or_reference(got, expected)
 
 
+def own_answer_to(answer: Any, call: Call) -> tuple[Any, bool]:
+    """:func:`own_answer` of a call sent with others (an ``Answer`` of :func:`answers_to`); the call's fault if the
+    student's code failed it."""
+    return own_or_reference(answer.value(), reference.call(call.target, *call.args, **call.kwargs))
+
+
 def own_or_reference(got: Any, expected: Any) -> tuple[Any, bool]:
     """:func:`own_answer` given the student's answer ``got`` and the reference's ``expected`` to the same call."""
     if isinstance(expected, np.ndarray) and expected.ndim > 0:

@@ -272,23 +272,20 @@ class Worker:
 
     def send(self, target: str, header: dict, args: list, kwargs: dict, timeout: float) -> Sent:
         """Send one request, for ``target`` (what its faults are charged to), without waiting for its reply
-        (:meth:`receive` waits): the grader can compute meanwhile.
-
-        A request whose reply was never read may still be running (its check ended early): the worker is replaced
-        first, so that its time is never charged to this one."""
+        (:meth:`receive` waits): the grader can compute meanwhile."""
         blobs: list[bytes] = []
-        header = dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
-        return self._send_request(target, header, blobs, timeout)
+        return self._send_request(target, protocol.with_arguments(header, args, kwargs, blobs), blobs, timeout)
 
     def send_batch(self, label: str, calls: list[tuple[dict, list, dict]], timeout: float) -> Sent:
         """Send ``calls`` (header, args, kwargs each) as one batch, which the worker carries out in turn, within
         ``timeout`` for them all; ``label`` names the batch in a fault of the whole (see ``Submission.call_each``)."""
         blobs: list[bytes] = []
-        requests = [dict(header, args=protocol.encode(list(args), blobs), kwargs=protocol.encode(kwargs, blobs))
-                    for header, args, kwargs in calls]
-        return self._send_request(label, {"op": "batch", "calls": requests}, blobs, timeout)
+        return self._send_request(label, protocol.batch_of(calls, blobs), blobs, timeout)
 
     def _send_request(self, target: str, header: dict, blobs: list[bytes], timeout: float) -> Sent:
+        """Send ``header`` and its frames as the next request. A request whose reply was never read may still be
+        running (its check ended early): the worker is replaced first, so that its time is never charged to this
+        one."""
         self.wait_ready()
         if self.unread is not None:
             self.kill()
@@ -441,9 +438,10 @@ class Submission:
     """The student's package as the checks see it: ``student.losses.mean_squared_error(y, p)``.
 
     Calls that time out are remembered: the same function is not given a second chance to hang, so a submission
-    whose code never returns costs one time limit per function, not one per check. Crashes are remembered the same
-    way: a function that ended the worker is reported as such in its later checks without being run again, since
-    each crash costs a worker restart. A time-out or crash is only ever charged to a function that ran in a worker
+    whose code never returns costs one time limit per function, not one per check (one more, once, if it first hangs
+    among calls sent together: see ``call_each``). Crashes are remembered the same way: a function that ended the
+    worker is reported as such in its later checks without being run again, since each crash costs a worker
+    restart. A time-out or crash is only ever charged to a function that ran in a worker
     no earlier check left threads running in (see ``begin_check``).
 
     The values received during the current check are kept in ``received`` (target, value), so that a check that
@@ -490,37 +488,49 @@ class Submission:
         worker in one message; their answers, each read with :meth:`Answer.reply` (which raises the call's fault).
 
         A message costs the grader and the worker about as much as the call it carries, so a check that asks many
-        functions the same question sends them together. The calls run as ``call`` would run them one after the
-        other, in the same worker, and each answer is its call's own. Only if the message fails as a whole -- the
-        worker crashed or sent garbage, or the calls together took longer than one call may -- is no answer of it
-        used: each call is then made again on its own when its answer is read, exactly as ``call`` makes it, so a
-        crash or a time-out is charged to the one function that caused it; and from then on this submission sends
-        every call on its own (a function that hangs costs one more time limit, once). A call that left threads
-        running ends the message early: the calls after it are made on their own, in a fresh worker.
+        functions the same question sends them together. The calls run in turn in one worker, each answered as if
+        alone, up to the first that fails: a check stops at that answer, and the calls after it are made one by one
+        only if it reads on. Unlike one call at a time, the calls after a *wrong* answer have run too: what they
+        printed is in that check's output, and a hang among them costs one time limit.
+
+        Only if the message fails as a whole -- the worker crashed or sent garbage, or the calls together took
+        longer than one call may -- is no answer of it used: each call is made again on its own when its answer is
+        first read, exactly as ``call`` makes it, so a crash or a time-out is charged to the one function that
+        caused it; and from then on this submission sends every call on its own (a function that hangs costs one
+        more time limit, once). A call that left threads running ends the message early too: the calls after it are
+        made on their own, in a fresh worker.
         """
         header = {"op": "call", "echo_args": echo_args, "watch": watch}
         answers = [Answer(self, dict(header, target=target), list(args), dict(kwargs))
                    for target, args, kwargs in calls]
         ready = [a for a in answers if a.target not in self.timed_out and a.target not in self.crash_codes]
-        if len(ready) < 2 or not self.batching:
-            return answers  # each made on its own when read: as call, a remembered fault without running again
+        for start in range(0, len(ready), protocol.MAX_BATCH):
+            if not self._send_together(ready[start:start + protocol.MAX_BATCH]):
+                break
+        return answers
+
+    def _send_together(self, answers: list[Answer]) -> bool:
+        """Send the calls of ``answers`` in one message and give each its reply; False if the message failed as a
+        whole, or was not sent (fewer than two calls, or batching is off): their answers are then made when read."""
+        if len(answers) < 2 or not self.batching:
+            return self.batching
         if not self.worker.holds_objects:
             self.worker.retire_if_left_busy()
         try:
             sent = self.worker.send_batch(BATCH_LABEL, [(a.header, [_as_handle(v) for v in a.args],
                                                          {k: _as_handle(v) for k, v in a.kwargs.items()})
-                                                        for a in ready], self.worker.limits.call_seconds)
+                                                        for a in answers], self.worker.limits.call_seconds)
             raw, blobs = self.worker.receive(sent)
             replies = raw.get("replies") if raw.get("ok") is True else None
-            if not (isinstance(replies, list) and len(replies) <= len(ready)):
+            if not (isinstance(replies, list) and len(replies) <= len(answers)):
                 raise BadReply(BATCH_LABEL, "malformed batch reply")
         except SubmissionFault:
             self.batching = False
             self.worker.kill()  # what the batch left running, or its worker's remains: the calls start afresh
-            return answers
-        for answer, reply in zip(ready, replies, strict=False):
+            return False
+        for answer, reply in zip(answers, replies, strict=False):
             answer.take(reply, blobs)
-        return answers
+        return len(replies) == len(answers)
 
     def new(self, target: str, *args: Any, **kwargs: Any) -> RemoteObject:
         """Create an instance of the student's class ``module.Class`` that lives in the worker."""
@@ -556,11 +566,18 @@ class Submission:
         with self._remembering_faults(sent.target, sent.timeout):
             raw, blobs = self.worker.receive(sent)
         reply = _parse_reply(sent.target, raw, blobs, self.worker.limits, watched=watched)
+        self._note_holding(reply)
+        self._keep_received(sent.target, reply)
+        return reply
+
+    def _note_holding(self, reply: Reply) -> None:
+        """An answer that is, or holds, an object living in the worker: the worker must last the check."""
         if _holds_handle(reply.value):
             self.worker.holds_objects = True
+
+    def _keep_received(self, target: str, reply: Reply) -> None:
         if len(self.received) < self.RECEIVED_KEPT:
-            self.received.append((sent.target, reply.value))
-        return reply
+            self.received.append((target, reply.value))
 
     @contextmanager
     def _remembering_faults(self, target: str, timeout: float) -> Iterator[None]:
@@ -576,16 +593,17 @@ class Submission:
 
 
 class Answer:
-    """One call's answer of ``Submission.call_each``: the worker's reply as the batch brought it, or, when the batch
-    did not answer it, the call made on its own when first read."""
+    """One call's answer of ``Submission.call_each``: the worker's reply as the message brought it, or, when the
+    message did not answer it, the call made on its own when first read."""
 
     def __init__(self, submission: Submission, header: dict, args: list, kwargs: dict) -> None:
         self.submission, self.header, self.args, self.kwargs = submission, header, args, kwargs
         self.target: str = header["target"]
         self.answered: Reply | SubmissionFault | None = None
+        self.read = False
 
     def take(self, raw: Any, blobs: list[bytes]) -> None:
-        """Keep the batch's reply to this call: its value, or the fault it reports, as ``call`` would have read it."""
+        """Keep the message's reply to this call: its value, or the fault it reports, as ``call`` would read it."""
         try:
             if not isinstance(raw, dict):
                 raise BadReply(self.target, "malformed reply")
@@ -594,20 +612,23 @@ class Answer:
         except SubmissionFault as fault:
             self.answered = fault
             return
-        if _holds_handle(reply.value):
-            self.submission.worker.holds_objects = True
+        self.submission._note_holding(reply)
         self.answered = reply
 
     def reply(self) -> Reply:
         """The call's reply (its value, warnings and what ``echo_args`` or ``watch`` asked for); its fault, if the
-        student's code failed it."""
+        student's code failed it. Read twice, it is the same answer: the call is not made again."""
         submission = self.submission
         if self.answered is None:
-            return submission._send(self.header, self.target, self.args, self.kwargs, None)
+            try:  # as call makes it, the value kept among the check's received values
+                self.answered = submission._send(self.header, self.target, self.args, self.kwargs, None)
+            except SubmissionFault as fault:
+                self.answered = fault
+        elif not self.read and isinstance(self.answered, Reply):
+            submission._keep_received(self.target, self.answered)
+        self.read = True
         if isinstance(self.answered, SubmissionFault):
             raise self.answered
-        if len(submission.received) < submission.RECEIVED_KEPT:
-            submission.received.append((self.target, self.answered.value))
         return self.answered
 
     def value(self) -> Any:

@@ -212,6 +212,16 @@ def describe_type(value: Any) -> str:
 _SCALAR_TYPES = frozenset(t for t in np.sctypeDict.values() if np.dtype(t).kind in ACCEPTED_DTYPE_KINDS)
 
 
+def with_arguments(header: dict, args: list, kwargs: dict, blobs: list[bytes]) -> dict:
+    """A request's ``header`` with its arguments encoded, their arrays appended to ``blobs``."""
+    return dict(header, args=encode(list(args), blobs), kwargs=encode(kwargs, blobs))
+
+
+def batch_of(calls: list[tuple[dict, list, dict]], blobs: list[bytes]) -> dict:
+    """The batch request carrying ``calls`` (header, args, kwargs each), their arrays appended to ``blobs``."""
+    return {"op": "batch", "calls": [with_arguments(header, args, kwargs, blobs) for header, args, kwargs in calls]}
+
+
 def write_message(stream: BinaryIO, header: dict, blobs: list[bytes]) -> None:
     """Send a header and its binary frames, then flush."""
     stream.write(pack_message(header, blobs))

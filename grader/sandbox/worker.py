@@ -155,8 +155,9 @@ class Server:
     def handle_batch(self, header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
         """Carry out a batch's requests (``calls``) in turn, their arguments and answers in the batch's frames.
 
-        It stops early after a request that left threads of the student's running: the grader makes the rest one
-        by one, each in a worker with the CPU to itself, as after any such call."""
+        It stops early after a request that failed (a check reading that answer stops there: the calls after it
+        would not have run one by one either), and after one that left threads of the student's running; the grader
+        makes the rest one by one if the check reads them, after such a call in a fresh worker."""
         seq, calls = header.get("seq"), header.get("calls")
         if not (isinstance(calls, list) and len(calls) <= protocol.MAX_BATCH
                 and all(isinstance(c, dict) and c.get("op") != "batch" for c in calls)):
@@ -166,7 +167,7 @@ class Server:
         for call in calls:
             replies.append(self.handle_one(dict(call, seq=seq), blobs, reply_blobs))
             self.leave_if_forked()
-            if _threads_left_running():
+            if not replies[-1]["ok"] or _threads_left_running():
                 break
         return {"ok": True, "seq": seq, "replies": replies}, reply_blobs
 

@@ -26,7 +26,7 @@ from grader.compare import (
     expect_same_as_reference,
     expect_value,
     hint,
-    own_or_reference,
+    own_answer_to,
 )
 from grader.gradcheck import elementwise_derivative, expect_gradient, reference_gradient
 from grader.i18n import tr
@@ -223,7 +223,7 @@ def expect_each_same_as_2d(student, cases: list[tuple[str, tuple, int]]) -> None
              for name, args, _ in cases]
     answers = iter(answers_to(student, [call for pair in pairs for call in pair]))
     for (as_2d, call), (_, args, width) in zip(pairs, cases, strict=True):
-        batch, own = own_or_reference(next(answers).value(), reference.call(as_2d.target, *as_2d.args))
+        batch, own = own_answer_to(next(answers), as_2d)
         expect_value(next(answers).value(), batch.reshape(args[0].shape[:-1] + (width,)), call=call,
                      what=tr("check.activations.test_single_samples_and_3d_batches.as_2d") if own else "")
 

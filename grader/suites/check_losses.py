@@ -29,7 +29,7 @@ from grader.compare import (
     expect_scalar,
     expect_value,
     own_answer,
-    own_or_reference,
+    own_answer_to,
 )
 from grader.gradcheck import expect_gradient, reference_gradient
 from grader.i18n import tr
@@ -247,8 +247,7 @@ def test_soft_targets_match_reference(alone, inputs):
                 triples.append([Call(target, (y_true, scores), kwargs) for y_true in (hard_a, hard_b, soft)])
     answers = iter(answers_to(alone, [call for triple in triples for call in triple]))  # sent together
     for triple in triples:
-        (a, own_a), (b, own_b) = (own_or_reference(next(answers).value(), reference.call(c.target, *c.args, **c.kwargs))
-                                  for c in triple[:2])
+        (a, own_a), (b, own_b) = (own_answer_to(next(answers), hard) for hard in triple[:2])
         call = triple[2]
         if own_a and own_b:
             expected = (0.3 * np.asarray(a, dtype=np.float64) + 0.7 * np.asarray(b, dtype=np.float64))[()]
@@ -289,8 +288,7 @@ def expect_each_same_as_usual_form(student, pairs: list[tuple[Call, Call]]) -> N
     usual form), reshaped to the second's y_pred's shape. Every call travels to the worker together."""
     answers = iter(answers_to(student, [call for pair in pairs for call in pair]))
     for usual, call in pairs:
-        answer, own = own_or_reference(next(answers).value(), reference.call(usual.target, *usual.args,
-                                                                            **usual.kwargs))
+        answer, own = own_answer_to(next(answers), usual)
         expected = np.reshape(answer, call.args[1].shape) if call.target.endswith("_grad") else answer
         expect_value(next(answers).value(), expected, call=call,
                      what=tr("check.losses.test_one_sample_and_column_shapes.usual_form") if own else "")

@@ -22,7 +22,7 @@ from grader.compare import (
     expect_value,
     fail,
     hint,
-    own_or_reference,
+    own_answer_to,
 )
 from grader.i18n import tr
 
@@ -126,7 +126,7 @@ def test_labels_of_any_shape_and_bool(student, rng):
     calls = [Call(f"metrics.{name}", labels) for name in METRICS for labels in [(y_true, y_pred), *forms]]
     answers = iter(answers_to(student, calls))  # sent together: each metric's usual form, then the other two
     for name in METRICS:
-        usual, own = own_or_reference(next(answers).value(), reference.call(f"metrics.{name}", y_true, y_pred))
+        usual, own = own_answer_to(next(answers), Call(f"metrics.{name}", (y_true, y_pred)))
         for form in forms:
             expect_value(next(answers).value(), usual, call=Call(f"metrics.{name}", form),
                          what=tr("check.metrics.test_labels_of_any_shape_and_bool.usual_form") if own else "")

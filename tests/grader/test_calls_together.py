@@ -94,16 +94,29 @@ def test_each_call_gets_its_own_copy_of_the_arguments_and_can_echo_them(student)
     assert list(x) == [1.0, 1.0]
 
 
-def test_a_failing_call_fails_alone(student):
+def test_a_failing_call_fails_alone_and_the_calls_after_it_run_only_if_read(student):
     answers = student.call_each([("probe.count", (), {}), ("probe.broken", (), {}), ("probe.count", (), {})])
+    assert answers[0].value() == 1
     with pytest.raises(StudentException, match="the student's own fault"):
         answers[1].value()
-    assert (answers[0].value(), answers[2].value()) == (1, 2)
+    assert student.call("probe.count") == 2  # a check stopped at the failure: the call after it never ran
+    assert answers[2].value() == 3  # read on: made now, on its own
+    assert answers[2].value() == 3 and student.batching  # read again: the same answer, not a new call
+
+
+def test_more_calls_than_one_message_holds_go_in_several(student):
+    student.call("probe.count")
+    sent_before = student.worker.seq
+    answers = student.call_each([("probe.count", (), {})] * 300)
+    assert student.worker.seq == sent_before + 2 and student.batching
+    assert [a.value() for a in answers] == list(range(2, 302))
 
 
 def test_a_crash_is_charged_to_the_function_that_crashed_and_the_rest_answer(student):
     answers = student.call_each([("probe.count", (), {}), ("probe.crash", (), {}), ("probe.count", (), {})])
+    sent_before = student.worker.seq
     assert answers[0].value() == 1  # made again on its own, in a fresh worker
+    assert answers[0].value() == 1 and student.worker.seq == sent_before + 1  # and kept: not made twice
     with pytest.raises(WorkerCrashed) as crashed:
         answers[1].value()
     assert crashed.value.target == "probe.crash" and not crashed.value.earlier
