@@ -7,16 +7,23 @@ raises one of the faults in :mod:`grader.sandbox.faults`. A check that asks many
 
 Each worker gets a scratch folder of its own, laid out before it starts::
 
-    scratch/bin/         a copy of the worker's files (worker.py, jail.py, limits.py, protocol.py)
-    scratch/stage/submission/   a copy of the staged submission
+    scratch/stage/submission/   the staged submission, its files hard links to the grader's staged copy
     scratch/home/        its working folder (a size-limited tmpfs inside the jail)
-    scratch/jail/        where the jail's root file system is mounted (in the worker's namespace only)
 
-so the worker needs nothing from the grader's installation, which the jail can therefore leave out entirely.
+and every worker of the grading process shares one folder of files that never change (``worker_files``)::
+
+    bin/                 a copy of the worker's files (worker.py, jail.py, limits.py, protocol.py)
+    jail/                an empty folder where each worker mounts its jail's root file system, in its own mount
+                         namespace (no worker sees another's)
+
+so the worker needs nothing from the grader's installation, which the jail can therefore leave out entirely. A
+folder and file fewer each matter: on a busy ext4 ``/tmp``, creating a file's inode cost ~0.5 ms of kernel time, a
+tenth of a class's CPU when each worker copied its files afresh.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import select
 import shutil
@@ -178,19 +185,18 @@ class Worker:
             raise
 
     def _lay_out(self, root: Path) -> None:
-        """Copy what the worker needs into its scratch folder, readable by the worker's user (see the module doc)."""
+        """Lay out the worker's scratch folder, readable by the worker's user (see the module doc)."""
         if self.level != "process":  # the worker's user must reach its files (in the jail they are bound in anyway)
             self.scratch.chmod(0o711)
-        self.bin, self.root, self.home = self.scratch / "bin", self.scratch / "stage", self.scratch / "home"
-        self.jail_root = self.scratch / "jail"
-        for folder in (self.bin, self.root, self.home, self.jail_root):
+        shared = worker_files()
+        self.bin, self.jail_root = shared / "bin", shared / "jail"
+        self.root, self.home = self.scratch / "stage", self.scratch / "home"
+        for folder in (self.root, self.home):
             folder.mkdir(mode=0o755)
-        for name in WORKER_FILES:
-            shutil.copyfile(SANDBOX_DIR / name, self.bin / name)
         package = root / protocol.SUBMISSION_PACKAGE
         shutil.copytree(package, self.root / protocol.SUBMISSION_PACKAGE, symlinks=False,
-                        ignore=shutil.ignore_patterns("__pycache__"))
-        for path in [self.bin, *self.bin.iterdir(), *self.root.rglob("*")]:
+                        ignore=shutil.ignore_patterns("__pycache__"), copy_function=_link_or_copy)
+        for path in self.root.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         if self.level == "user":
             os.chown(self.home, *self.account)
@@ -423,6 +429,44 @@ class Worker:
     def close(self) -> None:
         self.kill()
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+_worker_files: dict[int, Path] = {}  # by pid: a process forked from a grader lays out a folder of its own
+_worker_files_lock = threading.Lock()
+
+
+def worker_files() -> Path:
+    """This process's folder of what every worker shares (see the module doc), laid out on first use and removed at
+    exit: ``bin/`` (readable by the worker's user) and the empty mount point ``jail/``."""
+    with _worker_files_lock:
+        folder = _worker_files.get(os.getpid())
+        if folder is None or not (folder / "bin" / WORKER_FILES[-1]).is_file():
+            folder = Path(tempfile.mkdtemp(prefix="nn-grader-workers-"))
+            folder.chmod(0o711)
+            for name in ("bin", "jail"):
+                (folder / name).mkdir(mode=0o755)
+            for name in WORKER_FILES:
+                shutil.copyfile(SANDBOX_DIR / name, folder / "bin" / name)
+                (folder / "bin" / name).chmod(0o644)
+            if not _worker_files:
+                atexit.register(_remove_worker_files)
+            _worker_files[os.getpid()] = folder
+        return folder
+
+
+def _remove_worker_files() -> None:
+    folder = _worker_files.pop(os.getpid(), None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """``target`` as a hard link to ``source`` (a new name, no new file: the worker's stage costs no inode), or a copy
+    where the two cannot be linked (another file system)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def close_all(workers: list[Worker]) -> None:

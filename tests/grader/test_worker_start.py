@@ -10,8 +10,9 @@ import pytest
 from grader import grading, runner
 from grader.grading import grade
 from grader.parts import select
-from grader.sandbox.client import Worker
+from grader.sandbox.client import Worker, close_all
 from grader.sandbox.isolation import SandboxError
+from grader.submission import stage
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 
@@ -77,3 +78,19 @@ def test_what_runs_before_the_checks_is_raised_by_run_suites_and_no_check_runs()
 
     with pytest.raises(ValueError, match="not today"):
         runner.run_suites(None, select(["metrics"]), seed=0, before_checks=refuse)
+
+
+def test_workers_share_their_unchanging_files_and_link_the_staged_submission(tmp_path):
+    """A worker's lay-out creates no file: the worker's own files and its jail's mount point are one folder per
+    grading process, and its staged submission is hard links to the grade's staged copy."""
+    staged = stage(SOLUTIONS, ["activations.py"], tmp_path)
+    first, second = Worker(tmp_path, wait=False), Worker(tmp_path, wait=False)
+    try:
+        assert first.bin == second.bin and first.jail_root == second.jail_root
+        assert first.root != second.root and (first.bin / "worker.py").is_file()
+        linked = first.root / "submission" / "activations.py"
+        assert linked.stat().st_ino == (staged.package_dir / "activations.py").stat().st_ino
+        assert linked.read_text() == (SOLUTIONS / "activations.py").read_text()
+    finally:
+        close_all([first, second])
+    assert not first.scratch.exists() and first.bin.is_dir()  # the shared folder lasts the process

@@ -283,15 +283,16 @@ def test_the_worker_dies_with_the_grader(tmp_path):
         source.mkdir()
         stage(source, [], Path({str(tmp_path)!r}) / "root")
         worker = Worker(Path({str(tmp_path)!r}) / "root")
-        print(worker.scratch, flush=True)
+        print(worker.scratch, worker.bin.parent, flush=True)  # the worker's command line names the second
         time.sleep(60)
     """)
     with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as grader:
-        scratch = grader.stdout.readline().strip()
-        assert scratch and processes_mentioning(scratch)
+        scratch, shared = grader.stdout.readline().split()
+        assert processes_mentioning(shared)
         grader.kill()
-    assert_all_end(scratch)
-    shutil.rmtree(scratch)  # a grader killed outright cannot remove its worker's scratch folder itself
+    assert_all_end(shared)
+    for folder in (scratch, shared):  # a grader killed outright cannot remove its workers' folders itself
+        shutil.rmtree(folder)
 
 
 # -- the grader's own pytest run ---------------------------------------------------------------------------------------
