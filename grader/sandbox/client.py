@@ -10,7 +10,7 @@ Each worker gets a scratch folder of its own, laid out before it starts::
     scratch/stage/submission/   the staged submission, its files hard links to the grader's staged copy
     scratch/home/        its working folder (a size-limited tmpfs inside the jail)
 
-and every worker of the grading process shares one folder of files that never change (``worker_files``)::
+and the workers of a grading process share one folder (``worker_files``) of what no worker's user can change::
 
     bin/                 a copy of the worker's files (worker.py, jail.py, limits.py, protocol.py)
     jail/                an empty folder where each worker mounts its jail's root file system, in its own mount
@@ -18,7 +18,9 @@ and every worker of the grading process shares one folder of files that never ch
 
 so the worker needs nothing from the grader's installation, which the jail can therefore leave out entirely. A
 folder and file fewer each matter: on a busy ext4 ``/tmp``, creating a file's inode cost ~0.5 ms of kernel time, a
-tenth of a class's CPU when each worker copied its files afresh.
+tenth of a class's CPU when each worker copied its files afresh. At the process level, where the worker is the
+grader's own user and could write what the grader owns, each worker gets private copies of everything instead
+(``scratch/bin``, ``scratch/jail``, and the submission copied).
 """
 
 from __future__ import annotations
@@ -186,18 +188,31 @@ class Worker:
 
     def _lay_out(self, root: Path) -> None:
         """Lay out the worker's scratch folder, readable by the worker's user (see the module doc)."""
-        if self.level != "process":  # the worker's user must reach its files (in the jail they are bound in anyway)
-            self.scratch.chmod(0o711)
-        shared = worker_files()
-        self.bin, self.jail_root = shared / "bin", shared / "jail"
         self.root, self.home = self.scratch / "stage", self.scratch / "home"
-        for folder in (self.root, self.home):
+        # At the process level the worker is the grader's own user, who may write whatever the grader owns: there
+        # it gets private copies, nothing shared with the grade or with another worker.
+        self.shares = self.level != "process"
+        if self.shares:  # the worker's user must reach its files (in the jail they are bound in anyway)
+            self.scratch.chmod(0o711)
+        for folder in [self.root, self.home] + ([] if self.shares else [self.scratch / "jail"]):
             folder.mkdir(mode=0o755)
+        if not self.shares:
+            _copy_worker_files(self.scratch / "bin")
         package = root / protocol.SUBMISSION_PACKAGE
         shutil.copytree(package, self.root / protocol.SUBMISSION_PACKAGE, symlinks=False,
-                        ignore=shutil.ignore_patterns("__pycache__"), copy_function=_link_or_copy)
+                        ignore=shutil.ignore_patterns("__pycache__"),
+                        copy_function=_link_or_copy if self.shares else shutil.copyfile)
         for path in self.root.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
+
+    @property
+    def bin(self) -> Path:
+        """The worker's own files: the grading process's shared copy, looked up at each start (see worker_files)."""
+        return (worker_files() if self.shares else self.scratch) / "bin"
+
+    @property
+    def jail_root(self) -> Path:
+        return (worker_files() if self.shares else self.scratch) / "jail"
         if self.level == "user":
             os.chown(self.home, *self.account)
         self.home.chmod(0o700)
@@ -436,22 +451,34 @@ _worker_files_lock = threading.Lock()
 
 
 def worker_files() -> Path:
-    """This process's folder of what every worker shares (see the module doc), laid out on first use and removed at
-    exit: ``bin/`` (readable by the worker's user) and the empty mount point ``jail/``."""
+    """This process's folder of what its workers share (see the module doc), laid out on first use, laid out afresh if
+    any of it went missing (a cleaner of old files in /tmp), and removed at exit: ``bin/`` (readable by the worker's
+    user, writable by no worker) and the empty mount point ``jail/``."""
     with _worker_files_lock:
         folder = _worker_files.get(os.getpid())
-        if folder is None or not (folder / "bin" / WORKER_FILES[-1]).is_file():
+        if folder is None or not _is_whole(folder):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
             folder = Path(tempfile.mkdtemp(prefix="nn-grader-workers-"))
             folder.chmod(0o711)
-            for name in ("bin", "jail"):
-                (folder / name).mkdir(mode=0o755)
-            for name in WORKER_FILES:
-                shutil.copyfile(SANDBOX_DIR / name, folder / "bin" / name)
-                (folder / "bin" / name).chmod(0o644)
+            (folder / "jail").mkdir(mode=0o755)
+            _copy_worker_files(folder / "bin")
             if not _worker_files:
                 atexit.register(_remove_worker_files)
             _worker_files[os.getpid()] = folder
         return folder
+
+
+def _is_whole(folder: Path) -> bool:
+    return (folder / "jail").is_dir() and all((folder / "bin" / name).is_file() for name in WORKER_FILES)
+
+
+def _copy_worker_files(folder: Path) -> None:
+    """Copies of the worker's files in the new ``folder``, readable by every user."""
+    folder.mkdir(mode=0o755, exist_ok=True)
+    for name in WORKER_FILES:
+        shutil.copyfile(SANDBOX_DIR / name, folder / name)
+        (folder / name).chmod(0o644)
 
 
 def _remove_worker_files() -> None:

@@ -1,5 +1,5 @@
 """A grade's worker confines itself while the grade collects its checks, and one that cannot start still stops the
-grade before any check runs."""
+grade before any check runs; what a worker's lay-out shares with the grade and with other workers, and what not."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from grader import grading, runner
 from grader.grading import grade
 from grader.parts import select
-from grader.sandbox.client import Worker, close_all
+from grader.sandbox.client import Worker, close_all, worker_files
 from grader.sandbox.isolation import SandboxError
+from grader.sandbox.limits import Limits
 from grader.submission import stage
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
@@ -94,3 +95,28 @@ def test_workers_share_their_unchanging_files_and_link_the_staged_submission(tmp
     finally:
         close_all([first, second])
     assert not first.scratch.exists() and first.bin.is_dir()  # the shared folder lasts the process
+
+
+def test_at_the_process_level_a_worker_shares_nothing_it_could_write(tmp_path):
+    """There the worker is the grader's own user: linked or shared files would let one student's code change the
+    grade's copy of their modules, or the worker code a later student's worker runs."""
+    staged = stage(SOLUTIONS, ["activations.py"], tmp_path)
+    worker = Worker(tmp_path, Limits(isolation="process"), wait=False)
+    try:
+        assert worker.bin.parent == worker.scratch and worker.jail_root.parent == worker.scratch
+        copied = worker.root / "submission" / "activations.py"
+        assert copied.stat().st_ino != (staged.package_dir / "activations.py").stat().st_ino
+    finally:
+        close_all([worker])
+
+
+def test_the_shared_folder_is_laid_out_afresh_when_part_of_it_went_missing(tmp_path):
+    stage(SOLUTIONS, ["activations.py"], tmp_path)
+    first = worker_files()
+    (first / "jail").rmdir()  # a cleaner of old, empty folders in /tmp
+    worker = Worker(tmp_path, wait=False)
+    try:
+        assert worker.bin.parent != first and not first.exists()
+        assert (worker.jail_root).is_dir() and (worker.bin / "worker.py").is_file()
+    finally:
+        close_all([worker])
