@@ -441,23 +441,17 @@ def expect_each_same_as_reference(student: Any, calls: Sequence[Call], *, rtol: 
                      atol=atol)
 
 
-def own_answer(student: Any, target: str, *args: Any, **kwargs: Any) -> tuple[Any, bool]:
-    """``(expected, own)`` for a check that grades only the form of an input (one sample, a 3-d batch, bool labels,
-    soft targets): the student's own answer on the usual form (``own`` True), whose value the value checks grade, so
-    that one wrong value is not charged again; the reference's answer (``own`` False) when the student's is not a
-    finite answer of the reference's kind and shape."""
-    got, expected = student.start(target, *args, **kwargs).meanwhile(lambda: reference.call(target, *args, **kwargs))
-    return own_or_reference(got, expected)
-
-
 def own_answer_to(answer: Any, call: Call) -> tuple[Any, bool]:
-    """:func:`own_answer` of a call sent with others (an ``Answer`` of :func:`answers_to`); the call's fault if the
-    student's code failed it."""
+    """``(expected, own)`` for a check that grades only the form of an input (one sample, a 3-d batch, bool labels,
+    soft targets), given the student's ``answer`` (of :func:`answers_to`) to ``call`` on the usual form: the student's
+    own answer (``own`` True), whose value the value checks grade, so that one wrong value is not charged again; the
+    reference's answer (``own`` False) when the student's is not a finite answer of the reference's kind and shape.
+    The call's fault if the student's code failed it."""
     return own_or_reference(answer.value(), reference.call(call.target, *call.args, **call.kwargs))
 
 
 def own_or_reference(got: Any, expected: Any) -> tuple[Any, bool]:
-    """:func:`own_answer` given the student's answer ``got`` and the reference's ``expected`` to the same call."""
+    """:func:`own_answer_to` given the student's answer ``got`` and the reference's ``expected`` to the same call."""
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         usable = (type(got) is np.ndarray and got.shape == expected.shape and got.dtype.kind == "f"
                   and bool(np.isfinite(got).all()))
