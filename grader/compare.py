@@ -447,11 +447,7 @@ def own_answer_to(answer: Any, call: Call) -> tuple[Any, bool]:
     own answer (``own`` True), whose value the value checks grade, so that one wrong value is not charged again; the
     reference's answer (``own`` False) when the student's is not a finite answer of the reference's kind and shape.
     The call's fault if the student's code failed it."""
-    return own_or_reference(answer.value(), reference.call(call.target, *call.args, **call.kwargs))
-
-
-def own_or_reference(got: Any, expected: Any) -> tuple[Any, bool]:
-    """:func:`own_answer_to` given the student's answer ``got`` and the reference's ``expected`` to the same call."""
+    got, expected = answer.value(), reference.call(call.target, *call.args, **call.kwargs)
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         usable = (type(got) is np.ndarray and got.shape == expected.shape and got.dtype.kind == "f"
                   and bool(np.isfinite(got).all()))

@@ -26,6 +26,7 @@ grader's own user and could write what the grader owns, each worker gets private
 from __future__ import annotations
 
 import atexit
+import itertools
 import os
 import select
 import shutil
@@ -204,18 +205,24 @@ class Worker:
                         copy_function=_link_or_copy if self.shares else shutil.copyfile)
         for path in self.root.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
-
-    @property
-    def bin(self) -> Path:
-        """The worker's own files: the grading process's shared copy, looked up at each start (see worker_files)."""
-        return (worker_files() if self.shares else self.scratch) / "bin"
-
-    @property
-    def jail_root(self) -> Path:
-        return (worker_files() if self.shares else self.scratch) / "jail"
         if self.level == "user":
             os.chown(self.home, *self.account)
         self.home.chmod(0o700)
+
+    @property
+    def bin(self) -> Path:
+        """The worker's own files (see the module doc)."""
+        return self._files() / "bin"
+
+    @property
+    def jail_root(self) -> Path:
+        """The empty folder where the worker mounts its jail's root file system, in its own mount namespace."""
+        return self._files() / "jail"
+
+    def _files(self) -> Path:
+        """The folder holding ``bin`` and ``jail``: the worker's scratch at the process level, else the grading
+        process's shared folder, looked up at each start (``worker_files`` lays it out afresh if it went missing)."""
+        return worker_files() if self.shares else self.scratch
 
     def start(self) -> None:
         """Start the worker and wait until it has confined itself; ``SandboxError`` if it cannot."""
@@ -226,10 +233,11 @@ class Worker:
         """Start the worker process and send it its setup, without waiting for it (see :meth:`wait_ready`)."""
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
+        files = self._files()
         plan = isolation.plan(self.level, self.fallback, account=self.account, root=self.root, home=self.home,
-                              jail_root=self.jail_root, worker_dir=self.bin, home_bytes=self.limits.disk_bytes)
+                              jail_root=files / "jail", worker_dir=files / "bin", home_bytes=self.limits.disk_bytes)
         setup = {"plan": plan, "limits": asdict(self.limits), "root": str(self.root)}
-        command = [sys.executable, "-E", "-s", "-B", str(self.bin / "worker.py"), str(to_worker_r),
+        command = [sys.executable, "-E", "-s", "-B", str(files / "bin" / "worker.py"), str(to_worker_r),
                    str(from_worker_w)]
         try:
             self.process = self._fork(command, to_worker_r, from_worker_w) or subprocess.Popen(
@@ -512,8 +520,8 @@ class Submission:
     whose code never returns costs one time limit per function, not one per check (one more, once, if it first hangs
     among calls sent together: see ``call_each``). Crashes are remembered the same way: a function that ended the
     worker is reported as such in its later checks without being run again, since each crash costs a worker
-    restart. A time-out or crash is only ever charged to a function that ran in a worker
-    no earlier check left threads running in (see ``begin_check``).
+    restart. A time-out or crash is only ever charged to a function that ran in a worker no earlier check left
+    threads running in (see ``begin_check``).
 
     The values received during the current check are kept in ``received`` (target, value), so that a check that
     cannot use one of them can say whose value it was.
@@ -574,23 +582,24 @@ class Submission:
         header = {"op": "call", "echo_args": echo_args, "watch": watch}
         answers = [Answer(self, dict(header, target=target), list(args), dict(kwargs))
                    for target, args, kwargs in calls]
-        ready = [a for a in answers if a.target not in self.timed_out and a.target not in self.crash_codes]
-        for start in range(0, len(ready), protocol.MAX_BATCH):
-            if not self._send_together(ready[start:start + protocol.MAX_BATCH]):
+        # Up to a function that already hung or crashed: a check stops there, as its call raises without running
+        remembered = self.timed_out.keys() | self.crash_codes.keys()
+        sendable = list(itertools.takewhile(lambda answer: answer.target not in remembered, answers))
+        for start in range(0, len(sendable), protocol.MAX_BATCH):
+            if not self._send_together(sendable[start:start + protocol.MAX_BATCH]):
                 break
         return answers
 
     def _send_together(self, answers: list[Answer]) -> bool:
-        """Send the calls of ``answers`` in one message and give each its reply; False if the message failed as a
-        whole, or was not sent (fewer than two calls, or batching is off): their answers are then made when read."""
+        """Send the calls of ``answers`` in one message and give each its reply; False if their answers are to be
+        made when read: the message failed as a whole, or it answered only some of them (one failed, or left
+        threads running). Fewer than two calls, or with batching off, nothing is sent and they are made when read."""
         if len(answers) < 2 or not self.batching:
             return self.batching
-        if not self.worker.holds_objects:
-            self.worker.retire_if_left_busy()
+        self._retire_worker_left_busy()
         try:
-            sent = self.worker.send_batch(BATCH_LABEL, [(a.header, [_as_handle(v) for v in a.args],
-                                                         {k: _as_handle(v) for k, v in a.kwargs.items()})
-                                                        for a in answers], self.worker.limits.call_seconds)
+            sent = self.worker.send_batch(BATCH_LABEL, [(a.header, *_as_handles(a.args, a.kwargs)) for a in answers],
+                                          self.worker.limits.call_seconds)
             raw, blobs = self.worker.receive(sent)
             replies = raw.get("replies") if raw.get("ok") is True else None
             if not (isinstance(replies, list) and len(replies) <= len(answers)):
@@ -624,14 +633,18 @@ class Submission:
         timeout = timeout or self.worker.limits.call_seconds
         if target in self.timed_out:
             raise CallTimedOut(target, self.timed_out[target], earlier=True)
-        args = [_as_handle(a) for a in args]  # an MLP created earlier can be passed to fit(...)
-        kwargs = {k: _as_handle(v) for k, v in kwargs.items()}
+        args, kwargs = _as_handles(args, kwargs)  # an MLP created earlier can be passed to fit(...)
         if target in self.crash_codes:
             raise WorkerCrashed(target, self.crash_codes[target], earlier=True)
-        if not self.worker.holds_objects:  # within a check too: the next call may be another function's
-            self.worker.retire_if_left_busy()
+        self._retire_worker_left_busy()
         with self._remembering_faults(target, timeout):
             return self.worker.send(target, header, args, kwargs, timeout)
+
+    def _retire_worker_left_busy(self) -> None:
+        """Before a call, within a check too (the next call may be another function's): a worker the student's code
+        left threads running in is replaced, unless it holds an object a later call of the check needs."""
+        if not self.worker.holds_objects:
+            self.worker.retire_if_left_busy()
 
     def _receive(self, sent: Sent, watched: bool = False) -> Reply:
         with self._remembering_faults(sent.target, sent.timeout):
@@ -848,3 +861,8 @@ def _holds_handle(value: Any, depth: int = 0) -> bool:
 def _as_handle(value: Any) -> Any:
     """A worker-side object travels back to the worker as its handle."""
     return value._handle if isinstance(value, RemoteObject) else value
+
+
+def _as_handles(args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """A call's arguments as they travel: every worker-side object among them as its handle."""
+    return [_as_handle(a) for a in args], {k: _as_handle(v) for k, v in kwargs.items()}

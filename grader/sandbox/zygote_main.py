@@ -163,9 +163,9 @@ def _send(fd: int, data: bytes) -> None:
 
 
 def _set_title(words: list[str]) -> None:
-    """Show C as the command a fresh worker would have been (naming the grading process's folder of worker files) in
-    ``ps`` and /proc, by writing over the zygote's own command line, padded for this at its start. Best effort: only
-    a name."""
+    """Show C as the command a fresh worker would have been (naming the worker's files: the grading process's shared
+    folder, or the worker's own scratch at the process level) in ``ps`` and /proc, by writing over the zygote's own
+    command line, padded for this at its start. Best effort: only a name."""
     try:
         with open("/proc/self/stat", "rb") as stat:
             fields = stat.read().rsplit(b")", 1)[1].split()

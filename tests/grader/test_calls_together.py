@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.sandbox.client import Submission, Worker, close_all
 from grader.sandbox.faults import CallTimedOut, StudentException, WorkerCrashed
 from grader.sandbox.limits import Limits
-from grader.submission import stage
+from grader.sandbox.protocol import MAX_BATCH
+
+from submissions import probe_submission
 
 PROBE = """\
 import os
@@ -56,20 +57,27 @@ def spin():
 def scale(x):
     x *= 3  # in place: the answer, and the caller's array, changed
     return x
+
+
+def forks():
+    child = os.fork()
+    if child:
+        os.waitpid(child, 0)  # the child has done all it will do
+    return "forked"
+
+
+def tally():  # counted in a file: a forked child's calls count too
+    with open("tally.txt", "a") as out:
+        out.write("x")
+    with open("tally.txt") as counted:
+        return len(counted.read())
 """
 
 
 @pytest.fixture
 def student(tmp_path: Path):
-    source = tmp_path / "source"
-    source.mkdir()
-    (source / "probe.py").write_text(PROBE)
-    stage(source, ["probe.py"], tmp_path / "root")
-    worker = Worker(tmp_path / "root", Limits(call_seconds=1.0))
-    try:
-        yield Submission(worker)
-    finally:
-        close_all([worker])
+    with probe_submission(tmp_path, PROBE, Limits(call_seconds=1.0)) as submission:
+        yield submission
 
 
 def test_each_answer_is_its_own_calls_and_all_travel_in_one_message(student):
@@ -156,3 +164,29 @@ def test_one_call_or_none_is_simply_made_on_its_own(student):
     (only,) = student.call_each([("probe.count", (), {})])
     assert student.worker.seq == sent_before  # not sent until read
     assert only.value() == 1
+
+
+def test_a_forked_child_stops_at_the_call_that_forked(student):
+    answers = student.call_each([("probe.forks", (), {}), ("probe.tally", (), {})])
+    assert answers[0].value() == "forked"
+    assert answers[1].value() == 1  # the child ran no call of the batch after the one that forked
+
+
+def test_the_calls_after_a_function_that_already_hung_are_not_sent(student):
+    with pytest.raises(CallTimedOut):
+        student.call("probe.nap", 30)
+    answers = student.call_each([("probe.count", (), {}), ("probe.nap", (0,), {}), ("probe.count", (), {})])
+    assert answers[0].value() == 1
+    with pytest.raises(CallTimedOut) as again:
+        answers[1].value()
+    assert again.value.earlier
+    assert student.call("probe.count") == 2  # a check stops at the remembered hang: the count after it never ran
+
+
+def test_the_worker_refuses_a_malformed_batch_and_runs_none_of_it(student):
+    student.call("probe.count")
+    worker, call = student.worker, ({"op": "call", "target": "probe.count"}, [], {})
+    for calls in ([({"op": "batch", "calls": []}, [], {}), call], [call] * (MAX_BATCH + 1)):
+        reply, _ = worker.receive(worker.send_batch("several", calls, 1.0))
+        assert reply["ok"] is False and reply["error"]["message"] == "malformed batch"
+    assert student.call("probe.count") == 2

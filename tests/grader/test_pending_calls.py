@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.sandbox.client import Submission, Worker, close_all
 from grader.sandbox.faults import CallTimedOut, StudentException
 from grader.sandbox.limits import Limits
-from grader.submission import stage
+
+from submissions import probe_submission
 
 PROBE = """\
 import time
@@ -55,15 +55,8 @@ def drip():  # hang, with a thread writing forged replies to an earlier request 
 
 @pytest.fixture
 def student(tmp_path: Path):
-    source = tmp_path / "source"
-    source.mkdir()
-    (source / "probe.py").write_text(PROBE)
-    stage(source, ["probe.py"], tmp_path / "root")
-    worker = Worker(tmp_path / "root", Limits(call_seconds=1.0))
-    try:
-        yield Submission(worker)
-    finally:
-        close_all([worker])
+    with probe_submission(tmp_path, PROBE, Limits(call_seconds=1.0)) as submission:
+        yield submission
 
 
 def test_a_pending_call_answers_as_a_plain_one_while_the_grader_computes(student):

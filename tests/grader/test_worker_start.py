@@ -3,6 +3,7 @@ grade before any check runs; what a worker's lay-out shares with the grade and w
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -118,5 +119,18 @@ def test_the_shared_folder_is_laid_out_afresh_when_part_of_it_went_missing(tmp_p
     try:
         assert worker.bin.parent != first and not first.exists()
         assert (worker.jail_root).is_dir() and (worker.bin / "worker.py").is_file()
+    finally:
+        close_all([worker])
+
+
+@pytest.mark.parametrize("level", ["process", "user"])
+def test_a_workers_home_is_its_own_users_alone(tmp_path, level):
+    if level == "user" and os.geteuid() != 0:
+        pytest.skip("only a grader running as root drops the worker to another user")
+    stage(SOLUTIONS, ["activations.py"], tmp_path)
+    worker = Worker(tmp_path, Limits(isolation=level), wait=False)  # the user level may refuse to start here
+    try:
+        home = worker.home.stat()
+        assert (home.st_mode & 0o777, home.st_uid) == (0o700, worker.account[0])
     finally:
         close_all([worker])
