@@ -802,8 +802,9 @@ def _parse_reply(target: str, raw: dict, blobs: list[bytes], limits: Limits, *, 
     raise _fault_from(target, error, limits)
 
 
-def _fault_from(target: str, error: dict, limits: Limits) -> SubmissionFault:
-    """The fault the worker's error report describes; every text in it was made by the student's code."""
+def _fault_from(target: str, error: Any, limits: Limits) -> SubmissionFault:
+    """The fault the worker's error report describes (``error``, as the worker sent it: anything); every text in it
+    was made by the student's code."""
     if not isinstance(error, dict):
         return BadReply(target, "malformed error")
     kind = str(error.get("kind", "exception"))
