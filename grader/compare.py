@@ -432,22 +432,31 @@ def expect_same_as_reference(student: Any, target: str, *args: Any, rtol: float 
     return got
 
 
-def expect_each_same_as_reference(student: Any, calls: Sequence[Call], *, rtol: float | None = None,
-                                  atol: float | None = None) -> None:
-    """:func:`expect_same_as_reference` of each of ``calls`` in turn, the student's calls sent together
-    (:func:`answers_to`): the check stops at the first answer that differs, as it would one call at a time."""
-    for call, answer in zip(calls, answers_to(student, calls), strict=True):
-        expect_value(answer.value(), reference.call(call.target, *call.args, **call.kwargs), call=call, rtol=rtol,
-                     atol=atol)
+def expect_each_same_as_reference(student: Any, calls: Sequence[Call]) -> None:
+    """:func:`expect_same_as_reference` of each of ``calls`` in turn, the student's calls sent together: the check stops
+    at the first answer that differs, as it would one call at a time."""
+    expect_properties_of_each(student, calls, properties={SAME_VALUE})
 
 
-def own_answer_to(answer: Any, call: Call) -> tuple[Any, bool]:
+def expect_each_same_as_own(student: Any, pairs: Sequence[tuple[Call, Call]], *, what: str,
+                            expected_of: Callable[[Any, Call], Any] = lambda own, call: own) -> None:
+    """For a check that grades only the form of an input, for each pair ``(usual, call)``: the student's answer to
+    ``call`` equals ``expected_of(own, call)``, ``own`` being :func:`own_answer_to` the same numbers in the ``usual``
+    form (reshaped by ``expected_of`` as the form asks); ``what`` says so in a failure when that answer is the
+    student's. Every call travels to the worker together."""
+    answers = iter(answers_to(student, [c for pair in pairs for c in pair]))
+    for _, call in pairs:
+        expected, own = own_answer_to(next(answers))
+        expect_value(next(answers).value(), expected_of(expected, call), call=call, what=what if own else "")
+
+
+def own_answer_to(answer: Any) -> tuple[Any, bool]:
     """``(expected, own)`` for a check that grades only the form of an input (one sample, a 3-d batch, bool labels,
-    soft targets), given the student's ``answer`` (of :func:`answers_to`) to ``call`` on the usual form: the student's
-    own answer (``own`` True), whose value the value checks grade, so that one wrong value is not charged again; the
-    reference's answer (``own`` False) when the student's is not a finite answer of the reference's kind and shape.
-    The call's fault if the student's code failed it."""
-    got, expected = answer.value(), reference.call(call.target, *call.args, **call.kwargs)
+    soft targets), given the student's ``answer`` (of :func:`answers_to`) on the usual form: the student's own answer
+    (``own`` True), whose value the value checks grade, so that one wrong value is not charged again; the reference's
+    answer to the same call (``own`` False) when the student's is not a finite answer of the reference's kind and
+    shape. The call's fault if the student's code failed it."""
+    got, expected = answer.value(), reference.call(answer.target, *answer.args, **answer.kwargs)
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         usable = (type(got) is np.ndarray and got.shape == expected.shape and got.dtype.kind == "f"
                   and bool(np.isfinite(got).all()))

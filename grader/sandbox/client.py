@@ -190,9 +190,6 @@ class Worker:
     def _lay_out(self, root: Path) -> None:
         """Lay out the worker's scratch folder, readable by the worker's user (see the module doc)."""
         self.root, self.home = self.scratch / "stage", self.scratch / "home"
-        # At the process level the worker is the grader's own user, who may write whatever the grader owns: there
-        # it gets private copies, nothing shared with the grade or with another worker.
-        self.shares = self.level != "process"
         if self.shares:  # the worker's user must reach its files (in the jail they are bound in anyway)
             self.scratch.chmod(0o711)
         for folder in [self.root, self.home] + ([] if self.shares else [self.scratch / "jail"]):
@@ -208,6 +205,13 @@ class Worker:
         if self.level == "user":
             os.chown(self.home, *self.account)
         self.home.chmod(0o700)
+
+    @property
+    def shares(self) -> bool:
+        """Whether the worker shares files with the grade and with other workers (the shared folder, hard links). At
+        the process level the worker is the grader's own user, who may write whatever the grader owns: there it gets
+        private copies, nothing shared with the grade or with another worker."""
+        return self.level != "process"
 
     @property
     def bin(self) -> Path:

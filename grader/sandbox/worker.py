@@ -165,7 +165,7 @@ class Server:
         reply_blobs: list[bytes] = []
         replies = []
         for call in calls:
-            replies.append(self.handle_one(dict(call, seq=seq), blobs, reply_blobs))
+            replies.append(self.handle_one(dict(call, seq=seq), blobs, reply_blobs))  # each request as if alone
             self.leave_if_forked()
             if not replies[-1]["ok"] or _threads_left_running():
                 break

@@ -19,14 +19,12 @@ from grader.compare import (
     NO_WARNINGS,
     SAME_VALUE,
     Call,
-    answers_to,
     expect_contract_of_each,
+    expect_each_same_as_own,
     expect_properties,
     expect_properties_of_each,
     expect_same_as_reference,
-    expect_value,
     hint,
-    own_answer_to,
 )
 from grader.gradcheck import elementwise_derivative, expect_gradient, reference_gradient
 from grader.i18n import tr
@@ -209,23 +207,20 @@ def test_single_samples_and_3d_batches(student, inputs):
     cases = []
     for x in (inputs.normal(6, scale=2.0), inputs.normal(2, 3, 6, scale=2.0)):
         grad_out, maxout_grad = inputs.upstream(*x.shape), inputs.upstream(*x.shape[:-1], 2)
-        cases += [("softmax", (x,), 6), ("log_softmax", (x,), 6), ("softmax_backward", (x, grad_out), 6),
-                  ("maxout", (x, 2), 2), ("maxout_backward", (x, maxout_grad, 2), 6)]
+        cases += [("softmax", (x,)), ("log_softmax", (x,)), ("softmax_backward", (x, grad_out)), ("maxout", (x, 2)),
+                  ("maxout_backward", (x, maxout_grad, 2))]
     x = with_special_values(inputs.normal(2, 3, 4, scale=3.0))
-    expect_each_same_as_2d(student, cases + [(name, (x,), 4) for name in ACTIVATIONS + ALL_DERIVATIVES])
+    cases += [(name, (x,)) for name in ACTIVATIONS + ALL_DERIVATIVES]
+    # The answer on the 2-d batches, (N, width), reshaped back to the form's own batch dimensions
+    expect_each_same_as_own(student, [(Call(f"activations.{name}", as_2d_batches(args)),
+                                       Call(f"activations.{name}", args)) for name, args in cases],
+                            what=tr("check.activations.test_single_samples_and_3d_batches.as_2d"),
+                            expected_of=lambda batch, call: batch.reshape(call.args[0].shape[:-1] + batch.shape[-1:]))
 
 
-def expect_each_same_as_2d(student, cases: list[tuple[str, tuple, int]]) -> None:
-    """For each ``(name, args, width)``: the student's ``name(*args)`` equals its own answer on the array arguments as
-    2-d batches, reshaped back. Both calls of every case travel to the worker together."""
-    pairs = [(Call(f"activations.{name}", tuple(a.reshape(-1, a.shape[-1]) if isinstance(a, np.ndarray) else a
-                                                for a in args)), Call(f"activations.{name}", args))
-             for name, args, _ in cases]
-    answers = iter(answers_to(student, [call for pair in pairs for call in pair]))
-    for (as_2d, call), (_, args, width) in zip(pairs, cases, strict=True):
-        batch, own = own_answer_to(next(answers), as_2d)
-        expect_value(next(answers).value(), batch.reshape(args[0].shape[:-1] + (width,)), call=call,
-                     what=tr("check.activations.test_single_samples_and_3d_batches.as_2d") if own else "")
+def as_2d_batches(args: tuple) -> tuple:
+    """Each array argument as a 2-d batch of its last axis: a (6,) sample becomes (1, 6), a (2, 3, 6) batch (6, 6)."""
+    return tuple(a.reshape(-1, a.shape[-1]) if isinstance(a, np.ndarray) else a for a in args)
 
 
 @pytest.mark.points(1)

@@ -22,6 +22,7 @@ from grader.compare import (
     Call,
     answers_to,
     expect_contract_of_each,
+    expect_each_same_as_own,
     expect_each_same_as_reference,
     expect_number,
     expect_properties_of_each,
@@ -226,11 +227,7 @@ def test_clip_bounds_keep_the_gradient(alone):
              ("mean_squared_logarithmic_error", np.array([1.0, 2.0]), lambda p: np.array([p[0], 2.5]))]
     pairs = [(Call(f"losses.{name}_grad", (y_true, build(near))), Call(f"losses.{name}_grad", (y_true, build(at))))
              for name, y_true, build in cases]
-    answers = iter(answers_to(alone, [call for pair in pairs for call in pair]))  # sent together
-    for hair_inside, call in pairs:
-        inside, own = own_answer_to(next(answers), hair_inside)
-        expect_value(next(answers).value(), inside, call=call,
-                     what=tr("check.losses.test_clip_bounds_keep_the_gradient.at_bound") if own else "")
+    expect_each_same_as_own(alone, pairs, what=tr("check.losses.test_clip_bounds_keep_the_gradient.at_bound"))
 
 
 @pytest.mark.points(0.5)
@@ -248,7 +245,7 @@ def test_soft_targets_match_reference(alone, inputs):
                 triples.append([Call(target, (y_true, scores), kwargs) for y_true in (hard_a, hard_b, soft)])
     answers = iter(answers_to(alone, [call for triple in triples for call in triple]))  # sent together
     for triple in triples:
-        (a, own_a), (b, own_b) = (own_answer_to(next(answers), hard) for hard in triple[:2])
+        (a, own_a), (b, own_b) = (own_answer_to(next(answers)) for _ in triple[:2])
         call = triple[2]
         if own_a and own_b:
             expected = (0.3 * np.asarray(a, dtype=np.float64) + 0.7 * np.asarray(b, dtype=np.float64))[()]
@@ -281,18 +278,13 @@ def test_one_sample_and_column_shapes(alone, inputs):
                                   Call(target, (form[0], np.log(form[1])), kwargs)))
                 else:
                     pairs.append((Call(target, usual, kwargs), Call(target, form, kwargs)))
-    expect_each_same_as_usual_form(alone, pairs)
+    expect_each_same_as_own(alone, pairs, what=tr("check.losses.test_one_sample_and_column_shapes.usual_form"),
+                            expected_of=in_y_preds_shape)
 
 
-def expect_each_same_as_usual_form(student, pairs: list[tuple[Call, Call]]) -> None:
-    """For each pair: the student's answer to the second call equals its answer to the first (the same numbers in the
-    usual form), reshaped to the second's y_pred's shape. Every call travels to the worker together."""
-    answers = iter(answers_to(student, [call for pair in pairs for call in pair]))
-    for usual, call in pairs:
-        answer, own = own_answer_to(next(answers), usual)
-        expected = np.reshape(answer, call.args[1].shape) if call.target.endswith("_grad") else answer
-        expect_value(next(answers).value(), expected, call=call,
-                     what=tr("check.losses.test_one_sample_and_column_shapes.usual_form") if own else "")
+def in_y_preds_shape(answer, call: Call):
+    """A gradient in the shape of ``call``'s y_pred (the same numbers in the usual form); a loss, one number, as is."""
+    return np.reshape(answer, call.args[1].shape) if call.target.endswith("_grad") else answer
 
 
 @pytest.mark.points(0.5)

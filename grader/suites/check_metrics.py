@@ -78,15 +78,14 @@ def test_metric_matches_reference(student, rng, name):
 @pytest.mark.points(0.5)
 def test_f1_is_the_harmonic_mean(student, rng):
     """f1_score should be the harmonic mean of precision and recall, 2TP / (2TP + FP + FN), not their average"""
-    expect_metric(student, "f1_score", rng, *lopsided_counts(rng))
-    expect_metric(student, "f1_score", rng, tp=2, fp=2, fn=6, tn=10)  # P 1/2, R 1/4: F1 1/3, not the average 3/8
+    # P 1/2, R 1/4 in the second: F1 1/3, not the average 3/8
+    expect_metrics(student, rng, [("f1_score", lopsided_counts(rng)), ("f1_score", (2, 2, 6, 10))])
 
 
 @pytest.mark.points(0.5)
 def test_class_imbalance_high_accuracy_low_f1(student, rng):
     """imbalanced labels (5 positives in 100) should give accuracy 0.94 but precision 1/3, recall 1/5 and F1 0.25"""
-    for name in ["accuracy", "precision", "recall", "f1_score"]:
-        expect_metric(student, name, rng, tp=1, fp=2, fn=4, tn=93)
+    expect_metrics(student, rng, [(name, (1, 2, 4, 93)) for name in ["accuracy", "precision", "recall", "f1_score"]])
 
 
 @pytest.mark.points(0.5)
@@ -112,8 +111,7 @@ def test_specificity_matches_reference(student, rng):
 def test_specificity_without_negatives_is_zero(student, rng):
     """specificity should be 0.0 when y_true has no negative (TN + FP = 0), whatever was predicted"""
     why = tr("check.metrics.test_zero_denominator_gives_zero.hint")
-    for counts in [(5, 0, 3, 0), (4, 0, 0, 0)]:
-        expect_metric(student, "specificity", rng, *counts, why=why)
+    expect_metrics(student, rng, [("specificity", counts) for counts in [(5, 0, 3, 0), (4, 0, 0, 0)]], why=why)
 
 
 @pytest.mark.points(0.5)
@@ -126,7 +124,7 @@ def test_labels_of_any_shape_and_bool(student, rng):
     calls = [Call(f"metrics.{name}", labels) for name in METRICS for labels in [(y_true, y_pred), *forms]]
     answers = iter(answers_to(student, calls))  # sent together: each metric's usual form, then the other two
     for name in METRICS:
-        usual, own = own_answer_to(next(answers), Call(f"metrics.{name}", (y_true, y_pred)))
+        usual, own = own_answer_to(next(answers))
         for form in forms:
             expect_value(next(answers).value(), usual, call=Call(f"metrics.{name}", form),
                          what=tr("check.metrics.test_labels_of_any_shape_and_bool.usual_form") if own else "")

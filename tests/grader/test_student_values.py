@@ -17,12 +17,10 @@ import pytest
 from grader.compare import Call, CheckFailure, describe_value, expect_scalar, unusable_part
 from grader.grading import grade
 from grader.sandbox import protocol
-from grader.sandbox.client import Submission, Worker
 from grader.sandbox.faults import BadReply, CallTimedOut, Frame, NotImplementedByStudent
 from grader.sandbox.limits import Limits
-from grader.submission import stage
 
-from submissions import copy_reference
+from submissions import copy_reference, probe_submission
 
 NN_GRADER = Path(sys.executable).with_name("nn-grader")
 GRADER_BLAMED = "not your fault"
@@ -236,24 +234,18 @@ def test_a_request_to_a_worker_still_busy_after_a_forged_reply_times_out_instead
     """After a forged reply, the worker is still running the call that forged it and reads no request: a request too
     large for the pipe must time out, not block the grader for ever. (The time-out is charged to the call that could
     not be sent: the grader cannot tell which earlier call is still running.)"""
-    source = tmp_path / "source"
-    source.mkdir()
-    (source / "probe.py").write_text(PROBE, encoding="utf-8")
-    stage(source, ["probe.py"], tmp_path / "root")
-    worker = Worker(tmp_path / "root", Limits(call_seconds=1.0))
     previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the grader blocked writing to the worker"))
     signal.alarm(30)  # a regression fails the test instead of hanging the suite
     try:
-        student = Submission(worker)
-        with pytest.raises(BadReply) as forged:
-            student.call("probe.forge_then_spin")
-        assert "exceeds the 64.0 MiB limit" in forged.value.student_message()
-        started = time.monotonic()
-        with pytest.raises(CallTimedOut):
-            student.call("probe.echo", np.zeros(1_000_000))  # 8 MB: far more than a pipe holds
-        assert time.monotonic() - started < 10
-        assert student.call("probe.double", 2.5) == 5.0  # a fresh worker answers the next call
+        with probe_submission(tmp_path, PROBE, Limits(call_seconds=1.0)) as student:
+            with pytest.raises(BadReply) as forged:
+                student.call("probe.forge_then_spin")
+            assert "exceeds the 64.0 MiB limit" in forged.value.student_message()
+            started = time.monotonic()
+            with pytest.raises(CallTimedOut):
+                student.call("probe.echo", np.zeros(1_000_000))  # 8 MB: far more than a pipe holds
+            assert time.monotonic() - started < 10
+            assert student.call("probe.double", 2.5) == 5.0  # a fresh worker answers the next call
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-        worker.close()
