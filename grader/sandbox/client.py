@@ -5,7 +5,8 @@ reads like the student's own package (``student.activations.sigmoid(x)``) and re
 raises one of the faults in :mod:`grader.sandbox.faults`. A check that asks many calls sends them together
 (``Submission.call_each``): a message costs the two processes about as much as the small call it carries.
 
-Each worker gets a scratch folder of its own, laid out before it starts::
+Each worker gets a scratch folder of its own, laid out before it starts, that only its own account may enter (each
+worker has an account of its own, ``isolation.own_account``)::
 
     scratch/stage/submission/   the staged submission, its files hard links to the grader's staged copy
     scratch/home/        its working folder (a size-limited tmpfs inside the jail)
@@ -188,10 +189,11 @@ class Worker:
             raise
 
     def _lay_out(self, root: Path) -> None:
-        """Lay out the worker's scratch folder, readable by the worker's user (see the module doc)."""
+        """Lay out the worker's scratch folder, reachable by the worker's account alone (see the module doc)."""
         self.root, self.home = self.scratch / "stage", self.scratch / "home"
-        if self.shares:  # the worker's user must reach its files (in the jail they are bound in anyway)
-            self.scratch.chmod(0o711)
+        if self.shares:  # the worker's group must reach its files (in the jail they are bound in anyway), no other
+            os.chown(self.scratch, -1, self.account[1])  # worker's: it would read the reference staged there
+            self.scratch.chmod(0o710)
         for folder in [self.root, self.home] + ([] if self.shares else [self.scratch / "jail"]):
             folder.mkdir(mode=0o755)
         if not self.shares:
@@ -202,7 +204,7 @@ class Worker:
                         copy_function=_link_or_copy if self.shares else shutil.copyfile)
         for path in self.root.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
-        if self.level == "user":
+        if self.shares:  # the worker's own (inside the jail a tmpfs covers it; without namespaces it is the home)
             os.chown(self.home, *self.account)
         self.home.chmod(0o700)
 

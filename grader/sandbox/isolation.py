@@ -19,6 +19,7 @@ The plan built here is carried out by the worker itself (``jail.py``), before it
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
 import pwd
 import sys
@@ -31,6 +32,11 @@ from grader.reference import REFERENCE_PACKAGE
 
 LEVELS = ("auto", "jail", "user", "process")
 NOBODY = 65534
+# The workers' own accounts (``own_account``): uid = gid = OWN_ACCOUNTS + pid * OWN_PER_PROCESS + k, far above any
+# system's users and below 2**31 for any pid Linux gives (at most 2**22).
+OWN_ACCOUNTS = 1 << 30
+OWN_PER_PROCESS = 1 << 8
+_own_accounts = itertools.count()
 
 # What every Python program needs from the system, bound read-only into the jail at the same paths.
 SYSTEM_PATHS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
@@ -56,7 +62,10 @@ def choose_level(requested: str) -> tuple[str, str | None]:
 
 
 def worker_account(name: str) -> tuple[int, int]:
-    """uid and gid of the account the worker drops to (a name, or a number)."""
+    """uid and gid of the account the worker drops to: ``name`` (a user's name, or a number), or by default ("") an
+    account of the worker's own (:func:`own_account`)."""
+    if not name:
+        return own_account()
     try:
         entry = pwd.getpwnam(name)
         return entry.pw_uid, entry.pw_gid
@@ -66,6 +75,20 @@ def worker_account(name: str) -> tuple[int, int]:
         if name == "nobody":
             return NOBODY, NOBODY
         raise SandboxError(f"the worker's user {name!r} does not exist") from None
+
+
+def own_account() -> tuple[int, int]:
+    """A uid and a gid that no other live worker on the machine has, and no user: the next of this process's
+    ``OWN_PER_PROCESS`` accounts (it cycles through them), in a range no other process's overlaps, since each live
+    process has a pid of its own.
+
+    Workers that shared one account (``nobody``) could read each other's staged files and signal each other's
+    processes, and shared one budget of processes: at the user level, one student's code could read the reference
+    modules staged for a worker of another part (or another student's submission), or kill another student's
+    worker, and one fork bomb starved every worker. With an account each, the kernel keeps them apart.
+    """
+    number = OWN_ACCOUNTS + os.getpid() * OWN_PER_PROCESS + next(_own_accounts) % OWN_PER_PROCESS
+    return number, number
 
 
 def plan(level: str, fallback: str | None, *, account: tuple[int, int], root: Path, home: Path, jail_root: Path,

@@ -34,7 +34,9 @@ class Limits:
     output_bytes: int = 16 * 1024  # student output kept per check: this much of its head, and of its tail
     disk_bytes: int = 64 * MiB  # size of the worker's writable home (a tmpfs) where the isolation allows one
     isolation: str = "auto"  # "auto", "jail", "user" or "process"
-    worker_user: str = "nobody"  # the unprivileged account the worker runs as when the grader is root
+    # The unprivileged account the worker runs as when the grader is root: by default ("") one of its own, which no
+    # other worker shares (grader.sandbox.isolation.own_account); or a user's name or number, shared by every worker
+    worker_user: str = ""
     zygote: bool = True  # fork each worker from a warm zygote (grader/sandbox/zygote.py) rather than start Python
 
 

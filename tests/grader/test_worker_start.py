@@ -11,6 +11,7 @@ import pytest
 from grader import grading, runner
 from grader.grading import grade
 from grader.parts import select
+from grader.sandbox import isolation
 from grader.sandbox.client import Worker, close_all, worker_files
 from grader.sandbox.isolation import SandboxError
 from grader.sandbox.limits import Limits
@@ -134,3 +135,46 @@ def test_a_workers_home_is_its_own_users_alone(tmp_path, level):
         assert (home.st_mode & 0o777, home.st_uid) == (0o700, worker.account[0])
     finally:
         close_all([worker])
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a grader running as root drops the worker to another user")
+@pytest.mark.parametrize("level", ["jail", "user"])
+def test_a_workers_staged_files_are_out_of_every_other_workers_reach(tmp_path, level):
+    # The staged module is the reference's: were it readable to another worker's account, that worker's student code
+    # (another part graded alone, another student) could load it and answer with it
+    stage(SOLUTIONS, ["activations.py"], tmp_path)
+    worker = Worker(tmp_path, Limits(isolation=level), wait=False)  # the user level may refuse to start here
+    another, shared = isolation.own_account(), (isolation.NOBODY, isolation.NOBODY)
+    try:
+        staged = worker.root / "submission" / "activations.py"
+        scratch = worker.scratch.stat()
+        assert (scratch.st_mode & 0o777, scratch.st_uid, scratch.st_gid) == (0o710, 0, worker.account[1])
+        assert opens_as(worker.account, staged)
+        assert not opens_as(another, staged) and not opens_as(shared, staged)
+    finally:
+        close_all([worker])
+
+
+def test_each_worker_has_an_account_no_other_live_worker_has(monkeypatch):
+    accounts = [isolation.worker_account("") for _ in range(isolation.OWN_PER_PROCESS)]
+    assert len(set(accounts)) == isolation.OWN_PER_PROCESS and all(uid == gid for uid, gid in accounts)
+    first = isolation.OWN_ACCOUNTS + os.getpid() * isolation.OWN_PER_PROCESS  # this process's range, no other's
+    assert {uid for uid, _ in accounts} == set(range(first, first + isolation.OWN_PER_PROCESS))
+    monkeypatch.setattr(os, "getpid", lambda: (1 << 22) - 1)  # the largest pid Linux gives: still below 2**31
+    assert all(isolation.own_account()[0] < 2 ** 31 for _ in range(isolation.OWN_PER_PROCESS))
+    assert isolation.worker_account("nobody") == (isolation.NOBODY, isolation.NOBODY)  # a named user is shared
+
+
+def opens_as(account: tuple[int, int], path: Path) -> bool:
+    """Whether a process of ``account`` (uid, gid), with no other group, can open ``path`` for reading."""
+    pid = os.fork()
+    if pid == 0:  # only system calls here, then out: nothing of the test process's state is touched
+        try:
+            os.setgroups([])
+            os.setgid(account[1])
+            os.setuid(account[0])
+            os.close(os.open(path, os.O_RDONLY))
+            os._exit(0)
+        except BaseException:  # noqa: BLE001 -- any failure to open is the answer
+            os._exit(1)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0

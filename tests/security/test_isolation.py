@@ -98,10 +98,15 @@ def make_worker(tmp_path: Path):
 # -- who the worker is and what it sees -------------------------------------------------------------------------------
 
 @ROOT_ONLY
-def test_a_root_grader_runs_the_worker_in_the_jail_as_nobody(make_worker):
-    student = make_worker()
-    assert student.worker.isolation == "jail"
-    assert student.call("probe.uid") == (isolation.NOBODY, isolation.NOBODY, isolation.NOBODY, ())
+def test_a_root_grader_runs_each_worker_in_the_jail_as_a_user_of_its_own(make_worker):
+    students = [make_worker(), make_worker()]
+    assert [s.worker.isolation for s in students] == ["jail", "jail"]
+    accounts = [s.call("probe.uid") for s in students]
+    for (uid, euid, gid, groups), student in zip(accounts, students, strict=True):
+        assert uid == euid == gid == student.worker.account[0] >= isolation.OWN_ACCOUNTS and groups == ()
+    assert accounts[0][0] != accounts[1][0]
+    # No other worker's processes count against its budget: the worker and its reaper, and 32 more
+    assert students[0].call("probe.limits")["RLIMIT_NPROC"] == [34, 34]
 
 
 @ROOT_ONLY
@@ -234,8 +239,8 @@ def test_the_user_level_refuses_to_start_where_it_cannot_hide_the_solutions_or_r
 @ROOT_ONLY
 @pytest.mark.skipif(not shutil.which("setpriv"), reason="needs setpriv (util-linux) to drop CAP_SYS_ADMIN")
 def test_a_root_grader_without_namespaces_falls_back_to_the_user_level_and_fails_closed():
-    # As in a default Docker container: root, but no CAP_SYS_ADMIN. The worker falls back to dropping to nobody,
-    # and since nobody could read the suites of this checkout, it refuses to run any student code.
+    # As in a default Docker container: root, but no CAP_SYS_ADMIN. The worker falls back to dropping to a user of
+    # its own, and since any user could read the suites of this checkout, it refuses to run any student code.
     script = "from grader.grading import grade\ngrade('solutions', ['metrics'])\n"
     run = subprocess.run(["setpriv", "--bounding-set", "-sys_admin", sys.executable, "-c", script], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)

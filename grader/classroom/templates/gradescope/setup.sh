@@ -40,8 +40,8 @@ fi
 # shellcheck disable=SC2086
 "$VENV/bin/python" -m pip install ${NN_GRADER_PIP_OPTIONS:-} "$SOURCE/nn-grader"
 
-# Gradescope's containers refuse new namespaces, so the worker that runs a submission only drops to the user
-# `nobody` (docs/security.md, "The user level"): that user must not be able to read the suites, the solutions or
-# this source. The grader checks the first two before it runs any student code.
+# Gradescope's containers refuse new namespaces, so the worker that runs a submission only drops to an unprivileged
+# user of its own (docs/security.md, "The user level"): no user but root may read the suites, the solutions or this
+# source. The grader checks the first two before it runs any student code.
 SITE="$("$VENV/bin/python" -I -c 'import grader, os; print(os.path.dirname(os.path.dirname(grader.__file__)))')"
 chmod -R go-rwx "$SITE/grader" "$SITE/solutions" "$SOURCE"

@@ -13,8 +13,8 @@ ROOT="${NN_GRADER_PL_ROOT:-/grade}"
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
 PYTHON="${NN_GRADER_PYTHON:-python3}"
 
-# As root, the worker that runs the submission drops to the user `nobody` (docs/security.md, "The user level"):
-# that user must not be able to read the suites, the solutions or this checkout. The grader checks it before it runs
+# As root, the worker that runs the submission drops to an unprivileged user of its own (docs/security.md, "The user
+# level"): no user but root may read the suites, the solutions or this checkout. The grader checks it before it runs
 # any student code.
 if [ "$(id -u)" = 0 ]; then
     chmod -R go-rwx "$SOURCE"
