@@ -216,6 +216,12 @@ class Worker:
         return self.level != "process"
 
     @property
+    def owns_account(self) -> bool:
+        """Whether the worker's account is its own (``isolation.own_account``, the default where the grader is root):
+        every process of it is then the worker's, and ends with it."""
+        return self.level != "process" and not self.limits.worker_user
+
+    @property
     def bin(self) -> Path:
         """The worker's own files (see the module doc)."""
         return self._files() / "bin"
@@ -294,7 +300,8 @@ class Worker:
         stdout = os.fdopen(output_r, "rb")
         try:
             forked = warm.fork_worker((to_worker_r, from_worker_w, output_w), stdout,
-                                      clean_environment(str(self.home)), str(self.home), command)
+                                      clean_environment(str(self.home)), str(self.home), command,
+                                      strays_of=self.account[0] if self.owns_account else None)
         finally:
             os.close(output_w)
         if forked is None:

@@ -110,14 +110,16 @@ class Zygote:
             theirs.close()
 
     def fork_worker(self, fds: tuple[int, int, int], stdout: IO[bytes], env: dict[str, str], cwd: str,
-                    title: list[str]) -> ForkedProcess | None:
+                    title: list[str], strays_of: int | None = None) -> ForkedProcess | None:
         """Fork a worker given the read end of its requests, the write ends of its replies and of its output (``fds``,
-        which stay the caller's to close) and the read end of its output; None if this zygote cannot serve."""
+        which stay the caller's to close) and the read end of its output; None if this zygote cannot serve.
+        ``strays_of``: the uid of an account that is the worker's alone, whose every process its monitor ends once the
+        worker has ended (see ``zygote_main``)."""
         with self.lock:
             if not self._wait_ready():
                 return None
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-            request = json.dumps({"env": env, "cwd": cwd, "title": title}).encode()
+            request = json.dumps({"env": env, "cwd": cwd, "title": title, "strays_of": strays_of}).encode()
             try:
                 socket.send_fds(self.control, [request], [theirs.fileno(), *fds])
                 theirs.close()

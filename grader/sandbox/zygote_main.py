@@ -8,7 +8,8 @@ Each request on the control socket (a JSON message and four descriptors: the sta
 worker's request and reply pipes, and its output pipe) gets two forked processes:
 
     M  (the monitor)  closes every other descriptor (the control socket first), reports C's pid and later its exit
-                      status on the status socket, and reaps C once the grader has closed that socket
+                      status on the status socket, and reaps C once the grader has closed that socket; when C's user
+                      is C's alone, M ends every process of that user before it reports C's end (``_end_strays``)
     C  (the worker)   a new session, stdout and stderr on the output pipe, nothing open but its two channel pipes, the
                       clean environment and the worker's home; then exactly what a freshly started worker does
                       (``worker.serve``): the jail, the privilege drop and the resource limits, all in C, after fork
@@ -92,6 +93,8 @@ def _monitor(request: dict, fds: list[int]) -> None:
     os.read(started_read, 1)  # EOF once C leads a session of its own: a kill of its group then reaches it
     _send(status, struct.pack(">i", child))
     info = os.waitid(os.P_PID, child, os.WEXITED | os.WNOWAIT)
+    if request.get("strays_of") is not None:
+        _end_strays(request["strays_of"])
     _send(status, struct.pack(">i", _returncode(info)))
     while True:  # the grader closes the status socket once it has killed C's process group
         try:
@@ -132,6 +135,24 @@ def _become_worker(request: dict, fd_in: int, fd_out: int, fd_output: int, start
             except BaseException:  # the student's code may have replaced or closed them
                 pass
         os._exit(code)
+
+
+def _end_strays(uid: int) -> None:
+    """Become ``uid`` and SIGKILL every process of it (``kill(-1)`` spares only the caller): what a worker whose account
+    is its own left running in a session of its own, which its process group's kill missed (at the user level; in
+    the jail the end of its PID namespace ended them). Before C's end is reported: a worker started next, by the same
+    grader, then finds none of them. M needs no privilege after this: it only reports, waits and reaps."""
+    try:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    except OSError:
+        return
+    for _ in range(100):  # each round ends every process there is; a fork racing it cannot outlast the next one
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:  # ProcessLookupError: none left
+            return
 
 
 def _returncode(info: os.waitid_result | None) -> int:

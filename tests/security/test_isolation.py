@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -114,6 +115,38 @@ def test_the_worker_user_may_be_any_uid_even_one_that_runs_no_other_process(make
     student = make_worker(Limits(worker_user="54321", extra_processes=5))
     assert student.call("probe.uid") == (54321, 54321, 54321, ())
     assert student.call("probe.limits")["RLIMIT_NPROC"] == [7, 7]  # the worker and its reaper, and 5 more
+
+
+@ROOT_ONLY
+def test_every_process_of_the_workers_own_user_ends_with_the_worker(make_worker):
+    # As a process the student's code started in a session of its own at the user level: out of the worker's process
+    # group (and, here, of its namespaces), but running as the worker's user, which is the worker's alone
+    student = make_worker()
+    stray = sleeping_as(student.worker.account)
+    try:
+        student.worker.close()
+        assert stray.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        stray.kill()
+
+
+@ROOT_ONLY
+def test_a_worker_user_shared_by_name_keeps_its_other_processes(make_worker):
+    student = make_worker(Limits(worker_user="54321"))
+    bystander = sleeping_as((54321, 54321))
+    try:
+        student.worker.close()
+        with pytest.raises(subprocess.TimeoutExpired):
+            bystander.wait(timeout=0.5)
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def sleeping_as(account: tuple[int, int]) -> subprocess.Popen:
+    """A process of ``account`` (uid, gid) in a session of its own, asleep for a minute."""
+    return subprocess.Popen(["sleep", "60"], user=account[0], group=account[1], extra_groups=[],
+                            start_new_session=True)
 
 
 @ROOT_ONLY
