@@ -61,6 +61,9 @@ class StudentCode(Protocol):
 
     def begin_check(self) -> None: ...
 
+    def settle(self) -> None:
+        """Make what the check put off (creating an object, setting an attribute); raise the first one's fault."""
+
     def import_module(self, module: str) -> None: ...
 UNKNOWN_MARKER = re.compile(r"'(\w+)' not found in `markers` configuration option")  # --strict-markers' words
 CHECK_DEFINITION = re.compile(r"\s*def (\w+)\(")
@@ -427,7 +430,7 @@ class GraderPlugin:
             if setup.excinfo is not None:
                 self.results.append(self.result_of_call(item, setup))
             else:
-                call = pytest.CallInfo.from_call(lambda: ihook.pytest_runtest_call(item=item), "call", stop)
+                call = pytest.CallInfo.from_call(lambda: self.call_and_settle(item), "call", stop)
                 self.results.append(self.result_of_call(item, call))
             following = None if item.session.shouldfail or item.session.shouldstop else nextitem
             pytest.CallInfo.from_call(lambda: ihook.pytest_runtest_teardown(item=item, nextitem=following),
@@ -435,6 +438,13 @@ class GraderPlugin:
         finally:
             item._request = False  # type: ignore[attr-defined]  # as pytest's protocol leaves a check
             item.funcargs = None  # type: ignore[attr-defined]
+
+    def call_and_settle(self, item: pytest.Item) -> None:
+        """Run the check, then make what it put off and never needed an answer of (a check that only creates an
+        object fails if that fails): a check's outcome includes every call it made."""
+        item.ihook.pytest_runtest_call(item=item)
+        for submission in self.in_use:
+            submission.settle()
 
     # -- helpers ----------------------------------------------------------------------------------------------
 

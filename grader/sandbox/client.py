@@ -538,6 +538,12 @@ class Submission:
 
     The values received during the current check are kept in ``received`` (target, value), so that a check that
     cannot use one of them can say whose value it was.
+
+    Creating an object (:meth:`new`) and setting its attributes (``RemoteObject.set``) answer nothing a check reads
+    at once, so they are put off and travel with the next request that does need an answer, in one message (a third
+    of a grade's messages were these); :meth:`settle` makes them on their own, which the runner does as each check
+    ends. A fault of one of them is raised at that next request, before its own answer: the check stops there, as it
+    would have one line earlier.
     """
 
     RECEIVED_KEPT = 50  # values kept per check; a check makes a handful of calls
@@ -548,13 +554,24 @@ class Submission:
         self.crash_codes: dict[str, int | None] = {}
         self.received: list[tuple[str, Any]] = []
         self.batching = True  # until a batch fails as a whole (see call_each)
+        self.put_off: list[Answer] = []  # calls made with the next request that needs an answer (see the class doc)
+        self.names = itertools.count(1)  # the grader's names of objects it has the worker create (see new)
 
     def begin_check(self) -> None:
-        """Called before each check: forget the last check's values, and retire a worker left busy by it (no check
-        uses an object an earlier check created)."""
+        """Called before each check: forget the last check's values and what it put off (it stopped before they were
+        needed), and retire a worker left busy by it (no check uses an object an earlier check created)."""
         self.received.clear()
+        self.put_off.clear()
         self.worker.holds_objects = False
         self.worker.retire_if_left_busy()
+
+    def settle(self) -> None:
+        """Make the calls put off (:meth:`new`, ``RemoteObject.set``) now, together; the first one's fault, if one
+        failed."""
+        answers, self.put_off = self.put_off, []
+        self._send_together(answers)
+        for answer in answers:
+            answer.settled()
 
     def __getattr__(self, module: str) -> ModuleProxy:
         if module.startswith("_"):
@@ -595,15 +612,23 @@ class Submission:
         header = {"op": "call", "echo_args": echo_args, "watch": watch}
         answers = [Answer(self, dict(header, target=target), list(args), dict(kwargs))
                    for target, args, kwargs in calls]
-        # Up to a function that already hung or crashed: a check stops there, as its call raises without running
+        put_off, self.put_off = self.put_off, []
+        self._send_together(put_off + answers)
+        for answer in put_off:
+            answer.settled()
+        return answers
+
+    def _send_together(self, answers: list[Answer], timeout: float | None = None) -> None:
+        """Send the calls of ``answers`` in as few messages as ``MAX_BATCH`` allows (within ``timeout`` each, by
+        default one call's), up to a function that already hung or crashed (a check stops there, as its call raises
+        without running), and give each its reply; the rest are made when read."""
         remembered = self.timed_out.keys() | self.crash_codes.keys()
         sendable = list(itertools.takewhile(lambda answer: answer.target not in remembered, answers))
         for start in range(0, len(sendable), protocol.MAX_BATCH):
-            if not self._send_together(sendable[start:start + protocol.MAX_BATCH]):
+            if not self._send_batch(sendable[start:start + protocol.MAX_BATCH], timeout):
                 break
-        return answers
 
-    def _send_together(self, answers: list[Answer]) -> bool:
+    def _send_batch(self, answers: list[Answer], timeout: float | None) -> bool:
         """Send the calls of ``answers`` in one message and give each its reply; False if their answers are to be
         made when read: the message failed as a whole, or it answered only some of them (one failed, or left
         threads running). Fewer than two calls, or with batching off, nothing is sent and they are made when read."""
@@ -612,7 +637,7 @@ class Submission:
         self._retire_worker_left_busy()
         try:
             sent = self.worker.send_batch(BATCH_LABEL, [(a.header, *_as_handles(a.args, a.kwargs)) for a in answers],
-                                          self.worker.limits.call_seconds)
+                                          max(timeout or 0.0, self.worker.limits.call_seconds))
             raw, blobs = self.worker.receive(sent)
             replies = raw.get("replies") if raw.get("ok") is True else None
             if not (isinstance(replies, list) and len(replies) <= len(answers)):
@@ -626,20 +651,33 @@ class Submission:
         return len(replies) == len(answers)
 
     def new(self, target: str, *args: Any, **kwargs: Any) -> RemoteObject:
-        """Create an instance of the student's class ``module.Class`` that lives in the worker."""
-        handle = self.call(target, *args, **kwargs)
-        if not isinstance(handle, protocol.Handle):
-            raise BadReply(target, f"expected an instance of {target}, got {_describe(handle)}")
-        return RemoteObject(self, handle, target)
+        """An instance of the student's class ``module.Class`` that lives in the worker, created with the next request
+        that needs an answer (see the class doc); that request raises its fault, or ``BadReply`` if ``module.Class``
+        gave no instance of a class of the student's."""
+        name = -next(self.names)  # the worker keeps it under this name: later calls need not wait for its handle
+        self._put_off({"op": "call", "target": target, "echo_args": False, "watch": False, "keep_as": name}, args,
+                      kwargs)
+        return RemoteObject(self, protocol.Handle(name, target.rpartition(".")[2]), target)
+
+    def _put_off(self, header: dict, args: Sequence[Any], kwargs: dict[str, Any]) -> None:
+        self.put_off.append(Answer(self, header, list(args), dict(kwargs)))
 
     def start(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> PendingCall:
         """Send a call of ``module.function`` and return at once: :meth:`PendingCall.value` waits for its answer. The
         grader computes meanwhile (the reference's answer to the same call, say) while the worker runs the student's
-        code; no other call may be made before the answer is read."""
+        code; no other call may be made before the answer is read. What was put off is made first, and settled."""
+        self.settle()
         header = {"op": "call", "target": target, "echo_args": False, "watch": False}
         return PendingCall(self, self._start(header, target, args, kwargs, timeout))
 
     def _send(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Reply:
+        if self.put_off:  # in one message with this request, which answers only once they have all succeeded
+            answer = Answer(self, dict(header, target=target), list(args), dict(kwargs), timeout)
+            put_off, self.put_off = self.put_off, []
+            self._send_together(put_off + [answer], timeout)
+            for earlier in put_off:
+                earlier.settled()
+            return answer.reply()
         return self._receive(self._start(header, target, args, kwargs, timeout), bool(header.get("watch")))
 
     def _start(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Sent:
@@ -693,8 +731,10 @@ class Answer:
     """One call's answer of ``Submission.call_each``: the worker's reply as the message brought it, or, when the
     message did not answer it, the call made on its own when first read."""
 
-    def __init__(self, submission: Submission, header: dict, args: list, kwargs: dict) -> None:
+    def __init__(self, submission: Submission, header: dict, args: list, kwargs: dict,
+                 timeout: float | None = None) -> None:
         self.submission, self.header, self.args, self.kwargs = submission, header, args, kwargs
+        self.timeout = timeout  # made on its own, the call's time limit (None: one call's)
         self.target: str = header["target"]
         self.answered: Reply | SubmissionFault | None = None
         self.read = False
@@ -718,7 +758,7 @@ class Answer:
         submission = self.submission
         if self.answered is None:
             try:  # as call makes it, the value kept among the check's received values
-                self.answered = submission._send(self.header, self.target, self.args, self.kwargs, None)
+                self.answered = submission._send(self.header, self.target, self.args, self.kwargs, self.timeout)
             except SubmissionFault as fault:
                 self.answered = fault
         elif not self.read and isinstance(self.answered, Reply):
@@ -731,6 +771,13 @@ class Answer:
     def value(self) -> Any:
         """The call's answer; its fault, if the student's code failed it."""
         return self.reply().value
+
+    def settled(self) -> None:
+        """Read a call that was put off (``Submission.new``, ``RemoteObject.set``): its fault, if it failed, or
+        ``BadReply`` if it was to create an object of the student's and gave something else."""
+        value = self.value()
+        if "keep_as" in self.header and not isinstance(value, protocol.Handle):
+            raise BadReply(self.target, f"expected an instance of {self.target}, got {_describe(value)}")
 
 
 @dataclass
@@ -790,8 +837,9 @@ class RemoteObject:
         return self._submission._send(header, f"{self._target}.{attribute}", [], {}, None).value
 
     def set(self, attribute: str, value: Any) -> None:
-        header = {"op": "setattr", "handle": self._handle.id, "name": attribute}
-        self._submission._send(header, f"{self._target}.{attribute}", [value], {}, None)
+        """Set the object's ``attribute`` with the next request that needs an answer (see ``Submission``)."""
+        self._submission._put_off({"op": "setattr", "handle": self._handle.id, "name": attribute,
+                                   "target": f"{self._target}.{attribute}"}, [value], {})
 
 
 def _parse_reply(target: str, raw: dict, blobs: list[bytes], limits: Limits, *, watched: bool = False) -> Reply:

@@ -21,6 +21,9 @@ A batch (``{"op": "batch", "calls": [request, ...]}``, at most ``MAX_BATCH``) ca
 arguments share its frames; its reply's ``replies`` holds each request's reply, in order, their values in the reply's
 frames. The worker may answer fewer than it was sent (see ``worker.Server.handle_batch``).
 
+A call with ``"keep_as": k`` (a negative number the grader chose) also keeps what it returned under handle ``k``, so
+that later requests, even in the same batch, can name the object before its handle came back (``Submission.new``).
+
 A call made with ``watch`` also gets a report of its side effects, made by the worker, where the arrays live (the
 grader only ever sees copies): ``{"modified": [path, ...], "shared": [[result path, argument path], ...]}``, the
 argument arrays the call modified in place and the arrays of its answer that share memory with an argument array.

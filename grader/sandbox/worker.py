@@ -191,6 +191,9 @@ class Server:
             except BaseException as exc:  # everything the student's code raises is reported, never fatal
                 return {"ok": False, "seq": seq, "error": self.describe_error(exc),
                         "warnings": self.describe_warnings(caught)}
+        keep = header.get("keep_as")
+        if type(keep) is int and keep < 0:  # the grader's name for it (Submission.new): never an id() of Python's
+            self.objects[keep] = value
         first_frame = len(reply_blobs)
         try:
             reply = {"ok": True, "seq": seq, "value": self.encode(value, reply_blobs),
