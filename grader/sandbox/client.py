@@ -56,7 +56,7 @@ from grader.sandbox.faults import (
     printable,
 )
 from grader.sandbox.isolation import SandboxError
-from grader.sandbox.limits import Limits, MiB, clean_environment
+from grader.sandbox.limits import OWN_ACCOUNTS, Limits, MiB, clean_environment
 
 SANDBOX_DIR = Path(__file__).parent
 WORKER_FILES = ("worker.py", "jail.py", "limits.py", "protocol.py")
@@ -75,6 +75,7 @@ class Reply:
 
 T = TypeVar("T")
 LATE_READ_SECONDS = 1.0  # see Worker.receive
+_object_names = itertools.count(1)  # the grader's names of the objects it has workers create, all of this process's
 BATCH_LABEL = "several functions"  # a batch's name in its faults, which call_each never reports (see there)
 
 
@@ -169,6 +170,7 @@ class Worker:
         self.level, self.fallback = isolation.choose_level(self.limits.isolation)
         self.account = (isolation.worker_account(self.limits.worker_user) if self.level != "process"
                         else (os.getuid(), os.getgid()))
+        self.started_as_account = False  # whether a start has used the account (a restart takes another)
         self.process: subprocess.Popen | zygote.ForkedProcess | None = None
         self.output: OutputCapture | None = None
         self.isolation = ""
@@ -189,11 +191,8 @@ class Worker:
             raise
 
     def _lay_out(self, root: Path) -> None:
-        """Lay out the worker's scratch folder, reachable by the worker's account alone (see the module doc)."""
+        """Lay out the worker's scratch folder (see the module doc); ``launch`` makes it its account's."""
         self.root, self.home = self.scratch / "stage", self.scratch / "home"
-        if self.shares:  # the worker's group must reach its files (in the jail they are bound in anyway), no other
-            os.chown(self.scratch, -1, self.account[1])  # worker's: it would read the reference staged there
-            self.scratch.chmod(0o710)
         for folder in [self.root, self.home] + ([] if self.shares else [self.scratch / "jail"]):
             folder.mkdir(mode=0o755)
         if not self.shares:
@@ -204,9 +203,25 @@ class Worker:
                         copy_function=_link_or_copy if self.shares else shutil.copyfile)
         for path in self.root.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
-        if self.shares:  # the worker's own (inside the jail a tmpfs covers it; without namespaces it is the home)
-            os.chown(self.home, *self.account)
         self.home.chmod(0o700)
+
+    def _take_account(self) -> None:
+        """Give the worker about to start its account: an account of its own is a new one at each start (a worker's
+        monitor kills every process of its account as it ends, at the user level, which must never reach the next
+        one). Its scratch folder is then reachable by that account's group alone (in the jail its files are bound in
+        anyway), no other worker's: one could read the reference staged there. Its home is its own (inside the jail
+        a tmpfs covers it)."""
+        if not self.shares:
+            return
+        if self.owns_account and self.started_as_account:
+            self.account = isolation.own_account()
+        self.started_as_account = True
+        try:
+            os.chown(self.scratch, -1, self.account[1])
+            self.scratch.chmod(0o710)
+            os.chown(self.home, *self.account)
+        except OSError as exc:
+            raise SandboxError(f"the worker's files cannot be given to its user {self.account[0]}: {exc}") from None
 
     @property
     def shares(self) -> bool:
@@ -219,7 +234,7 @@ class Worker:
     def owns_account(self) -> bool:
         """Whether the worker's account is its own (``isolation.own_account``, the default where the grader is root):
         every process of it is then the worker's, and ends with it."""
-        return self.level != "process" and not self.limits.worker_user
+        return self.level != "process" and self.account[0] >= OWN_ACCOUNTS
 
     @property
     def bin(self) -> Path:
@@ -243,6 +258,7 @@ class Worker:
 
     def launch(self) -> None:
         """Start the worker process and send it its setup, without waiting for it (see :meth:`wait_ready`)."""
+        self._take_account()
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         files = self._files()
@@ -288,6 +304,8 @@ class Worker:
             raise SandboxError(f"the worker could not start: {ready.get('error', 'no reason given')}"
                                + (f"\n{printed}" if printed else ""))
         self.isolation = str(ready.get("isolation"))
+        if isinstance(self.process, zygote.ForkedProcess):  # without namespaces, its strays outlive its group's kill
+            self.process.end_strays = self.isolation == "user" and self.owns_account
         self.leftover_threads, self.holds_objects = 0, False
         self._printed.clear()
 
@@ -543,7 +561,10 @@ class Submission:
     at once, so they are put off and travel with the next request that does need an answer, in one message (a third
     of a grade's messages were these); :meth:`settle` makes them on their own, which the runner does as each check
     ends. A fault of one of them is raised at that next request, before its own answer: the check stops there, as it
-    would have one line earlier.
+    would have one line earlier. Only calls that use no object of an earlier message travel so, since a message that
+    fails as a whole is made again call by call in a fresh worker, where such an object is gone (a crash would be
+    charged to the call that lost it); a request with a time limit of its own (a training run) does not carry them
+    either, so that a hang costs its own limit once.
     """
 
     RECEIVED_KEPT = 50  # values kept per check; a check makes a handful of calls
@@ -555,7 +576,6 @@ class Submission:
         self.received: list[tuple[str, Any]] = []
         self.batching = True  # until a batch fails as a whole (see call_each)
         self.put_off: list[Answer] = []  # calls made with the next request that needs an answer (see the class doc)
-        self.names = itertools.count(1)  # the grader's names of objects it has the worker create (see new)
 
     def begin_check(self) -> None:
         """Called before each check: forget the last check's values and what it put off (it stopped before they were
@@ -612,6 +632,8 @@ class Submission:
         header = {"op": "call", "echo_args": echo_args, "watch": watch}
         answers = [Answer(self, dict(header, target=target), list(args), dict(kwargs))
                    for target, args, kwargs in calls]
+        if self._uses_earlier_objects(answers):
+            self.settle()
         put_off, self.put_off = self.put_off, []
         self._send_together(put_off + answers)
         for answer in put_off:
@@ -654,13 +676,31 @@ class Submission:
         """An instance of the student's class ``module.Class`` that lives in the worker, created with the next request
         that needs an answer (see the class doc); that request raises its fault, or ``BadReply`` if ``module.Class``
         gave no instance of a class of the student's."""
-        name = -next(self.names)  # the worker keeps it under this name: later calls need not wait for its handle
+        name = -next(_object_names)  # the worker keeps it under this name: later calls need not wait for its handle
         self._put_off({"op": "call", "target": target, "echo_args": False, "watch": False, "keep_as": name}, args,
                       kwargs)
         return RemoteObject(self, protocol.Handle(name, target.rpartition(".")[2]), target)
 
     def _put_off(self, header: dict, args: Sequence[Any], kwargs: dict[str, Any]) -> None:
-        self.put_off.append(Answer(self, header, list(args), dict(kwargs)))
+        """Put the call off; made at once, alone, if it uses an object of an earlier message (see the class doc)."""
+        answer = Answer(self, header, list(args), dict(kwargs))
+        alone = self._uses_earlier_objects([answer])
+        if alone:
+            self.settle()
+        self.put_off.append(answer)
+        if alone:
+            self.settle()
+
+    def _uses_earlier_objects(self, answers: Sequence[Answer]) -> bool:
+        """Whether a call of ``answers`` uses an object of the worker's that no call put off creates."""
+        made = {a.header["keep_as"] for a in self.put_off if "keep_as" in a.header}
+        for answer in answers:
+            used = _handles_in((answer.args, answer.kwargs))
+            if "handle" in answer.header:  # a method, an attribute: the object it is of
+                used.add(answer.header["handle"])
+            if not used <= made:
+                return True
+        return False
 
     def start(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> PendingCall:
         """Send a call of ``module.function`` and return at once: :meth:`PendingCall.value` waits for its answer. The
@@ -671,8 +711,10 @@ class Submission:
         return PendingCall(self, self._start(header, target, args, kwargs, timeout))
 
     def _send(self, header: dict, target: str, args, kwargs, timeout: float | None) -> Reply:
+        answer = Answer(self, dict(header, target=target), list(args), dict(kwargs), timeout)
+        if self.put_off and (timeout is not None or self._uses_earlier_objects([answer])):
+            self.settle()  # on their own first (see the class doc)
         if self.put_off:  # in one message with this request, which answers only once they have all succeeded
-            answer = Answer(self, dict(header, target=target), list(args), dict(kwargs), timeout)
             put_off, self.put_off = self.put_off, []
             self._send_together(put_off + [answer], timeout)
             for earlier in put_off:
@@ -909,6 +951,18 @@ def _describe(value: Any) -> str:
     if isinstance(value, protocol.Unsupported):
         return f"an object of type {value.type_name}"
     return f"a {type(value).__name__}"
+
+
+def _handles_in(value: Any, depth: int = 0) -> set[int]:
+    """The names of the worker's objects ``value`` holds (a handle, a ``RemoteObject``, or lists, tuples and dicts
+    of them)."""
+    if isinstance(value, RemoteObject):
+        return {value._handle.id}
+    if isinstance(value, protocol.Handle):
+        return {value.id}
+    if depth < 20 and isinstance(value, (list, tuple, dict)):
+        return set().union(*(_handles_in(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)))
+    return set()
 
 
 def _holds_handle(value: Any, depth: int = 0) -> bool:

@@ -18,6 +18,7 @@ The plan built here is carried out by the worker itself (``jail.py``), before it
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import itertools
 import os
@@ -29,12 +30,12 @@ import numpy as np
 
 import grader
 from grader.reference import REFERENCE_PACKAGE
+from grader.sandbox.limits import OWN_ACCOUNTS
 
 LEVELS = ("auto", "jail", "user", "process")
 NOBODY = 65534
-# The workers' own accounts (``own_account``): uid = gid = OWN_ACCOUNTS + pid * OWN_PER_PROCESS + k, far above any
-# system's users and below 2**31 for any pid Linux gives (at most 2**22).
-OWN_ACCOUNTS = 1 << 30
+# The workers' own accounts (``own_account``): uid = gid = OWN_ACCOUNTS + pid * OWN_PER_PROCESS + k, below 2**31 for
+# any pid Linux gives (at most 2**22).
 OWN_PER_PROCESS = 1 << 8
 _own_accounts = itertools.count()
 
@@ -78,9 +79,10 @@ def worker_account(name: str) -> tuple[int, int]:
 
 
 def own_account() -> tuple[int, int]:
-    """A uid and a gid that no other live worker on the machine has, and no user: the next of this process's
-    ``OWN_PER_PROCESS`` accounts (it cycles through them), in a range no other process's overlaps, since each live
-    process has a pid of its own.
+    """A uid and a gid of no user, which no other live worker of this machine's grading processes has: the next of
+    this process's ``OWN_PER_PROCESS`` accounts (it cycles through them), in a range no other process's overlaps,
+    since each live process has a pid of its own. Where the user namespace maps no such id (a rootless container
+    maps 65,536 at most), every worker is ``nobody``, as before there were accounts of their own.
 
     Workers that shared one account (``nobody``) could read each other's staged files and signal each other's
     processes, and shared one budget of processes: at the user level, one student's code could read the reference
@@ -88,7 +90,24 @@ def own_account() -> tuple[int, int]:
     worker, and one fork bomb starved every worker. With an account each, the kernel keeps them apart.
     """
     number = OWN_ACCOUNTS + os.getpid() * OWN_PER_PROCESS + next(_own_accounts) % OWN_PER_PROCESS
+    if not (mapped(number, "/proc/self/uid_map") and mapped(number, "/proc/self/gid_map")):
+        return NOBODY, NOBODY
     return number, number
+
+
+def mapped(number: int, id_map: str) -> bool:
+    """Whether the user namespace's ``id_map`` (``/proc/self/uid_map``: lines of first id, first id outside, count)
+    holds ``number``; True where there is no such file (no user namespaces)."""
+    return any(first <= number < first + count for first, count in _ranges(id_map))
+
+
+@functools.cache
+def _ranges(id_map: str) -> tuple[tuple[int, int], ...]:
+    try:
+        with open(id_map, encoding="ascii") as lines:
+            return tuple((int(line.split()[0]), int(line.split()[2])) for line in lines if line.strip())
+    except FileNotFoundError:
+        return ((0, 1 << 32),)
 
 
 def plan(level: str, fallback: str | None, *, account: tuple[int, int], root: Path, home: Path, jail_root: Path,

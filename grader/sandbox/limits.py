@@ -18,6 +18,7 @@ import resource
 from dataclasses import dataclass
 
 MiB = 1024 * 1024
+OWN_ACCOUNTS = 1 << 30  # the first uid (and gid) of the workers' own accounts: far above any system's users
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ ZYGOTE_FILES = ("zygote_main.py", "worker.py", "jail.py", "limits.py", "protocol
 SWITCH = "NN_GRADER_ZYGOTE"  # "0" turns the zygote off
 STARTUP_SECONDS = 30.0
 FORK_SECONDS = 5.0  # a zygote that has not forked a worker by then is broken: it is replaced
+END_STRAYS = b"E"  # sent to a monitor as it is let go: end every process of the worker's own user (zygote_main)
 TITLE_ROOM = 1024  # bytes of the zygote's command line a forked worker may write its own over (see _set_title)
 
 
@@ -56,6 +57,7 @@ class ForkedProcess:
     def __init__(self, pid: int, status: socket.socket, stdout: IO[bytes]) -> None:
         self.pid, self.status, self.stdout = pid, status, stdout
         self.returncode: int | None = None
+        self.end_strays = False  # tell the monitor, as it is let go, to end every process of the worker's own user
 
     def poll(self) -> int | None:
         if self.returncode is None and select.select([self.status], [], [], 0)[0]:
@@ -77,6 +79,11 @@ class ForkedProcess:
             data = b""
         # No status: the monitor died, killing the worker with it (the zygote ended).
         self.returncode = struct.unpack(">i", data)[0] if len(data) == 4 else -signal.SIGKILL
+        if self.end_strays:
+            try:
+                self.status.sendall(END_STRAYS)
+            except OSError:
+                pass  # the monitor is gone, and the worker with it
         self.status.close()  # lets the monitor reap the worker
 
 
@@ -114,7 +121,7 @@ class Zygote:
         """Fork a worker given the read end of its requests, the write ends of its replies and of its output (``fds``,
         which stay the caller's to close) and the read end of its output; None if this zygote cannot serve.
         ``strays_of``: the uid of an account that is the worker's alone, whose every process its monitor ends once the
-        worker has ended (see ``zygote_main``)."""
+        worker has ended, if told to as it is let go (``ForkedProcess.end_strays``, see ``zygote_main``)."""
         with self.lock:
             if not self._wait_ready():
                 return None

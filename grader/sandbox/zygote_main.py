@@ -8,8 +8,9 @@ Each request on the control socket (a JSON message and four descriptors: the sta
 worker's request and reply pipes, and its output pipe) gets two forked processes:
 
     M  (the monitor)  closes every other descriptor (the control socket first), reports C's pid and later its exit
-                      status on the status socket, and reaps C once the grader has closed that socket; when C's user
-                      is C's alone, M ends every process of that user before it reports C's end (``_end_strays``)
+                      status on the status socket, and reaps C once the grader has closed that socket; then, if C
+                      ran without namespaces as a user of its own and the grader says so as it lets go, M ends every
+                      process of that user (``_end_strays``)
     C  (the worker)   a new session, stdout and stderr on the output pipe, nothing open but its two channel pipes, the
                       clean environment and the worker's home; then exactly what a freshly started worker does
                       (``worker.serve``): the jail, the privilege drop and the resource limits, all in C, after fork
@@ -31,9 +32,10 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from grader.sandbox import jail, worker
+    from grader.sandbox import jail, limits, worker
 else:
     import jail
+    import limits
     import numpy  # noqa: F401 -- imported here once, so that no forked worker pays for it
     import numpy.random  # noqa: F401 -- numpy 2 loads it on first use (~9 ms), and nearly every student uses it
     import numpy.typing  # noqa: F401 -- every exercise module's stub imports ArrayLike from it
@@ -41,6 +43,7 @@ else:
     import worker
 
 MAX_REQUEST_BYTES = 64 * 1024
+END_STRAYS = b"E"  # what the grader sends as it lets a monitor go, to end the worker's strays (zygote.END_STRAYS)
 DESCRIPTORS = 4  # status socket, worker's requests (read end), worker's replies (write end), worker's output
 
 
@@ -93,16 +96,20 @@ def _monitor(request: dict, fds: list[int]) -> None:
     os.read(started_read, 1)  # EOF once C leads a session of its own: a kill of its group then reaches it
     _send(status, struct.pack(">i", child))
     info = os.waitid(os.P_PID, child, os.WEXITED | os.WNOWAIT)
-    if request.get("strays_of") is not None:
-        _end_strays(request["strays_of"])
     _send(status, struct.pack(">i", _returncode(info)))
+    told = b""
     while True:  # the grader closes the status socket once it has killed C's process group
         try:
-            if not os.read(status, 64):
-                break
+            data = os.read(status, 64)
         except OSError:
             break
+        if not data:
+            break
+        told += data[:8]
     os.waitpid(child, 0)
+    strays_of = request.get("strays_of")
+    if END_STRAYS in told and type(strays_of) is int and strays_of >= limits.OWN_ACCOUNTS:
+        _end_strays(strays_of)
     os._exit(0)
 
 
@@ -138,20 +145,25 @@ def _become_worker(request: dict, fd_in: int, fd_out: int, fd_output: int, start
 
 
 def _end_strays(uid: int) -> None:
-    """Become ``uid`` and SIGKILL every process of it (``kill(-1)`` spares only the caller): what a worker whose account
-    is its own left running in a session of its own, which its process group's kill missed (at the user level; in
-    the jail the end of its PID namespace ended them). Before C's end is reported: a worker started next, by the same
-    grader, then finds none of them. M needs no privilege after this: it only reports, waits and reaps."""
-    try:
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-    except OSError:
-        return
-    for _ in range(100):  # each round ends every process there is; a fork racing it cannot outlast the next one
-        try:
-            os.kill(-1, signal.SIGKILL)
-        except OSError:  # ProcessLookupError: none left
+    """SIGKILL every process of ``uid``: what a worker whose account is its own left running in a session of its own at
+    the user level, which its process group's kill missed (in the jail, the end of its PID namespace ends them). A
+    child of M becomes ``uid`` and ``kill(-1)``s (which spares only the caller) until none is left; a stray that
+    kills that child first is met by another. M itself stays root, with its parent-death signal, and the next
+    worker has another account (``Worker._take_account``), so none of this reaches it."""
+    for _ in range(10):
+        killer = os.fork()
+        if killer == 0:
+            try:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+                for _ in range(100):  # each round ends every process there is; none forks once SIGKILL is pending
+                    os.kill(-1, signal.SIGKILL)
+            except OSError:  # ProcessLookupError: none left
+                pass
+            os._exit(0)
+        _, status = os.waitpid(killer, 0)
+        if not os.WIFSIGNALED(status):
             return
 
 

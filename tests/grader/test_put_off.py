@@ -43,6 +43,9 @@ class Counter:
         self.start += self._step
         return self.start
 
+    def boom(self):
+        os._exit(3)
+
 
 class Broken:
     def __init__(self):
@@ -92,6 +95,30 @@ def test_a_constructors_fault_is_raised_before_the_answer_and_nothing_after_it_r
         student.call("probe.made")
     assert raised.value.target == "probe.Counter.step"
     assert student.call("probe.made") == 1  # the second Counter, put off after the failed setter, was never made
+
+
+def test_calls_on_an_object_of_an_earlier_message_are_made_at_once(student):
+    # Were the set to ride with boom, the message would fail as a whole and be made again call by call in a fresh
+    # worker, where the counter is gone: the crash would be charged to the set, as a lost object
+    counter = student.new("probe.Counter")
+    assert counter.call("next") == 1
+    sent_before = student.worker.seq
+    counter.set("step", 2)
+    assert student.worker.seq == sent_before + 1  # not put off
+    with pytest.raises(WorkerCrashed) as crashed:
+        counter.call("boom")
+    assert crashed.value.target == "probe.Counter.boom"
+    with pytest.raises(WorkerCrashed) as again:  # remembered as the method's
+        student.new("probe.Counter").call("boom")
+    assert again.value.earlier
+
+
+def test_a_call_with_a_time_limit_of_its_own_carries_nothing(student):
+    student.call("probe.made")
+    sent_before = student.worker.seq
+    student.new("probe.Counter")
+    assert student.call("probe.made", timeout=3.0) == 1
+    assert student.worker.seq == sent_before + 2  # what was put off went first, on its own
 
 
 def test_settle_makes_what_was_put_off_and_raises_its_fault(student):

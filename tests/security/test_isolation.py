@@ -118,12 +118,16 @@ def test_the_worker_user_may_be_any_uid_even_one_that_runs_no_other_process(make
 
 
 @ROOT_ONLY
-def test_every_process_of_the_workers_own_user_ends_with_the_worker(make_worker):
+def test_the_monitor_ends_every_process_of_the_workers_own_user_when_told(make_worker):
     # As a process the student's code started in a session of its own at the user level: out of the worker's process
-    # group (and, here, of its namespaces), but running as the worker's user, which is the worker's alone
+    # group (and, here, of its namespaces), but running as the worker's user, which is the worker's alone. The
+    # grader tells the monitor to end them at the user level only (in the jail the PID namespace's end did it):
+    # told here by hand, as a worker that could start at the user level is told.
     student = make_worker()
+    assert student.worker.process.end_strays is False and student.worker.owns_account
     stray = sleeping_as(student.worker.account)
     try:
+        student.worker.process.end_strays = True
         student.worker.close()
         assert stray.wait(timeout=10) == -signal.SIGKILL
     finally:
@@ -131,16 +135,28 @@ def test_every_process_of_the_workers_own_user_ends_with_the_worker(make_worker)
 
 
 @ROOT_ONLY
-def test_a_worker_user_shared_by_name_keeps_its_other_processes(make_worker):
+def test_a_worker_user_shared_by_name_is_never_one_whose_processes_end(make_worker):
     student = make_worker(Limits(worker_user="54321"))
-    bystander = sleeping_as((54321, 54321))
-    try:
-        student.worker.close()
-        with pytest.raises(subprocess.TimeoutExpired):
-            bystander.wait(timeout=0.5)
-    finally:
-        bystander.kill()
-        bystander.wait()
+    assert student.worker.account == (54321, 54321) and not student.worker.owns_account
+
+
+@ROOT_ONLY
+def test_a_restarted_worker_has_a_new_account_and_its_files_follow(make_worker):
+    student = make_worker()
+    first = student.worker.account
+    student.worker.restart()
+    second = student.worker.account
+    assert second != first and student.call("probe.uid")[:3] == (second[0],) * 3
+    assert (student.worker.scratch.stat().st_gid, student.worker.home.stat().st_uid) == (second[1], second[0])
+
+
+def test_a_user_namespace_that_maps_few_ids_gets_nobody(tmp_path, monkeypatch):
+    # A rootless container: its root is a user's uid outside, and 65,536 subordinate ids
+    uid_map = tmp_path / "uid_map"
+    uid_map.write_text("         0       1000          1\n         1     100000      65536\n")
+    assert isolation.mapped(65534, str(uid_map)) and not isolation.mapped(isolation.OWN_ACCOUNTS, str(uid_map))
+    monkeypatch.setattr(isolation, "mapped", lambda number, id_map: number < 65536)
+    assert isolation.own_account() == (isolation.NOBODY, isolation.NOBODY)
 
 
 def sleeping_as(account: tuple[int, int]) -> subprocess.Popen:
