@@ -202,3 +202,19 @@ def test_each_check_goes_through_pytests_set_up_call_and_tear_down_hooks(tmp_pat
     # pytest's skip marker stops the set-up before the conftest's hook sees it; the tear-down runs all the same
     assert events.read_text(encoding="utf-8").split("\n") == [
         "teardown test_skipped", "setup test_runs", "call test_runs", "teardown test_runs", ""]
+
+
+def test_a_grade_makes_no_test_report(tmp_path, sessions):
+    """Reading a check's outcome from its ``CallInfo`` spares making, logging and announcing pytest's test reports, a
+    fifth of the grading process's time around the checks: an instructor's conftest hooks for reports never run."""
+    events = tmp_path / "events.txt"
+    (tmp_path / "conftest.py").write_text(
+        f"EVENTS = {str(events)!r}\n\n\n"
+        "def note(what):\n    with open(EVENTS, 'a') as out:\n        out.write(what + '\\n')\n\n\n"
+        "def pytest_runtest_makereport(item, call):\n    note('makereport')\n\n\n"
+        "def pytest_runtest_logreport(report):\n    note('logreport')\n\n\n"
+        "def pytest_runtest_logstart(nodeid, location):\n    note('logstart')\n", encoding="utf-8")
+    parts = write_suite(tmp_path, HEADER + "@pytest.mark.points(1)\ndef test_runs():\n    pass\n")
+    run = run_suites(None, parts, seed=0)
+    assert [(c.name, c.passed) for c in run.checks] == [("test_runs", True)]
+    assert not events.exists()
