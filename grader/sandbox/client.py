@@ -214,7 +214,10 @@ class Worker:
         if not self.shares:
             return
         if self.owns_account and self.started_as_account:
+            isolation.release_account(self.account)
             self.account = isolation.own_account()
+            shutil.rmtree(self.home, ignore_errors=True)  # the last start's files belong to its account: afresh, as
+            self.home.mkdir(mode=0o700)  # the jail's home is a new tmpfs at every start
         self.started_as_account = True
         try:
             os.chown(self.scratch, -1, self.account[1])
@@ -234,7 +237,7 @@ class Worker:
     def owns_account(self) -> bool:
         """Whether the worker's account is its own (``isolation.own_account``, the default where the grader is root):
         every process of it is then the worker's, and ends with it."""
-        return self.level != "process" and self.account[0] >= OWN_ACCOUNTS
+        return self.level != "process" and not self.limits.worker_user and self.account[0] >= OWN_ACCOUNTS
 
     @property
     def bin(self) -> Path:
@@ -482,6 +485,8 @@ class Worker:
 
     def close(self) -> None:
         self.kill()
+        if self.owns_account:
+            isolation.release_account(self.account)
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
@@ -654,8 +659,8 @@ class Submission:
         """Send the calls of ``answers`` in one message and give each its reply; False if their answers are to be
         made when read: the message failed as a whole, or it answered only some of them (one failed, or left
         threads running). Fewer than two calls, or with batching off, nothing is sent and they are made when read."""
-        if len(answers) < 2 or not self.batching:
-            return self.batching
+        if len(answers) < 2 or not self.batching or self._uses_earlier_objects(answers):
+            return self.batching  # one that uses an object of an earlier message is made alone (see the class doc)
         self._retire_worker_left_busy()
         try:
             sent = self.worker.send_batch(BATCH_LABEL, [(a.header, *_as_handles(a.args, a.kwargs)) for a in answers],
@@ -692,8 +697,9 @@ class Submission:
             self.settle()
 
     def _uses_earlier_objects(self, answers: Sequence[Answer]) -> bool:
-        """Whether a call of ``answers`` uses an object of the worker's that no call put off creates."""
-        made = {a.header["keep_as"] for a in self.put_off if "keep_as" in a.header}
+        """Whether a call of ``answers`` uses an object of the worker's that no call put off, nor one of ``answers``,
+        creates."""
+        made = {a.header["keep_as"] for a in [*self.put_off, *answers] if "keep_as" in a.header}
         for answer in answers:
             used = _handles_in((answer.args, answer.kwargs))
             if "handle" in answer.header:  # a method, an attribute: the object it is of

@@ -24,6 +24,7 @@ import itertools
 import os
 import pwd
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,8 @@ NOBODY = 65534
 # any pid Linux gives (at most 2**22).
 OWN_PER_PROCESS = 1 << 8
 _own_accounts = itertools.count()
+_held: set[int] = set()  # this process's own accounts that a live worker holds (own_account, release_account)
+_held_lock = threading.Lock()  # the grade starts alone workers on a thread of their own
 
 # What every Python program needs from the system, bound read-only into the jail at the same paths.
 SYSTEM_PATHS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
@@ -88,11 +91,27 @@ def own_account() -> tuple[int, int]:
     processes, and shared one budget of processes: at the user level, one student's code could read the reference
     modules staged for a worker of another part (or another student's submission), or kill another student's
     worker, and one fork bomb starved every worker. With an account each, the kernel keeps them apart.
+
+    An account is held until :func:`release_account`: one a live worker holds is never given again, however many
+    workers this process has started meanwhile.
     """
-    number = OWN_ACCOUNTS + os.getpid() * OWN_PER_PROCESS + next(_own_accounts) % OWN_PER_PROCESS
-    if not (mapped(number, "/proc/self/uid_map") and mapped(number, "/proc/self/gid_map")):
-        return NOBODY, NOBODY
-    return number, number
+    with _held_lock:
+        for _ in range(OWN_PER_PROCESS):
+            number = OWN_ACCOUNTS + os.getpid() * OWN_PER_PROCESS + next(_own_accounts) % OWN_PER_PROCESS
+            if number not in _held:
+                break
+        else:
+            raise SandboxError(f"all {OWN_PER_PROCESS} accounts of this grading process are held by live workers")
+        if not (mapped(number, "/proc/self/uid_map") and mapped(number, "/proc/self/gid_map")):
+            return NOBODY, NOBODY
+        _held.add(number)
+        return number, number
+
+
+def release_account(account: tuple[int, int]) -> None:
+    """Let :func:`own_account` give ``account`` again: its worker has ended."""
+    with _held_lock:
+        _held.discard(account[0])
 
 
 def mapped(number: int, id_map: str) -> bool:
@@ -103,11 +122,15 @@ def mapped(number: int, id_map: str) -> bool:
 
 @functools.cache
 def _ranges(id_map: str) -> tuple[tuple[int, int], ...]:
+    """The ranges (first id, count) ``id_map`` maps: all ids where there are no user namespaces, none where the map
+    cannot be read."""
     try:
         with open(id_map, encoding="ascii") as lines:
             return tuple((int(line.split()[0]), int(line.split()[2])) for line in lines if line.strip())
     except FileNotFoundError:
         return ((0, 1 << 32),)
+    except (OSError, ValueError, IndexError):
+        return ()
 
 
 def plan(level: str, fallback: str | None, *, account: tuple[int, int], root: Path, home: Path, jail_root: Path,

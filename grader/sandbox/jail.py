@@ -73,14 +73,19 @@ def set_parent_death_signal() -> None:
 
 
 def drop_privileges(uid: int, gid: int) -> None:
-    """Become ``uid``/``gid`` for good: no supplementary groups, no capabilities, no way back through setuid files."""
+    """Become ``uid``/``gid`` for good: no supplementary groups, no capabilities, no way back through setuid files.
+    Still killed with the process that started this one: a change of user clears that setting, so it is set again."""
+    parent = os.getppid()
     try:
         _prctl(PR_SET_NO_NEW_PRIVS, 1)
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
+        set_parent_death_signal()
     except OSError as exc:
         raise SetupError(f"could not drop privileges: {exc}") from None
+    if os.getppid() != parent:  # it ended before the signal was set again: nothing else would end this one
+        os._exit(1)
     if os.getuid() != uid or os.geteuid() != uid or os.getegid() != gid:
         raise SetupError("could not drop privileges")
 

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from grader.sandbox.limits import clean_environment
+from grader.sandbox.limits import OWN_ACCOUNTS, clean_environment
 
 SANDBOX_DIR = Path(__file__).parent
 ZYGOTE_FILES = ("zygote_main.py", "worker.py", "jail.py", "limits.py", "protocol.py")
@@ -54,10 +54,11 @@ class ForkedProcess:
     monitor reap it (until then its process group id cannot be reused, as with a ``Popen`` not yet waited for).
     """
 
-    def __init__(self, pid: int, status: socket.socket, stdout: IO[bytes]) -> None:
+    def __init__(self, pid: int, status: socket.socket, stdout: IO[bytes], strays_of: int | None = None) -> None:
         self.pid, self.status, self.stdout = pid, status, stdout
         self.returncode: int | None = None
-        self.end_strays = False  # tell the monitor, as it is let go, to end every process of the worker's own user
+        self.strays_of = strays_of  # the worker's own user, if it has one
+        self.end_strays = False  # end every process of that user as the monitor is let go (the worker's decides)
 
     def poll(self) -> int | None:
         if self.returncode is None and select.select([self.status], [], [], 0)[0]:
@@ -79,11 +80,11 @@ class ForkedProcess:
             data = b""
         # No status: the monitor died, killing the worker with it (the zygote ended).
         self.returncode = struct.unpack(">i", data)[0] if len(data) == 4 else -signal.SIGKILL
-        if self.end_strays:
+        if self.end_strays and self.strays_of is not None:
             try:
                 self.status.sendall(END_STRAYS)
-            except OSError:
-                pass  # the monitor is gone, and the worker with it
+            except OSError:  # the monitor is gone: no one else would end them
+                end_strays(self.strays_of)
         self.status.close()  # lets the monitor reap the worker
 
 
@@ -137,7 +138,7 @@ class Zygote:
                 self.close()
                 return None
             self.forked += 1
-        return ForkedProcess(pid, ours, stdout)
+        return ForkedProcess(pid, ours, stdout, strays_of)
 
     def _wait_ready(self) -> bool:
         if not self.ready:
@@ -192,6 +193,22 @@ def shared() -> Zygote | None:
 def prewarm() -> None:
     """Start this process's zygote now, without waiting for it, so that numpy loads while the grader loads too."""
     shared()
+
+
+def end_strays(uid: int) -> None:
+    """End every process of ``uid`` (a worker's own user) from here, where its monitor, which would have, is gone: a
+    Python of that user ``kill(-1)``s, as the monitor's child does (``zygote_main._end_strays``). Rare: only when the
+    zygote died under a worker that ran without namespaces."""
+    if uid < OWN_ACCOUNTS:  # never anyone else's processes
+        return
+    try:
+        subprocess.run([sys.executable, "-S", "-c", KILL_ALL], user=uid, group=uid, extra_groups=[],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        pass
+
+
+KILL_ALL = "import os, signal\nfor _ in range(3):\n    os.kill(-1, signal.SIGKILL)\n"
 
 
 def close_shared() -> None:

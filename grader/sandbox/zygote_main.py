@@ -147,8 +147,8 @@ def _become_worker(request: dict, fd_in: int, fd_out: int, fd_output: int, start
 def _end_strays(uid: int) -> None:
     """SIGKILL every process of ``uid``: what a worker whose account is its own left running in a session of its own at
     the user level, which its process group's kill missed (in the jail, the end of its PID namespace ends them). A
-    child of M becomes ``uid`` and ``kill(-1)``s (which spares only the caller) until none is left; a stray that
-    kills that child first is met by another. M itself stays root, with its parent-death signal, and the next
+    child of M becomes ``uid`` and ``kill(-1)``s (which spares only the caller) a few times; a stray that kills that
+    child first is met by another. M itself stays root, with its parent-death signal, and the next
     worker has another account (``Worker._take_account``), so none of this reaches it."""
     for _ in range(10):
         killer = os.fork()
@@ -157,9 +157,11 @@ def _end_strays(uid: int) -> None:
                 os.setgroups([])
                 os.setgid(uid)
                 os.setuid(uid)
-                for _ in range(100):  # each round ends every process there is; none forks once SIGKILL is pending
+                # One round queues SIGKILL for every process of the user (none forks once it is pending); a second
+                # meets any forked as the first began. (kill(-1) never says "none left" while any other process runs.)
+                for _ in range(3):
                     os.kill(-1, signal.SIGKILL)
-            except OSError:  # ProcessLookupError: none left
+            except OSError:
                 pass
             os._exit(0)
         _, status = os.waitpid(killer, 0)

@@ -61,6 +61,10 @@ def made():
     return len(MADE)
 
 
+def step_of(counter):
+    return counter.step
+
+
 def not_a_class():
     return 42
 """
@@ -111,6 +115,15 @@ def test_calls_on_an_object_of_an_earlier_message_are_made_at_once(student):
     with pytest.raises(WorkerCrashed) as again:  # remembered as the method's
         student.new("probe.Counter").call("boom")
     assert again.value.earlier
+
+
+def test_calls_that_use_an_object_of_an_earlier_message_are_sent_one_by_one(student):
+    counter = student.new("probe.Counter")
+    counter.set("step", 3)
+    assert counter.call("next") == 3
+    sent_before = student.worker.seq
+    answers = student.call_each([("probe.step_of", (counter,), {}), ("probe.step_of", (counter,), {})])
+    assert [a.value() for a in answers] == [3, 3] and student.worker.seq == sent_before + 2
 
 
 def test_a_call_with_a_time_limit_of_its_own_carries_nothing(student):

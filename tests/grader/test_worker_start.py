@@ -157,10 +157,16 @@ def test_a_workers_staged_files_are_out_of_every_other_workers_reach(tmp_path, l
 
 
 def test_each_worker_has_an_account_no_other_live_worker_has(monkeypatch):
+    monkeypatch.setattr(isolation, "_held", set())  # none of this test's accounts is held once it ends
     accounts = [isolation.worker_account("") for _ in range(isolation.OWN_PER_PROCESS)]
     assert len(set(accounts)) == isolation.OWN_PER_PROCESS and all(uid == gid for uid, gid in accounts)
     first = isolation.OWN_ACCOUNTS + os.getpid() * isolation.OWN_PER_PROCESS  # this process's range, no other's
     assert {uid for uid, _ in accounts} == set(range(first, first + isolation.OWN_PER_PROCESS))
+    with pytest.raises(SandboxError, match="held by live workers"):  # never one a live worker holds
+        isolation.own_account()
+    isolation.release_account(accounts[7])
+    assert isolation.own_account() == accounts[7]
+    monkeypatch.setattr(isolation, "_held", set())
     monkeypatch.setattr(os, "getpid", lambda: (1 << 22) - 1)  # the largest pid Linux gives: still below 2**31
     assert all(isolation.own_account()[0] < 2 ** 31 for _ in range(isolation.OWN_PER_PROCESS))
     assert isolation.worker_account("nobody") == (isolation.NOBODY, isolation.NOBODY)  # a named user is shared

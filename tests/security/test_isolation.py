@@ -135,9 +135,12 @@ def test_the_monitor_ends_every_process_of_the_workers_own_user_when_told(make_w
 
 
 @ROOT_ONLY
-def test_a_worker_user_shared_by_name_is_never_one_whose_processes_end(make_worker):
-    student = make_worker(Limits(worker_user="54321"))
-    assert student.worker.account == (54321, 54321) and not student.worker.owns_account
+@pytest.mark.parametrize("name", ["54321", str(isolation.OWN_ACCOUNTS + 12345)])  # a directory's users can be that high
+def test_a_worker_user_named_is_kept_and_never_one_whose_processes_end(make_worker, name):
+    student = make_worker(Limits(worker_user=name))
+    assert student.worker.account == (int(name), int(name)) and not student.worker.owns_account
+    student.worker.restart()
+    assert student.worker.account == (int(name), int(name))
 
 
 @ROOT_ONLY
@@ -148,6 +151,9 @@ def test_a_restarted_worker_has_a_new_account_and_its_files_follow(make_worker):
     second = student.worker.account
     assert second != first and student.call("probe.uid")[:3] == (second[0],) * 3
     assert (student.worker.scratch.stat().st_gid, student.worker.home.stat().st_uid) == (second[1], second[0])
+    (student.worker.home / "left.txt").write_text("the last start's")  # a home outside a jail keeps its files
+    student.worker.restart()
+    assert list(student.worker.home.iterdir()) == []  # a new start's home is empty, as a new tmpfs is
 
 
 def test_a_user_namespace_that_maps_few_ids_gets_nobody(tmp_path, monkeypatch):
