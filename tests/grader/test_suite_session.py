@@ -218,3 +218,40 @@ def test_a_grade_makes_no_test_report(tmp_path, sessions):
     run = run_suites(None, parts, seed=0)
     assert [(c.name, c.passed) for c in run.checks] == [("test_runs", True)]
     assert not events.exists()
+
+
+def test_a_check_needing_only_the_graders_fixtures_is_called_plainly_and_any_other_through_pytest(tmp_path,
+                                                                                                 sessions):
+    """pytest's hooks would only compute the grader's own fixtures and call such a check, so it is called plainly;
+    a check with another fixture (a module-scoped one of the suite's, tmp_path) or marker (skip) goes through
+    pytest's set-up and tear-down as before, and the two kinds may follow each other in any order."""
+    events = tmp_path / "events.txt"
+    (tmp_path / "check_second.py").write_text(HEADER.replace("ORDER = 1", "ORDER = 2") + (
+        "@pytest.mark.points(1)\ndef test_uses_tmp_path(tmp_path):\n    (tmp_path / 'x').write_text('x')\n\n\n"
+        "@pytest.mark.points(1)\ndef test_plain_too(rng):\n    assert 0 <= rng.random() < 1\n"), encoding="utf-8")
+    parts = write_suite(tmp_path, HEADER + f"EVENTS = {str(events)!r}\n\n\n" + (
+        "def note(what):\n    with open(EVENTS, 'a') as out:\n        out.write(what + '\\n')\n\n\n"
+        "@pytest.fixture(scope='module')\ndef resource():\n    note('set up')\n    yield 1\n    note('torn down')\n\n\n"
+        "@pytest.mark.points(1)\ndef test_with_the_suites_fixture(resource):\n    note('first')\n\n\n"
+        "@pytest.mark.points(1)\n@pytest.mark.skip(reason='not this term')\n"
+        "def test_skipped(rng):\n    note('no')\n\n\n"
+        "@pytest.mark.points(1)\n@pytest.mark.parametrize('n', [1, 2])\n"
+        "def test_plain(shared, inputs, n):\n    note(f'plain {n}')\n"))
+    run = run_suites(None, parts, seed=0)  # the suite's last checks plain: its module is torn down all the same
+    assert [(c.name, c.outcome) for c in run.checks] == [
+        ("test_with_the_suites_fixture", "passed"), ("test_skipped", "error"), ("test_plain[1]", "passed"),
+        ("test_plain[2]", "passed"), ("test_uses_tmp_path", "passed"), ("test_plain_too", "passed")]
+    assert events.read_text(encoding="utf-8").split("\n") == ["set up", "first", "plain 1", "plain 2", "torn down", ""]
+    plugin = sessions[0].plugin
+    assert plugin.plain_hooks
+    assert {nodeid.split("::")[1]: plain for nodeid, plain in plugin.plain_checks.items()} == {
+        "test_with_the_suites_fixture": False, "test_plain[1]": True, "test_plain[2]": True, "test_skipped": False,
+        "test_uses_tmp_path": False, "test_plain_too": True}
+
+
+def test_a_conftest_that_hooks_into_a_checks_steps_has_every_check_go_through_pytest(tmp_path, sessions):
+    (tmp_path / "conftest.py").write_text("def pytest_runtest_call(item):\n    pass\n", encoding="utf-8")
+    parts = write_suite(tmp_path, HEADER + "@pytest.mark.points(1)\ndef test_plain(rng):\n    pass\n")
+    run = run_suites(None, parts, seed=0)
+    assert [c.outcome for c in run.checks] == ["passed"]
+    assert sessions[0].plugin.plain_hooks is False
