@@ -16,7 +16,6 @@ An instructor's authoring mistake never grades silently: the ini file runs with 
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import re
 import sys
@@ -29,7 +28,11 @@ from typing import Any, Protocol
 
 import numpy as np
 import pytest
+from _pytest.compat import is_async_function
 from _pytest.config import _prepareconfig
+from _pytest.nodes import Node
+from _pytest.python import DirectParamFixtureDef, async_fail
+from _pytest.runner import _update_current_test_var
 
 from grader import parts as course
 from grader.compare import CheckFailure, describe_value, unusable_part
@@ -208,7 +211,6 @@ class SuiteSession:
             self.close()
             raise SuiteAuthoringError(self.plugin.authoring)
         self.items: list[pytest.Item] = list(self.session.items)
-        self.plugin.plain_hooks = only_pytests_own_hooks(self.config)
         # Each hook call around a check asks for its file's hook proxy, which stats the file every time (~1,500
         # times a grade); which conftests apply to a file is settled once the suites are collected.
         self.session.gethookproxy = functools.cache(self.session.gethookproxy)  # type: ignore[method-assign,assignment]
@@ -225,6 +227,7 @@ class SuiteSession:
             raise RuntimeError("this session of the suites is closed")
         plugin = self.plugin
         plugin.begin(submission, seed, dict(missing or {}), alone)
+        plugin.plain_hooks = only_pytests_own_hooks(self.config)  # each run: a check may have registered a plugin
         plugin.imported.update(part for part, _ in only)  # checks run before: their parts imported then
         chosen = set(only)
         items = [i for i in self.items if not chosen or (plugin.part_of(i), i.name) in chosen]
@@ -324,7 +327,7 @@ class GraderPlugin:
     def __init__(self, parts: list[Part]) -> None:
         self.parts = {str(p.path): p for p in parts}
         self.authoring: list[str] = []  # the suites' own mistakes: "file::check: what is wrong"
-        self.plain_hooks = False  # whether only pytest's own plugins hook into a check's steps (SuiteSession sets it)
+        self.plain_hooks = False  # whether only pytest's own plugins hook into a check's steps (set at each run)
         self.plain_checks: dict[str, bool] = {}  # calls_plainly, by check
         self.begin(None, 0, {})
 
@@ -467,8 +470,9 @@ class GraderPlugin:
         if self.plain_hooks and self.calls_plainly(item):
             call = pytest.CallInfo.from_call(lambda: self.call_plainly(item), "call", stop)
             self.results.append(self.result_of_call(item, call))
-            # as pytest's tear-down of the check would: what an earlier check set up and the next one does not need
-            item.session._setupstate.teardown_exact(nextitem)
+            # As pytest's tear-down of the check would, and as there, what fails in it is not the check's: what an
+            # earlier check set up and the next one does not need
+            pytest.CallInfo.from_call(lambda: item.session._setupstate.teardown_exact(nextitem), "teardown", stop)
             return
         ihook = item.ihook
         if not item._request:  # type: ignore[attr-defined]  # torn down by the last run of this session
@@ -488,25 +492,43 @@ class GraderPlugin:
             item.funcargs = None  # type: ignore[attr-defined]
 
     def calls_plainly(self, item: pytest.Item) -> bool:
-        """Whether ``item`` needs nothing of pytest's to run but to be called: a plain function (not a coroutine)
-        taking only the grader's fixtures and its parameters, with no marker but the grader's (no ``skip``,
-        ``xfail``, ``usefixtures``, ``filterwarnings``...). Decided once per check of the session."""
+        """Whether ``item`` needs nothing of pytest's to run but to be called: a plain function (not async) taking
+        only the grader's own fixtures (not a suite's fixture of the same name) and its direct parameters, with no
+        marker but the grader's (no ``skip``, ``xfail``, ``usefixtures``, ``filterwarnings``...), in folders and a
+        file with no set-up of their own (a package's ``setup_module``). Decided once per check of the session."""
         plain = self.plain_checks.get(item.nodeid)
         if plain is None:
-            params = getattr(getattr(item, "callspec", None), "params", {})
-            plain = (isinstance(item, pytest.Function) and not inspect.iscoroutinefunction(item.obj)
-                     and set(item.fixturenames) <= set(GRADER_FIXTURES) | set(params)
-                     and {m.name for m in item.iter_markers()} <= GRADER_MARKERS)
+            plain = (isinstance(item, pytest.Function) and not is_async_function(item.obj)
+                     and all(self.gives_plainly(item, name) for name in item.fixturenames)
+                     and {m.name for m in item.iter_markers()} <= GRADER_MARKERS
+                     and all(type(node).setup is Node.setup for node in item.listchain()[:-1]))
             self.plain_checks[item.nodeid] = plain
         return plain
 
+    def gives_plainly(self, item: pytest.Function, name: str) -> bool:
+        """Whether pytest would give the check's argument ``name`` from this plugin's own fixture, or as a direct
+        parameter of its ``parametrize``: what ``call_plainly`` gives it."""
+        defs = item._fixtureinfo.name2fixturedefs.get(name)
+        if not defs:
+            return False
+        if name in getattr(getattr(item, "callspec", None), "params", {}):
+            return isinstance(defs[-1], DirectParamFixtureDef)
+        return name in GRADER_FIXTURES and getattr(defs[-1].func, "__self__", None) is self
+
     def call_plainly(self, item: pytest.Item) -> None:
-        """Call the check with its fixtures and parameters as pytest would, then settle what it put off."""
+        """Call the check with its fixtures and parameters as pytest would (``pytest_pyfunc_call``), then settle what
+        it put off."""
         assert isinstance(item, pytest.Function), "calls_plainly lets only functions through"
         params = getattr(getattr(item, "callspec", None), "params", {})
         values = self.fixture_values()
-        item.obj(**{name: params[name] if name in params else values[name]()
-                    for name in item._fixtureinfo.argnames})
+        _update_current_test_var(item, "call")
+        try:
+            result = item.obj(**{name: params[name] if name in params else values[name]()
+                                 for name in item._fixtureinfo.argnames})
+            if hasattr(result, "__await__") or hasattr(result, "__aiter__"):
+                async_fail(item.nodeid)
+        finally:
+            _update_current_test_var(item, None)
         for submission in self.in_use:
             submission.settle()
 

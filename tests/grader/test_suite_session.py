@@ -255,3 +255,42 @@ def test_a_conftest_that_hooks_into_a_checks_steps_has_every_check_go_through_py
     run = run_suites(None, parts, seed=0)
     assert [c.outcome for c in run.checks] == ["passed"]
     assert sessions[0].plugin.plain_hooks is False
+
+
+def test_what_pytest_would_do_otherwise_is_left_to_pytest(tmp_path, sessions):
+    """A suite's own fixture of one of the grader's names, an indirect parameter, and an async check each go through
+    pytest, which gives the suite's fixture and refuses the async check; a tear-down that fails after a plain check
+    costs no check, as with pytest."""
+    (tmp_path / "check_second.py").write_text(HEADER.replace("ORDER = 1", "ORDER = 2") + (
+        "@pytest.mark.points(1)\ndef test_after(rng):\n    pass\n"), encoding="utf-8")
+    parts = write_suite(tmp_path, HEADER + (
+        "import numpy as np\n\n\n"
+        "@pytest.fixture\ndef rng():\n    return np.random.default_rng(12345)\n\n\n"
+        "@pytest.fixture(scope='module')\ndef resource():\n    yield 1\n    raise RuntimeError('tear-down broke')\n\n\n"
+        "@pytest.mark.points(1)\ndef test_suites_rng(rng, resource):\n"
+        "    assert rng.integers(10**9) == np.random.default_rng(12345).integers(10**9)\n\n\n"
+        "@pytest.mark.points(1)\n@pytest.mark.parametrize('rng', [3], indirect=True)\n"
+        "def test_indirect(rng):\n    assert rng is not None\n\n\n"
+        "@pytest.mark.points(1)\nasync def test_async(shared):\n    pass\n\n\n"
+        "@pytest.mark.points(1)\ndef test_plain_last(shared):\n    pass\n"))
+    run = run_suites(None, parts, seed=0)
+    assert [(c.name, c.outcome) for c in run.checks] == [
+        ("test_suites_rng", "passed"), ("test_indirect[3]", "passed"), ("test_async", "error"),
+        ("test_plain_last", "passed"), ("test_after", "passed")]
+    plain = {nodeid.split("::")[1]: p for nodeid, p in sessions[0].plugin.plain_checks.items()}
+    assert plain == {"test_suites_rng": False, "test_indirect[3]": False, "test_async": False,
+                     "test_plain_last": True, "test_after": True}
+
+
+def test_a_check_in_a_package_with_a_set_up_of_its_own_goes_through_pytest(tmp_path, sessions):
+    events = tmp_path / "events.txt"
+    package = tmp_path / "suites"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        f"def setup_module():\n    with open({str(events)!r}, 'a') as out:\n        out.write('package set up\\n')\n",
+        encoding="utf-8")
+    parts = write_suite(package, HEADER + "@pytest.mark.points(1)\ndef test_plain_otherwise(rng):\n    pass\n")
+    run = run_suites(None, parts, seed=0)
+    assert [c.outcome for c in run.checks] == ["passed"]
+    assert events.read_text(encoding="utf-8") == "package set up\n"
+    assert list(sessions[0].plugin.plain_checks.values()) == [False]
