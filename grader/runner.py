@@ -31,7 +31,7 @@ import pytest
 from _pytest.compat import is_async_function
 from _pytest.config import _prepareconfig
 from _pytest.nodes import Node
-from _pytest.python import DirectParamFixtureDef, async_fail
+from _pytest.python import pytest_pyfunc_call
 from _pytest.runner import _update_current_test_var
 
 from grader import parts as course
@@ -276,6 +276,13 @@ STEP_HOOKS = ("pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_tea
               "pytest_fixture_setup", "pytest_fixture_post_finalizer")
 
 
+def is_direct_parameter(fixturedef: Any) -> bool:
+    """Whether ``fixturedef`` is pytest's stand-in for a direct ``parametrize`` argument: pytest 9's
+    ``DirectParamFixtureDef``, pytest 8's fixture of ``get_direct_param_fixture_func``."""
+    return (type(fixturedef).__name__ == "DirectParamFixtureDef"
+            or getattr(fixturedef.func, "__name__", "") == "get_direct_param_fixture_func")
+
+
 def only_pytests_own_hooks(config: pytest.Config) -> bool:
     """Whether every implementation of the hooks around a check's steps is pytest's own (no conftest's, no other
     plugin's): then a plain check may be called plainly (``GraderPlugin.calls_plainly``)."""
@@ -512,23 +519,23 @@ class GraderPlugin:
         if not defs:
             return False
         if name in getattr(getattr(item, "callspec", None), "params", {}):
-            return isinstance(defs[-1], DirectParamFixtureDef)
+            return is_direct_parameter(defs[-1])
         return name in GRADER_FIXTURES and getattr(defs[-1].func, "__self__", None) is self
 
     def call_plainly(self, item: pytest.Item) -> None:
-        """Call the check with its fixtures and parameters as pytest would (``pytest_pyfunc_call``), then settle what
-        it put off."""
+        """Call the check with its fixtures and parameters through pytest's own ``pytest_pyfunc_call`` (what it does
+        with an answer that is a coroutine, say, is pytest's), then settle what it put off."""
         assert isinstance(item, pytest.Function), "calls_plainly lets only functions through"
         params = getattr(getattr(item, "callspec", None), "params", {})
         values = self.fixture_values()
+        item.funcargs = {name: params[name] if name in params else values[name]()
+                         for name in item._fixtureinfo.argnames}
         _update_current_test_var(item, "call")
         try:
-            result = item.obj(**{name: params[name] if name in params else values[name]()
-                                 for name in item._fixtureinfo.argnames})
-            if hasattr(result, "__await__") or hasattr(result, "__aiter__"):
-                async_fail(item.nodeid)
+            pytest_pyfunc_call(item)
         finally:
             _update_current_test_var(item, None)
+            item.funcargs = None  # type: ignore[assignment]  # as pytest's protocol leaves a check
         for submission in self.in_use:
             submission.settle()
 

@@ -262,7 +262,7 @@ def test_what_pytest_would_do_otherwise_is_left_to_pytest(tmp_path, sessions):
     pytest, which gives the suite's fixture and refuses the async check; a tear-down that fails after a plain check
     costs no check, as with pytest."""
     (tmp_path / "check_second.py").write_text(HEADER.replace("ORDER = 1", "ORDER = 2") + (
-        "@pytest.mark.points(1)\ndef test_after(rng):\n    pass\n"), encoding="utf-8")
+        "@pytest.mark.points(1)\ndef test_after(shared):\n    pass\n"), encoding="utf-8")
     parts = write_suite(tmp_path, HEADER + (
         "import numpy as np\n\n\n"
         "@pytest.fixture\ndef rng():\n    return np.random.default_rng(12345)\n\n\n"
@@ -292,5 +292,6 @@ def test_a_check_in_a_package_with_a_set_up_of_its_own_goes_through_pytest(tmp_p
     parts = write_suite(package, HEADER + "@pytest.mark.points(1)\ndef test_plain_otherwise(rng):\n    pass\n")
     run = run_suites(None, parts, seed=0)
     assert [c.outcome for c in run.checks] == ["passed"]
-    assert events.read_text(encoding="utf-8") == "package set up\n"
     assert list(sessions[0].plugin.plain_checks.values()) == [False]
+    if pytest.version_tuple >= (9,):  # pytest 8 runs no package set-up in this layout, through its hooks either
+        assert events.read_text(encoding="utf-8") == "package set up\n"
