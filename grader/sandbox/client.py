@@ -170,7 +170,6 @@ class Worker:
         self.level, self.fallback = isolation.choose_level(self.limits.isolation)
         self.account = (isolation.worker_account(self.limits.worker_user) if self.level != "process"
                         else (os.getuid(), os.getgid()))
-        self.started_as_account = False  # whether a start has used the account (a restart takes another)
         self.process: subprocess.Popen | zygote.ForkedProcess | None = None
         self.output: OutputCapture | None = None
         self.isolation = ""
@@ -206,19 +205,11 @@ class Worker:
         self.home.chmod(0o700)
 
     def _take_account(self) -> None:
-        """Give the worker about to start its account: an account of its own is a new one at each start (a worker's
-        monitor kills every process of its account as it ends, at the user level, which must never reach the next
-        one). Its scratch folder is then reachable by that account's group alone (in the jail its files are bound in
-        anyway), no other worker's: one could read the reference staged there. Its home is its own (inside the jail
-        a tmpfs covers it)."""
+        """Give the worker about to start its account: its scratch folder reachable by that account's group alone (in
+        the jail its files are bound in anyway), no other worker's: one could read the reference staged there. Its
+        home is its own (inside the jail a tmpfs covers it)."""
         if not self.shares:
             return
-        if self.owns_account and self.started_as_account:
-            isolation.release_account(self.account)
-            self.account = isolation.own_account()
-            shutil.rmtree(self.home, ignore_errors=True)  # the last start's files belong to its account: afresh, as
-            self.home.mkdir(mode=0o700)  # the jail's home is a new tmpfs at every start
-        self.started_as_account = True
         try:
             os.chown(self.scratch, -1, self.account[1])
             self.scratch.chmod(0o710)
@@ -237,7 +228,7 @@ class Worker:
     def owns_account(self) -> bool:
         """Whether the worker's account is its own (``isolation.own_account``, the default where the grader is root):
         every process of it is then the worker's, and ends with it."""
-        return self.level != "process" and not self.limits.worker_user and self.account[0] >= OWN_ACCOUNTS
+        return self.shares and not self.limits.worker_user and self.account[0] >= OWN_ACCOUNTS
 
     @property
     def bin(self) -> Path:
@@ -469,6 +460,8 @@ class Worker:
             return
         self.signal_end()
         self.process.wait()
+        if not isinstance(self.process, zygote.ForkedProcess) and self.isolation == "user" and self.owns_account:
+            zygote.end_strays(self.account[0])  # started afresh, it has no monitor to end them (zygote_main)
         for closer in (self.requests.close, lambda: os.close(self.reply_channel.fd)):
             try:
                 closer()
@@ -480,7 +473,15 @@ class Worker:
         self.process = None
 
     def restart(self) -> None:
+        """Start the worker again; with an account of its own, as a new account (the last one's monitor kills every
+        process of it as it ends, at the user level, which must never reach this start) and an empty home (the last
+        start's files are that account's; the jail's home is a new tmpfs at every start anyway)."""
         self.kill()
+        if self.owns_account:
+            isolation.release_account(self.account)
+            self.account = isolation.own_account()
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home.mkdir(mode=0o700)
         self.start()
 
     def close(self) -> None:
@@ -637,8 +638,9 @@ class Submission:
         header = {"op": "call", "echo_args": echo_args, "watch": watch}
         answers = [Answer(self, dict(header, target=target), list(args), dict(kwargs))
                    for target, args, kwargs in calls]
-        if self._uses_earlier_objects(answers):
+        if self._uses_earlier_objects(answers):  # made one by one when read (see the class doc)
             self.settle()
+            return answers
         put_off, self.put_off = self.put_off, []
         self._send_together(put_off + answers)
         for answer in put_off:
@@ -658,9 +660,10 @@ class Submission:
     def _send_batch(self, answers: list[Answer], timeout: float | None) -> bool:
         """Send the calls of ``answers`` in one message and give each its reply; False if their answers are to be
         made when read: the message failed as a whole, or it answered only some of them (one failed, or left
-        threads running). Fewer than two calls, or with batching off, nothing is sent and they are made when read."""
-        if len(answers) < 2 or not self.batching or self._uses_earlier_objects(answers):
-            return self.batching  # one that uses an object of an earlier message is made alone (see the class doc)
+        threads running). Fewer than two calls, or with batching off, nothing is sent and they are made when read.
+        The callers send together only calls that use no object of an earlier message (see the class doc)."""
+        if len(answers) < 2 or not self.batching:
+            return self.batching
         self._retire_worker_left_busy()
         try:
             sent = self.worker.send_batch(BATCH_LABEL, [(a.header, *_as_handles(a.args, a.kwargs)) for a in answers],
@@ -689,12 +692,11 @@ class Submission:
     def _put_off(self, header: dict, args: Sequence[Any], kwargs: dict[str, Any]) -> None:
         """Put the call off; made at once, alone, if it uses an object of an earlier message (see the class doc)."""
         answer = Answer(self, header, list(args), dict(kwargs))
-        alone = self._uses_earlier_objects([answer])
-        if alone:
+        if self._uses_earlier_objects([answer]):
             self.settle()
-        self.put_off.append(answer)
-        if alone:
-            self.settle()
+            answer.settled()
+        else:
+            self.put_off.append(answer)
 
     def _uses_earlier_objects(self, answers: Sequence[Answer]) -> bool:
         """Whether a call of ``answers`` uses an object of the worker's that no call put off, nor one of ``answers``,
@@ -755,7 +757,7 @@ class Submission:
 
     def _note_holding(self, reply: Reply) -> None:
         """An answer that is, or holds, an object living in the worker: the worker must last the check."""
-        if _holds_handle(reply.value):
+        if _handles_in(reply.value):
             self.worker.holds_objects = True
 
     def _keep_received(self, target: str, reply: Reply) -> None:
@@ -969,15 +971,6 @@ def _handles_in(value: Any, depth: int = 0) -> set[int]:
     if depth < 20 and isinstance(value, (list, tuple, dict)):
         return set().union(*(_handles_in(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)))
     return set()
-
-
-def _holds_handle(value: Any, depth: int = 0) -> bool:
-    """Whether ``value`` is, or holds, an object living in the worker."""
-    if isinstance(value, protocol.Handle):
-        return True
-    if depth < 20 and isinstance(value, (list, tuple, dict)):
-        return any(_holds_handle(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
-    return False
 
 
 def _as_handle(value: Any) -> Any:

@@ -31,14 +31,13 @@ import time
 from pathlib import Path
 from typing import IO
 
-from grader.sandbox.limits import OWN_ACCOUNTS, clean_environment
+from grader.sandbox.limits import END_STRAYS, OWN_ACCOUNTS, clean_environment
 
 SANDBOX_DIR = Path(__file__).parent
 ZYGOTE_FILES = ("zygote_main.py", "worker.py", "jail.py", "limits.py", "protocol.py")
 SWITCH = "NN_GRADER_ZYGOTE"  # "0" turns the zygote off
 STARTUP_SECONDS = 30.0
 FORK_SECONDS = 5.0  # a zygote that has not forked a worker by then is broken: it is replaced
-END_STRAYS = b"E"  # sent to a monitor as it is let go: end every process of the worker's own user (zygote_main)
 TITLE_ROOM = 1024  # bytes of the zygote's command line a forked worker may write its own over (see _set_title)
 
 

@@ -43,7 +43,6 @@ else:
     import worker
 
 MAX_REQUEST_BYTES = 64 * 1024
-END_STRAYS = b"E"  # what the grader sends as it lets a monitor go, to end the worker's strays (zygote.END_STRAYS)
 DESCRIPTORS = 4  # status socket, worker's requests (read end), worker's replies (write end), worker's output
 
 
@@ -108,7 +107,7 @@ def _monitor(request: dict, fds: list[int]) -> None:
         told += data[:8]
     os.waitpid(child, 0)
     strays_of = request.get("strays_of")
-    if END_STRAYS in told and type(strays_of) is int and strays_of >= limits.OWN_ACCOUNTS:
+    if limits.END_STRAYS in told and type(strays_of) is int and strays_of >= limits.OWN_ACCOUNTS:
         _end_strays(strays_of)
     os._exit(0)
 

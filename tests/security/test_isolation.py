@@ -19,7 +19,7 @@ from grader import runner
 from grader.grading import grade
 from grader.parts import Part
 from grader.runner import run_suites
-from grader.sandbox import isolation, protocol
+from grader.sandbox import isolation, protocol, zygote
 from grader.sandbox.client import OutputCapture, Submission, Worker
 from grader.sandbox.faults import StudentException, WorkerCrashed
 from grader.sandbox.isolation import SandboxError
@@ -132,6 +132,19 @@ def test_the_monitor_ends_every_process_of_the_workers_own_user_when_told(make_w
         assert stray.wait(timeout=10) == -signal.SIGKILL
     finally:
         stray.kill()
+
+
+@ROOT_ONLY
+def test_a_worker_started_afresh_has_its_strays_ended_by_the_grader(make_worker, monkeypatch):
+    # No zygote, no monitor: the grader ends them itself, at the user level (told here as such a worker would be)
+    ended = []
+    monkeypatch.setattr(zygote, "end_strays", ended.append)
+    student = make_worker(Limits(zygote=False))
+    assert not isinstance(student.worker.process, zygote.ForkedProcess)
+    account = student.worker.account
+    student.worker.isolation = "user"
+    student.worker.close()
+    assert ended == [account[0]]
 
 
 @ROOT_ONLY
