@@ -267,7 +267,6 @@ class SuiteSession:
             self.config._ensure_unconfigure()
 
 
-GRADER_FIXTURES = ("student", "alone", "rng", "shared", "inputs")
 GRADER_MARKERS = frozenset({"points", "public", "figure", "parametrize"})
 # The plugins whose hooks set up, call and tear down a check when no conftest adds its own: for a check with no marker
 # but the grader's and no fixture but the grader's, all they do is compute those fixtures and call the check.
@@ -336,6 +335,10 @@ class GraderPlugin:
         self.authoring: list[str] = []  # the suites' own mistakes: "file::check: what is wrong"
         self.plain_hooks = False  # whether only pytest's own plugins hook into a check's steps (set at each run)
         self.plain_checks: dict[str, bool] = {}  # calls_plainly, by check
+        # How each of the grader's fixtures is computed, by name: for the fixtures below and for a check called plainly
+        self.fixture_values: dict[str, Callable[[], Any]] = {
+            "student": self.the_student, "alone": self.the_part_alone, "rng": self.check_generator,
+            "shared": lambda: self.shared_results, "inputs": self.the_inputs}
         self.begin(None, 0, {})
 
     def begin(self, submission: StudentCode | None, seed: int, diagnostics: dict[str, str],
@@ -405,11 +408,6 @@ class GraderPlugin:
 
     def the_inputs(self) -> Inputs:
         return Inputs(self.check_generator())
-
-    def fixture_values(self) -> dict[str, Callable[[], Any]]:
-        """How each of the grader's fixtures is computed, by name."""
-        return {"student": self.the_student, "alone": self.the_part_alone, "rng": self.check_generator,
-                "shared": lambda: self.shared_results, "inputs": self.the_inputs}
 
     def check_generator(self) -> np.random.Generator:
         """The current check's generator, made when first asked for. ``inputs`` does not take the fixture ``rng``:
@@ -520,14 +518,14 @@ class GraderPlugin:
             return False
         if name in getattr(getattr(item, "callspec", None), "params", {}):
             return is_direct_parameter(defs[-1])
-        return name in GRADER_FIXTURES and getattr(defs[-1].func, "__self__", None) is self
+        return name in self.fixture_values and getattr(defs[-1].func, "__self__", None) is self
 
     def call_plainly(self, item: pytest.Item) -> None:
         """Call the check with its fixtures and parameters through pytest's own ``pytest_pyfunc_call`` (what it does
         with an answer that is a coroutine, say, is pytest's), then settle what it put off."""
         assert isinstance(item, pytest.Function), "calls_plainly lets only functions through"
         params = getattr(getattr(item, "callspec", None), "params", {})
-        values = self.fixture_values()
+        values = self.fixture_values
         item.funcargs = {name: params[name] if name in params else values[name]()
                          for name in item._fixtureinfo.argnames}
         _update_current_test_var(item, "call")
@@ -536,13 +534,16 @@ class GraderPlugin:
         finally:
             _update_current_test_var(item, None)
             item.funcargs = None  # type: ignore[assignment]  # as pytest's protocol leaves a check
-        for submission in self.in_use:
-            submission.settle()
+        self.settle_in_use()
 
     def call_and_settle(self, item: pytest.Item) -> None:
-        """Run the check, then make what it put off and never needed an answer of (a check that only creates an
-        object fails if that fails): a check's outcome includes every call it made."""
+        """Run the check through pytest's hooks, then settle what it put off."""
         item.ihook.pytest_runtest_call(item=item)
+        self.settle_in_use()
+
+    def settle_in_use(self) -> None:
+        """Make what the check put off and never needed an answer of (a check that only creates an object fails if
+        that fails): a check's outcome includes every call it made."""
         for submission in self.in_use:
             submission.settle()
 

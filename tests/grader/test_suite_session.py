@@ -250,10 +250,14 @@ def test_a_check_needing_only_the_graders_fixtures_is_called_plainly_and_any_oth
 
 
 def test_a_conftest_that_hooks_into_a_checks_steps_has_every_check_go_through_pytest(tmp_path, sessions):
-    (tmp_path / "conftest.py").write_text("def pytest_runtest_call(item):\n    pass\n", encoding="utf-8")
+    events = tmp_path / "events.txt"
+    (tmp_path / "conftest.py").write_text(
+        f"def pytest_runtest_call(item):\n    with open({str(events)!r}, 'a') as out:\n        out.write(item.name)\n",
+        encoding="utf-8")
     parts = write_suite(tmp_path, HEADER + "@pytest.mark.points(1)\ndef test_plain(rng):\n    pass\n")
     run = run_suites(None, parts, seed=0)
     assert [c.outcome for c in run.checks] == ["passed"]
+    assert events.read_text(encoding="utf-8") == "test_plain"  # the conftest's hook ran around the check
     assert sessions[0].plugin.plain_hooks is False
 
 
