@@ -292,14 +292,15 @@ def only_pytests_own_hooks(config: pytest.Config) -> bool:
 def _fresh_tmp_path_base(config: pytest.Config) -> None:
     """End the last run's ``tmp_path`` base folder as each ``pytest.main`` ended one (its lock released, older base
     folders removed but the last few) and let the next ``tmp_path`` make a new one, rather than fill one for a whole
-    class. Through pytest's internal factory: with another pytest that lacks it, a session's folders share one base,
-    which costs nothing but disk."""
+    class. Through pytest's internal factory (pytest 9). pytest 8 removes old base folders only when the process
+    exits, so there a session's checks share one base folder: a new one per run would pile up for a whole class."""
     factory = getattr(config, "_tmp_path_factory", None)
     if factory is None or getattr(factory, "_basetemp", None) is None:
         return  # no check of the last run asked for tmp_path
     exit_stack = getattr(factory, "_exit_stack", None)
-    if exit_stack is not None:
-        exit_stack.close()  # what pytest runs at the session's end; the stack takes the next base's callbacks
+    if exit_stack is None:
+        return
+    exit_stack.close()  # what pytest runs at the session's end; the stack takes the next base's callbacks
     factory._basetemp = None
 
 

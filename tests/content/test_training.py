@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-import time
 
 import numpy as np
 import pytest
@@ -156,17 +156,18 @@ def test_the_reference_overfits_for_every_seed_its_docstring_names(seed):
     assert val_loss[-1] >= 2 * val_loss[best] and loss[-1] < loss[best]
 
 
-def test_capstone_is_deterministic_and_fast():
+def test_capstone_is_deterministic_and_small():
     t = training()
     first = t.run_capstone(0.9, seed=0)
     assert t.run_capstone(0.9, seed=0) == first
-    best = math.inf
-    for _ in range(3):  # CPU time, best of three: the budget is about the code, not about a busy machine
-        start = time.process_time()
-        t.run_capstone(t.CAPSTONE["momentum"], seed=1)
-        t.run_capstone(0.0, seed=1)
-        best = min(best, time.process_time() - start)
-    assert best < 0.3, f"both capstone runs took {best:.3f} s; the budget is 0.3 s"
+    # Every grade trains the capstone up to three times (momentum, plain SGD, the report's figure), so its size is a
+    # budget an instructor who enlarges it must see fail here; how long it takes is measured in benchmarks/.
+    settings = t.CAPSTONE
+    x, _ = t.capstone_data()
+    sizes = settings["layer_sizes"]
+    weights = sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(sizes))
+    updates = settings["epochs"] * math.ceil(len(x) / settings["batch_size"])
+    assert weights <= 100 and settings["epochs"] * len(x) <= 2_000 and updates <= 100, (weights, updates)
 
 
 def test_epochs_to_target():
