@@ -8,7 +8,6 @@ installed command, :func:`run`).
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import sys
 import tempfile
@@ -192,11 +191,10 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
         for path in (output, html):
             if path is not None:
                 prepare_file(path)
-    with start_drawer() if html else contextlib.nullcontext() as drawer:  # it loads matplotlib while the grade runs
-        with language(lang):  # the messages of a user error, too
-            result = grade(submission, list(parts), seed=seed, lang=lang)
-        if html:
-            write_html_report(html, result, submission, drawer)
+    with language(lang):  # the messages of a user error, too
+        result = grade(submission, list(parts), seed=seed, lang=lang)
+    if html:
+        write_html_report(html, result, submission)
     colour = fmt == "text" and (output is None or is_stdout(output)) and colour_wanted(sys.stdout)
     if fmt in ("gradescope", "prairielearn"):  # the formats that know when students may see the hidden details
         text = RENDERERS[fmt](result, hidden_visibility=hidden_visibility)
@@ -207,34 +205,12 @@ def check(parts: tuple[str, ...], submission: Path, fmt: str, output: Path | Non
     sys.exit(0 if result.all_passed else 1)
 
 
-def start_drawer() -> contextlib.AbstractContextManager[Any]:
-    """A ``grader.figures.drawer.Drawer`` where matplotlib is installed; else a context that gives None, as in a
-    student's copy, which draws no figures (see ``grader.figures.report_figures``) and leaves the drawer out."""
-    from grader import reference
-    from grader.figures.draw import plotting_available
-
-    if not plotting_available() or reference.is_replayed():  # as report_figures decides it
-        return contextlib.nullcontext()
-    from grader.figures.drawer import Drawer
-
-    return Drawer()
-
-
-def write_html_report(path: Path, result: Any, submission: Path, drawer: Any) -> None:
-    """Write ``result``'s HTML report with the figures of ``submission`` to ``path``; ``drawer`` (a
-    ``grader.figures.drawer.Drawer``, or None to draw here) starts on each figure as soon as it is gathered."""
+def write_html_report(path: Path, result: Any, submission: Path) -> None:
+    """Write ``result``'s HTML report with the figures of ``submission`` to ``path``."""
     from grader.figures import report_figures
-    from grader.report.html import drawing_of, render_html
+    from grader.report.html import render_html
 
-    if drawer is None:
-        page = render_html(result, report_figures(result, submission))
-    else:
-        def start_drawing(index: int, figure: Any) -> None:
-            drawing = drawing_of(figure, index)
-            if drawing is not None:
-                drawer.start(drawing)
-
-        page = render_html(result, report_figures(result, submission, built=start_drawing), draw=drawer.draw_all)
+    page = render_html(result, report_figures(result, submission))
     with language(result.language):
         write_text(path, page)
 

@@ -1,9 +1,9 @@
 """The class report as one self-contained HTML page: what the class got wrong, for its instructor.
 
 Like the student's report (grader.report.html) everything is inline -- its stylesheet, and each histogram as a
-small SVG drawn here (so the page needs no matplotlib) -- and nothing points outside the file: no script, font,
-image or link URL. Every number is also written out as text beside its bar, every list of students folded in a
-``<details>``; statistics over fewer than ``RELIABLE_MIN`` students say so where they stand.
+small SVG drawn here -- and nothing points outside the file: no script, font, image or link URL. Every number is
+also written out as text beside its bar, every list of students folded in a ``<details>``; statistics over fewer
+than ``RELIABLE_MIN`` students say so where they stand.
 """
 
 from __future__ import annotations

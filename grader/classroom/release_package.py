@@ -22,7 +22,7 @@ from grader.grading import RELEASE_MANIFEST
 # Relative to grader/. Suites are rewritten rather than left out (write_public_suites).
 LEFT_OUT = {"classroom", "audit.py", "audit_cli.py", "mistakes", "__pycache__", RELEASE_MANIFEST.name,
             reference.VALUES_FILE.name, reference.ARRAYS_FILE.name}
-LEFT_OUT_FIGURES = {"plan.py", "gather.py", "asking.py", "curves.py", "gradients.py", "training.py", "drawer.py"}
+LEFT_OUT_FIGURES = {"plan.py", "gather.py", "asking.py", "curves.py", "gradients.py", "training.py"}
 LEFT_OUT_CATALOGUES = {"mistakes.yaml"}
 
 

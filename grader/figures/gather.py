@@ -35,7 +35,6 @@ from grader.submission import stage
 FIGURE_SECONDS = 15.0  # the student's side of all figures of one report together
 CAPSTONE_SEED = 0  # the seed the capstone's docstring describes (weights and shuffling)
 ALREADY_FAILED = ("timeout", "crashed")
-DRAWN_LONGEST = ("depth",)  # two log panels: ~50 ms to draw, ~25 ms to gather (a training figure: ~30 ms and ~60 ms)
 
 BUILDERS: dict[str, Callable[[Request, Asker, GradeResult], Figure]] = {
     "activation": lambda request, ask, result: activation_curve(request, ask),
@@ -54,11 +53,9 @@ def judged_run(result: GradeResult) -> tuple[int, Any]:
     return run_seed(result.seed, OVERFITTING_RUN), result.runs.get(OVERFITTING_RUN, NOT_KEPT)
 
 
-def gather_figures(result: GradeResult, source: Path, limits: Limits | None = None,
-                   built: Callable[[int, Figure], None] | None = None) -> Figures:
-    """The figures ``result`` calls for (see ``grader.figures.plan``), from the submission in folder ``source``;
-    ``built(index, figure)`` is told of each as soon as it exists (a drawer starts drawing it while the next is
-    gathered)."""
+def gather_figures(result: GradeResult, source: Path, limits: Limits | None = None) -> Figures:
+    """The figures ``result`` calls for (see ``grader.figures.plan``), in the plan's order, from the submission in
+    folder ``source``."""
     requests = plan(result)
     with language(result.language):
         if not requests:
@@ -68,14 +65,11 @@ def gather_figures(result: GradeResult, source: Path, limits: Limits | None = No
         def gather(indices: list[int], ask: Asker) -> None:
             for index in indices:
                 items[index] = build(requests[index], ask, result)
-                if built is not None:
-                    built(index, items[index])
 
-        # The figures that ask the student's code nothing come first: a drawer draws them while a worker starts
-        order = gathering_order(requests)
-        kept = [i for i in order if asks_nothing(requests[i], result)]
+        # The figures that ask the student's code nothing need no worker: when they are all there is, none starts
+        kept = [i for i, request in enumerate(requests) if asks_nothing(request, result)]
         gather(kept, Asker(None, time.monotonic() + FIGURE_SECONDS, FIGURE_SECONDS))
-        asking = [i for i in order if i not in kept]
+        asking = [i for i in range(len(requests)) if i not in kept]
         note = ""
         if asking:
             with tempfile.TemporaryDirectory(prefix="nn-grader-figures-") as tmp:
@@ -94,13 +88,6 @@ def asks_nothing(request: Request, result: GradeResult) -> bool:
     """Whether the figure draws what the grade kept (the overfitting run, ``judged_run``), asking the student's code
     nothing."""
     return request.kind == "overfitting" and judged_run(result)[1] is not NOT_KEPT
-
-
-def gathering_order(requests: list[Request]) -> list[int]:
-    """The plan's indices in the order to gather them: the page keeps the plan's order, but the figures that take
-    longest to draw and least to gather (``DRAWN_LONGEST``) go first, so that a drawer draws them while the training
-    runs of the others are gathered."""
-    return sorted(range(len(requests)), key=lambda i: requests[i].kind not in DRAWN_LONGEST)
 
 
 def build(request: Request, ask: Asker, result: GradeResult) -> Figure:

@@ -4,19 +4,18 @@ Everything is inline -- the CSS, and each figure as an SVG element -- and nothin
 font, stylesheet or image URL), so it opens offline and can be mailed or attached to a grade as it is. It reads a
 ``GradeResult`` and the ``Figures`` gathered for it (``grader.figures``), and computes nothing but sums. Outcomes
 are spelled out in words, never shown by colour alone; headings, table headers and figure titles are real markup
-for screen readers. Without matplotlib the page renders the same with a note in place of the figures.
+for screen readers.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
 from grader import mistakes
-from grader.figures.draw import Drawing, NotDrawn, draw_all, plotting_available
+from grader.figures.draw import Drawing, NotDrawn, draw_all
 from grader.figures.model import DEPTH, WIDTH, Figure, Figures
 from grader.gradcheck import GRADIENT_TOLERANCE
 from grader.i18n import current_language, language, tr
@@ -28,15 +27,11 @@ STYLESHEET = Path(__file__).with_name("html.css")
 WIDE_KINDS = ("gradient", "depth")  # figures that span both columns of the grid (several panels side by side)
 
 
-Draw = Callable[[list[Drawing]], list[str | NotDrawn]]
-
-
-def render_html(result: GradeResult, figures: Figures | None = None, draw: Draw = draw_all) -> str:
-    """The report page of ``result`` with ``figures`` (None: none were gathered, e.g. without matplotlib), their
-    pictures drawn by ``draw`` (in this process, or a ``grader.figures.drawer.Drawer``'s)."""
+def render_html(result: GradeResult, figures: Figures | None = None) -> str:
+    """The report page of ``result`` with ``figures`` (None: none were gathered, as for a notebook's report)."""
     figures = figures or Figures()
     with language(result.language):
-        drawn = _Drawn(figures, draw)
+        drawn = _Drawn(figures)
         body = [_banner(result), '<main id="main" class="wrap">', _summary(result), *_notes(figures, result.notes)]
         body += [_part(part, drawn) for part in result.parts]
         body += [_training(drawn), "</main>", _footer(result)]
@@ -46,15 +41,15 @@ def render_html(result: GradeResult, figures: Figures | None = None, draw: Draw 
 class _Drawn:
     """The figures, each turned into its HTML once, and which check each explains."""
 
-    def __init__(self, figures: Figures, draw: Draw) -> None:
+    def __init__(self, figures: Figures) -> None:
         self.figures = figures
         self.by_check: dict[str, Figure] = {}
         for figure in figures.items:
             for check_id in figure.checks:
                 self.by_check.setdefault(check_id, figure)
-        drawings = {i: drawing_of(f, i) for i, f in enumerate(figures.items)} if plotting_available() else {}
+        drawings = {i: drawing_of(f, i) for i, f in enumerate(figures.items)}
         wanted = {i: d for i, d in drawings.items() if d is not None}
-        self.pictures = dict(zip(wanted, draw(list(wanted.values())), strict=True))  # all at once: a drawer's way
+        self.pictures = dict(zip(wanted, draw_all(list(wanted.values())), strict=True))
 
     def of_part(self, part: str) -> list[str]:
         return [self._html(f) for f in self.figures.of_part(part)]
@@ -121,8 +116,7 @@ def _summary(result: GradeResult) -> str:
 
 
 def _notes(figures: Figures, submission_notes: list[str]) -> list[str]:
-    notes = [*submission_notes] + ([] if plotting_available() else [tr("report.no_plots")])
-    notes += [figures.note] if figures.note else []
+    notes = [*submission_notes] + ([figures.note] if figures.note else [])
     return [f'<aside class="note" role="note"><p>{escape(n)}</p></aside>' for n in notes]
 
 
@@ -195,8 +189,8 @@ def drawing_of(figure: Figure, index: int) -> Drawing | None:
 
 
 def _figure(figure: Figure, drawn: str | NotDrawn) -> str:
-    """A figure: its SVG as ``drawn`` (when matplotlib could draw it), a caption, what the data shows, and any
-    problem."""
+    """A figure: its SVG as ``drawn`` (none when it has no data or could not be drawn), a caption, what the data
+    shows, and any problem."""
     title, picture, problems = figure_title(figure), drawn if isinstance(drawn, str) else "", [figure.problem]
     if isinstance(drawn, NotDrawn):
         problems.append(tr("report.problem.figure_error", detail=drawn.detail))

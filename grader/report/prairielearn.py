@@ -12,14 +12,13 @@ language.
 - PrairieLearn has no per-test visibility, so hidden checks (not marked ``public``) are shown as one test, their
   total, unless ``hidden_visibility`` is ``visible`` -- the same rule as Gradescope's before its chosen time
   (grader.report.gradescope): no input, index or expected value of a hidden check reaches the student.
-- The report's figures (``grader.figures``, when the plots extra is installed) go in ``images`` as PNG data URLs,
-  at most ``MAX_IMAGES`` of them and ``MAX_IMAGE_BYTES`` in all (PrairieLearn caps results at 1 MB), and only those
-  that explain no hidden check while hidden checks' details are withheld.
+- The report's figures (``grader.figures``) go in ``images`` as SVG data URLs, which PrairieLearn shows as
+  ``<img>``, at most ``MAX_IMAGES`` of them and ``MAX_IMAGE_BYTES`` in all (PrairieLearn caps results at 1 MB), and
+  only those that explain no hidden check while hidden checks' details are withheld.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -104,11 +103,11 @@ def hidden_total(result: GradeResult, public: frozenset[str]) -> list[dict[str, 
 
 
 def figure_images(figures: Figures | None, public: frozenset[str] | None) -> list[dict[str, str]]:
-    """The figures as PrairieLearn ``images``: labelled PNG data URLs, bounded in number and size, leaving out any
+    """The figures as PrairieLearn ``images``: labelled SVG data URLs, bounded in number and size, leaving out any
     that explains a hidden check while hidden checks' details are withheld (``public`` is None when they are not)."""
-    from grader.figures.draw import plotting_available, png_of
+    from grader.figures.draw import svg_data_url
 
-    if figures is None or not plotting_available():
+    if figures is None:
         return []
     images: list[dict[str, str]] = []
     budget = MAX_IMAGE_BYTES
@@ -118,7 +117,7 @@ def figure_images(figures: Figures | None, public: frozenset[str] | None) -> lis
         if not figure.panels or (public is not None and not set(figure.checks) <= public):
             continue
         try:
-            url = "data:image/png;base64," + base64.b64encode(png_of(figure)).decode("ascii")
+            url = svg_data_url(figure, title=figure_title(figure))
         except Exception:  # noqa: BLE001 -- one figure that cannot be drawn must not cost the grade
             continue
         if len(url) > budget:

@@ -98,8 +98,9 @@ def test_the_copy_is_laid_out_for_students(built):
     for absent in ("solutions", "grader/audit.py", "grader/audit_cli.py", "grader/classroom",
                    "grader/locale/en/mistakes.yaml", "grader/locale/ko/mistakes.yaml"):
         assert not (built / absent).exists(), absent
-    # the report's figures are drawn but never gathered in a copy: what gathers them (and draws them early) is left out
-    assert sorted(p.name for p in (grader / "figures").glob("*.py")) == ["__init__.py", "draw.py", "model.py"]
+    # the report's figures are drawn but never gathered in a copy: what gathers them is left out
+    drawing = ["__init__.py", "draw.py", "model.py", "scales.py"]
+    assert sorted(p.name for p in (grader / "figures").glob("*.py")) == drawing
     assert sorted(p.name for p in (grader / "mistakes").iterdir()) == ["__init__.py"]
     assert "def identify(" in (grader / "mistakes" / "__init__.py").read_text() and not list(built.rglob("*.pyc"))
     assert sorted(lazy_commands((grader / "cli.py").read_text(), grader / "cli.py")) == ["quiz"]

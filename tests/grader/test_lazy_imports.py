@@ -13,7 +13,7 @@ from tests.conftest import ROOT, SOLUTIONS
 # What a plain text check never uses: the other renderers and what they need, and the other commands' libraries.
 NOT_FOR_A_TEXT_CHECK = ("grader.report.gradescope", "grader.report.prairielearn", "grader.report.junit",
                         "grader.report.json_report", "grader.report.github_classroom", "grader.report.html",
-                        "grader.figures", "matplotlib", "grader.quiz", "grader.classroom", "grader.audit")
+                        "grader.figures", "grader.quiz", "grader.classroom", "grader.audit")
 # ... and what the command line itself must not load before a command asks: the grader, pytest, numpy, yaml.
 NOT_FOR_THE_COMMAND_LINE = (*NOT_FOR_A_TEXT_CHECK, "grader.grading", "grader.runner", "pytest", "numpy", "yaml")
 

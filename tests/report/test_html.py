@@ -1,17 +1,14 @@
-"""The HTML page: self-contained, accessible, complete without matplotlib, and in the student's language."""
+"""The HTML page: self-contained, accessible, and in the student's language."""
 
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 
 import pytest
 
 from grader import mistakes
-from grader.figures import report_figures
 from grader.i18n import language, tr
-from grader.report.html import render_html
 from tests.report.conftest import Report, make_report
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -77,27 +74,6 @@ def test_problems_of_the_students_code_are_on_the_page(broken_report, stub_repor
         text = report.page.text
         for figure in report.figures.items:
             assert figure.problem and " ".join(figure.problem.split()) in text
-
-
-def test_without_matplotlib_the_page_has_the_table_and_a_note(wrong_elu_report, wrong_elu, monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
-    with pytest.raises(ImportError):
-        import matplotlib  # noqa: F401 -- the import is what must fail
-    figures = report_figures(wrong_elu_report.result, wrong_elu)
-    assert figures is None  # nothing was run for figures that cannot be drawn
-    page = Report(wrong_elu_report.result, None, render_html(wrong_elu_report.result, figures)).page
-    assert 'pip install "nn-grader[plots]"' in page.text
-    assert not page.all("svg") and not page.all("figure")
-    assert len([a for a in page.all("tr") if a.get("id", "").startswith("check-")]) == len(
-        wrong_elu_report.result.checks)
-
-
-def test_a_page_with_figures_but_no_matplotlib_still_renders_them_as_text(wrong_elu_report, monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)
-    page = Report(wrong_elu_report.result, None, render_html(wrong_elu_report.result,
-                                                             wrong_elu_report.figures)).page
-    assert not page.all("svg") and len(page.all("figure")) == len(wrong_elu_report.figures.items)
-    assert 'pip install "nn-grader[plots]"' in page.text
 
 
 def test_the_page_speaks_korean(wrong_elu):

@@ -177,17 +177,13 @@ def test_a_fit_that_raised_in_the_checks_leaves_nothing_and_its_picture_runs_it_
     assert asked == ["training.fit"] * 3 and figure is not None and "no validation here" in figure.problem
 
 
-def test_the_kept_run_is_drawn_before_a_worker_starts_and_alone_it_needs_none(monkeypatch):
-    """The figures that ask the student's code nothing are gathered first, so a drawer draws them while the worker for
-    the others starts; a report whose only figure is such a one starts no worker at all."""
+def test_a_report_whose_only_figure_is_the_kept_run_starts_no_worker(monkeypatch):
+    """The figures that ask the student's code nothing need no worker: drawing the run the grade kept starts none."""
     result = grade(SOLUTIONS, ["training"])
-    events: list[str] = []
+    started: list[str] = []
     real_start = gather._start_worker
-    monkeypatch.setattr(gather, "_start_worker", lambda *args: events.append("worker") or real_start(*args))
-    figures = gather_figures(result, SOLUTIONS, built=lambda index, figure: events.append(figure.kind))
-    assert events[:2] == ["overfitting", "worker"] and len(events) == len(figures.items) + 1
-    events.clear()
+    monkeypatch.setattr(gather, "_start_worker", lambda *args: started.append("worker") or real_start(*args))
     only_overfitting = [r for r in plan(result) if r.kind == "overfitting"]
     monkeypatch.setattr(gather, "plan", lambda result: only_overfitting)
-    figure = gather_figures(result, SOLUTIONS, built=lambda index, figure: events.append(figure.kind)).items[0]
-    assert events == ["overfitting"] and figure.problem == "" and figure.kind == "overfitting"
+    [figure] = gather_figures(result, SOLUTIONS).items
+    assert started == [] and figure.problem == "" and figure.kind == "overfitting"
