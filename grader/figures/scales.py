@@ -20,6 +20,7 @@ import numpy as np
 
 LINEAR_THRESHOLD = 5.0  # symlog: linear within [-5, 5], as the activation figures' default window
 MARGIN = 0.05  # of the data's span (in scale units) left free at both ends of an axis fitted to its data
+DECADES = 300  # a log or symlog axis stays within 1e-300 .. 1e300 (beyond, 10 ** x over- or underflows)
 MAX_TICKS = 7
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 
@@ -38,6 +39,14 @@ def forward(kind: str, values: np.ndarray) -> np.ndarray:
     if kind == "linear":
         return values
     raise ValueError(f"unknown scale {kind!r}: expected 'linear', 'log' or 'symlog'")
+
+
+def drawable(values: np.ndarray, kind: str) -> np.ndarray:
+    """``values`` with what an axis of scale ``kind`` cannot show (NaN, infinities, and values <= 0 on a log axis)
+    made NaN, which leaves a gap in a line."""
+    values = np.asarray(values, dtype=np.float64)
+    keep = np.isfinite(values) & ((values > 0) if kind == "log" else True)
+    return np.where(keep, values, np.nan)
 
 
 def backward(kind: str, value: float) -> float:
@@ -61,15 +70,22 @@ class Axis:
 
     @classmethod
     def fitted(cls, kind: str, values: np.ndarray) -> Axis:
-        """The axis that shows every drawable one of ``values`` (finite, and > 0 on a log scale), with a margin of
-        ``MARGIN`` at both ends; a unit-wide one around the value when they are all one value, and [0.1, 10] or
-        [0, 1] when there is nothing to show."""
-        scaled = forward(kind, values[np.isfinite(values) & ((values > 0) if kind == "log" else True)])
+        """The axis that shows every drawable one of ``values`` (see :func:`drawable`), with a margin of ``MARGIN``
+        of their span at both ends (in scale units, so decades on a log axis). All one value: half a decade either
+        side on a log or symlog axis, on a linear one the larger of 0.5 and 5% of the value. Nothing to show:
+        [0.1, 10] on a log axis, else [0, 1]."""
+        shown = drawable(values, kind)
+        scaled = forward(kind, shown[np.isfinite(shown)])
+        if kind != "linear":
+            scaled = np.clip(scaled, -DECADES, DECADES)
         if not scaled.size:
             return cls(kind, 0.1, 10.0) if kind == "log" else cls(kind, 0.0, 1.0)
         low, high = float(scaled.min()), float(scaled.max())
         pad = MARGIN * (high - low) if high > low else (0.5 if kind != "linear" else max(abs(low) * 0.05, 0.5))
-        return cls(kind, backward(kind, low - pad), backward(kind, high + pad))
+        low, high = low - pad, high + pad
+        if kind != "linear":
+            low, high = max(low, -DECADES), min(high, DECADES)
+        return cls(kind, backward(kind, low), backward(kind, high))
 
     def fraction(self, values: np.ndarray) -> np.ndarray:
         """Where ``values`` fall along the axis, 0 at ``low`` and 1 at ``high`` (outside for values out of view;
@@ -99,7 +115,7 @@ def nice_ticks(low: float, high: float, *, integer: bool = False, most: int = MA
         step = next((s for s in (1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0) if s >= step), step)
     first = math.ceil(low / step - 1e-9)
     ticks = [(first + i) * step for i in range(int(math.floor(high / step + 1e-9)) - first + 1)]
-    return [0.0 if abs(t) < step * 1e-9 else round(t, 12) for t in ticks]
+    return [0.0 if abs(t) < step * 1e-9 else float(f"{t:.12g}") for t in ticks]  # 0.30000000000000004 is 0.3
 
 
 def decade_ticks(low: float, high: float, most: int = MAX_TICKS + 1) -> list[float]:
@@ -126,9 +142,9 @@ def tick_label(value: float, kind: str, step: float = 1.0) -> str:
     ``step`` needs (a true minus sign for negatives)."""
     if kind == "log" or (kind == "symlog" and abs(value) >= 10):
         return power_of_ten(value)
-    decimals = 0
-    while decimals < 12 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6:
-        decimals += 1
+    exponent = math.floor(math.log10(step)) if step > 0 else 0
+    mantissa = step / 10.0 ** exponent
+    decimals = max(0, -exponent + (abs(mantissa - round(mantissa)) > 1e-6))  # a step of 2.5e-3: 4 decimals
     text = f"{abs(value):.{decimals}f}"
     return ("\u2212" if value < 0 and float(text) != 0 else "") + text
 

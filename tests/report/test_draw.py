@@ -9,18 +9,9 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from grader.figures.draw import (
-    DASH,
-    ROLE_COLOURS,
-    Drawing,
-    NotDrawn,
-    along,
-    draw_all,
-    path_of,
-    svg_data_url,
-    svg_of,
-)
-from grader.figures.model import REFERENCE, STUDENT, Figure, Line, Panel
+from grader.figures.draw import Drawing, NotDrawn, draw_all, svg_data_url, svg_of
+from grader.figures.legend import ROLE_COLOURS, along
+from grader.figures.model import REFERENCE, STUDENT, Figure, Line, Panel, Point
 from grader.figures.scales import (
     MAX_TICKS,
     Axis,
@@ -32,6 +23,7 @@ from grader.figures.scales import (
     symlog_ticks,
     tick_label,
 )
+from grader.figures.svg import DASH, HELD, path_of
 
 EPOCHS = np.arange(1, 21, dtype=np.float64)
 
@@ -58,6 +50,26 @@ def elements(svg: str, tag: str) -> list[ET.Element]:
 
 def texts(svg: str) -> list[str]:
     return [t.text or "" for t in elements(svg, "text")]
+
+
+def legend_box(svg: str) -> ET.Element:
+    box = next(g for g in elements(svg, "g") if g.get("class") == "legend").find("rect")
+    assert box is not None
+    return box
+
+
+def axes_edges(svg: str) -> list[tuple[float, float, float, float]]:
+    """Each panel's axes (left, top, right, bottom), read from its spines."""
+    spines = [p.get("d", "") for p in elements(svg, "path")]
+    found = [re.fullmatch(r"M([\d.]+),([\d.]+)V([\d.]+)H([\d.]+)", d) for d in spines]
+    return [(float(m[1]), float(m[2]), float(m[4]), float(m[3])) for m in found if m]
+
+
+def numbers_in(svg: str) -> list[float]:
+    """Every coordinate and size written: the attributes' and the paths' numbers."""
+    attributes = re.findall(r'\b(?:x|y|cx|cy|x1|x2|y1|y2|width|height)="(-?[\d.e+]+)"', svg)
+    paths = [n for d in re.findall(r'\bd="([^"]*)"', svg) for n in re.findall(r"-?[\d.]+(?:e[+-]?\d+)?", d)]
+    return [float(v) for v in attributes + paths]
 
 
 # -- scales and ticks ------------------------------------------------------------------------------------------------
@@ -175,16 +187,14 @@ def test_the_legend_goes_where_it_hides_the_least_data():
     rising = Panel("", "epoch", "loss")  # the curve fills the lower left and the upper right, where legends go first
     rising.lines.append(Line("reference", EPOCHS, np.r_[np.full(10, 0.0), np.full(10, 1.0)], REFERENCE))
     svg = svg_of(figure(rising), title="t", salt="s")
-    box = next(g for g in elements(svg, "g") if g.get("font-size")).find("rect")
-    spine = next(p.get("d") for p in elements(svg, "path") if re.fullmatch(r"M[\d.]+,[\d.]+V[\d.]+H[\d.]+", p.get("d")))
-    left, top = (float(v) for v in spine[1:].split("V")[0].split(","))
-    right = float(spine.split("H")[1])
+    box = legend_box(svg)
+    ((left, top, right, _),) = axes_edges(svg)
     assert float(box.get("x")) < (left + right) / 2 and float(box.get("y")) < top + 40  # the empty upper left
 
 
 def test_points_of_a_steep_segment_count_as_covered():
-    covered = along(np.array([[0.0, 0.0], [0.0, 100.0], [np.nan, np.nan], [5.0, 5.0]]))
-    assert len(covered) >= 25 and covered[:, 1].max() <= 100.0 and [5.0, 5.0] in covered.tolist()
+    covered = along(np.array([[0.0, 0.0], [0.0, 100.0], [np.nan, np.nan], [5.0, 5.0]]), (0.0, 0.0, 50.0, 80.0))
+    assert len(covered) >= 20 and covered[:, 1].max() <= 80.0 and [5.0, 5.0] in covered.tolist()  # held in the area
 
 
 def gradient_panel(title: str, errors: list[float]) -> Panel:
@@ -206,6 +216,8 @@ def test_bars_above_the_tolerance_are_vermillion_and_hatched():
     assert len(hatched) == 3  # the two bars above, and the legend's sample
     heights = [float(b.get("height")) for b in bars]
     assert heights[2] > 0 and heights[3] == max(heights)  # 0 drawn at the floor, infinity as an error of 1
+    ((_, _, _, bottom),) = axes_edges(svg)
+    assert float(legend_box(svg).get("y")) > bottom  # below the axes: it hides no bar
     assert {"(0,)", "(3,)", "tolerance 1e-05"} <= set(texts(svg))
 
 
@@ -253,9 +265,59 @@ def test_the_legend_is_in_the_pages_language():
 def test_a_legend_below_the_axes_fits_in_the_picture(lines):
     panel = Panel("", "epoch", "loss", legend_below=True, threshold=0.3, threshold_label="target")
     for i in range(lines):
-        panel.lines.append(Line(f"run {i}", EPOCHS, np.linspace(1.0, 0.1 * i, 20), REFERENCE, i % 2))
+        panel.lines.append(Line(f"reference, the validation loss of run {i}", EPOCHS, np.linspace(1.0, 0.1 * i, 20),
+                                REFERENCE, i % 2))
     svg = svg_of(figure(panel), title="t", salt="s")
-    height = float(parsed(svg).get("viewBox").split()[3])
-    legend = next(g for g in elements(svg, "g") if g.get("font-size")).find("rect")
+    width, height = (float(v) for v in parsed(svg).get("viewBox").split()[2:])
+    legend = legend_box(svg)
     assert float(legend.get("y")) + float(legend.get("height")) <= height
-    assert sum(label.startswith("run ") for label in texts(svg)) == lines
+    assert 0 <= float(legend.get("x")) and float(legend.get("x")) + float(legend.get("width")) <= width
+    assert sum(label.startswith("reference, the validation") for label in texts(svg)) == lines
+
+
+def test_a_named_point_far_out_of_view_stays_a_sane_coordinate():
+    panel = curves(np.full(20, 1e300))
+    panel.points.append(Point("yours: lowest at epoch 3", 3.0, 1e300, STUDENT))
+    svg = svg_of(figure(panel), title="t", salt="s")
+    assert max(map(abs, numbers_in(svg))) <= HELD + 10 and "yours: lowest at epoch 3" in texts(svg)
+
+
+def test_bars_without_labels_of_their_own_get_the_axis_ticks():
+    panel = Panel("", "x", "relative error", kind="bars", yscale="log", threshold=1e-5)
+    panel.lines.append(Line("yours", np.array([-1.25, 0.0, 1.25, 2.5]), np.array([1e-9, np.nan, 0.5, 1e-12]),
+                            STUDENT))
+    svg = svg_of(figure(panel, kind="gradient"), title="t", salt="s")
+    ((_, _, _, bottom),) = axes_edges(svg)
+    below = [t.text for t in elements(svg, "text") if float(t.get("y")) > bottom]
+    assert {"\u22121", "0", "1", "2"} <= set(below)
+    fills = [r.get("fill") for r in elements(svg, "rect") if r.get("fill", "").startswith("url(#s-0-hatch")]
+    assert len(fills) == 3  # NaN is no error within the tolerance: hatched like 0.5 (and the legend's sample)
+
+
+def test_tick_labels_of_tiny_steps_keep_their_decimals():
+    assert tick_label(1.0000002, "linear", 2e-7) == "1.0000002"
+    assert tick_label(3e-6, "linear", 1e-6) == "0.000003"
+    panel = curves()
+    panel.lines[0].y = 1.0 + np.linspace(0, 1e-9, 20)  # flat to a billionth: labels stay short
+    assert max(len(label) for label in texts(svg_of(figure(panel), title="t", salt="s"))) <= 12
+
+
+@pytest.mark.parametrize("values", [[1e-320, 1.0], [1e-10, 1e300], [1e308, 1e308]])
+def test_a_log_axis_of_extreme_values_is_drawable(values):
+    axis = Axis.fitted("log", np.array(values))
+    assert 0 < axis.low < axis.high < np.inf and axis.ticks()
+    panel = Panel("", "layer", "norm", yscale="log")
+    panel.lines.append(Line("yours", np.arange(1.0, 3.0), np.array(values), STUDENT))
+    assert isinstance(draw_all([Drawing(figure(panel), "t", "s", "en")])[0], str)
+
+
+def test_a_symmetric_log_axis_is_thinned_alike_on_both_sides():
+    panel = Panel("", "x", "f(x)", xscale="symlog")
+    x = np.concatenate([-np.geomspace(1e4, 5, 30), np.linspace(-5, 5, 50), np.geomspace(5, 1e4, 30)])
+    panel.lines.append(Line("reference", x, np.tanh(x), REFERENCE))
+    svg = svg_of(figure(panel, kind="activation"), title="t", salt="s")
+    ((_, _, _, bottom),) = axes_edges(svg)
+    below = [t.text or "" for t in elements(svg, "text") if float(t.get("y")) > bottom and t.text != "x"]
+    negative = {label[1:] for label in below if label.startswith("\u2212")}
+    positive = {label for label in below if label[0].isdigit() and label != "0"}
+    assert "0" in below and negative == positive and len(positive) >= 3, below
