@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from grader.classroom.pool import descendants
 from tests.classroom.conftest import copy_reference
 
@@ -45,3 +47,22 @@ def _state(pid: int) -> str:
             return stat.read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_a_ctrl_c_as_a_record_file_is_created_leaves_no_part_of_it(tmp_path, monkeypatch):
+    """The signal can arrive as the temporary file is being created: its name must already be known, to remove it."""
+    from grader.classroom import records
+
+    created = os.open
+
+    def interrupted(path, flags, mode=0o777, *args, **kwargs):
+        created(path, flags, mode, *args, **kwargs)
+        raise KeyboardInterrupt  # as Python raises it when the call returns
+
+    monkeypatch.setattr(os, "open", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        records.write_atomic(tmp_path / "s1.md", "feedback")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+    records.write_atomic(tmp_path / "s1.md", "feedback")
+    assert [p.name for p in tmp_path.iterdir()] == ["s1.md"] and (tmp_path / "s1.md").read_text() == "feedback"
