@@ -172,7 +172,7 @@ def test_a_softmax_without_the_max_shift_and_strided_maxout_groups_are_drawn(tmp
     assert not np.allclose(theirs.y, ours.y)
 
 
-def test_the_figures_keep_the_plans_order_though_the_kept_run_is_gathered_first(reference_report):
+def test_the_figures_keep_the_plans_order(reference_report):
     kinds = [f.kind for f in reference_report.figures.items]
     assert kinds == [r.kind for r in plan(reference_report.result)] == ["training", "overfitting", "depth"]
 
