@@ -121,6 +121,8 @@ def _keep(folder: Path, digest: str, messages: dict[str, str]) -> None:
             json.dump({"digest": digest, "messages": messages}, out, ensure_ascii=False)
         os.replace(partial, target)
     except OSError:
+        pass  # the cache only saves time
+    finally:  # a Ctrl-C too leaves no part of a file behind
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
 

@@ -14,6 +14,7 @@ itself failed on this student; the message says how).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -46,10 +47,20 @@ def write_atomic(path: Path, text: str) -> None:
     was not UTF-8) are written as ``\\udcNN``, so no name can stop a record being written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name is chosen before the file exists, so that a Ctrl-C at any point after it (even as the file is being
-    # created, where tempfile.mkstemp would have lost its name) removes it
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    # created, where tempfile.mkstemp would have lost its name) removes it; a name taken already is another writer's
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            break
+        except FileExistsError:
+            continue
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    else:
+        raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
             out.write(text)
             out.flush()

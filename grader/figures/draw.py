@@ -2,15 +2,11 @@
 
 A figure (:mod:`grader.figures.model`) is a row of panels, each a set of axes with lines or bars. It is written
 straight as SVG markup, in a few milliseconds and with nothing but numpy: the axes' scales and ticks come from
-:mod:`grader.figures.scales`, the legend from :mod:`grader.figures.legend`, the markup's pieces from
-:mod:`grader.figures.svg`. The layout is fixed in pixels; text is not measured, only estimated, since the browser sets
-it in its own fonts, Korean included. Text stays text, for screen readers and search; the ``<svg>`` has a
-``<title>``, and ids salted per figure, so no two figures of a page share one.
-
-Colours are from the Okabe-Ito palette (distinguishable with any colour vision). Whose line it is never rests on
-colour alone: the reference's line is a broad pale band, the student's a dashed line on top of it, so a correct
-curve runs inside the band; bars above the tolerance are hatched too. Several quantities of one panel (plain SGD and
-momentum, say) differ by colour, and the legend names each.
+:mod:`grader.figures.scales`, the legend from :mod:`grader.figures.legend`, the look from
+:mod:`grader.figures.style`, the markup's pieces from :mod:`grader.figures.svg`. The layout is fixed in pixels; text
+is not measured, only estimated, since the browser sets it in its own fonts, Korean included. Text stays text, for
+screen readers and search; the ``<svg>`` has a ``<title>``, and ids salted per figure, so no two figures of a page
+share one.
 """
 
 from __future__ import annotations
@@ -23,24 +19,24 @@ from html import escape
 import numpy as np
 
 from grader.figures import legend
-from grader.figures.legend import ROLE_COLOURS
-from grader.figures.model import REFERENCE, STUDENT, Figure, Line, Panel
-from grader.figures.scales import Axis, drawable, tick_label
-from grader.figures.svg import (
-    FONT,
+from grader.figures.model import REFERENCE, Figure, Line, Panel
+from grader.figures.scales import Axis, drawable, forward, tick_label
+from grader.figures.style import (
+    AXIS_INK,
+    GRID_STYLE,
     THRESHOLD_STYLE,
-    hatch_pattern,
-    hollow_circle,
-    line,
-    marker,
-    path_of,
-    rect,
-    text,
-    text_width,
+    TICK_INK,
+    TICK_STYLE,
+    bar_fills,
+    colour_of,
+    drawing_order,
+    grouped,
+    hatch_id,
+    line_style,
 )
+from grader.figures.svg import FONT, hatch_pattern, hollow_circle, line, marker, path_of, rect, text, text_width
 from grader.i18n import language, tr
 
-AXIS_INK, TICK_INK, GRID_INK = "#57606a", "#424a53", "#d8dee4"
 FLOOR = 1e-17  # a relative error of 0 is drawn at this height of a log axis
 ROTATE_TICKS = 6  # more bar labels than this are written upwards
 MARKS = 15  # at most this many of the points where the curves differ are circled, spread evenly
@@ -139,9 +135,8 @@ def layout(figure: Figure, salt: str) -> tuple[int, int, str]:
     if not panels:
         raise ValueError("a figure without panels")
     width = WIDTHS.get(len(panels), WIDE)
-    below_index = next((i for i, p in enumerate(panels) if legend_below(p)), 0)
-    below = legend.entries(panels[below_index], f"{salt}-{below_index}-hatch") if legend_below(panels[below_index]) \
-        else []
+    below_index = next((i for i, p in enumerate(panels) if legend_below(p)), None)
+    below = [] if below_index is None else legend.entries(panels[below_index], f"{salt}-{below_index}")
     below_columns = legend.columns_of(below, legend.BELOW_COLUMNS, width - 16)
     below_width, below_height = legend.size_of(below, below_columns)
     room_below = below_height + 4 if below else 0
@@ -182,11 +177,25 @@ def axes_of(panels: list[Panel]) -> tuple[list[Axis], list[Axis]]:
     with nothing to draw (the student's code failed) takes the x axis of one that has, for comparison."""
     y_axes = [y_axis_of(p) for p in panels]
     if shares_y(panels):
-        spans = [a for a, p in zip(y_axes, panels, strict=True) if p.lines] or y_axes
-        y_axes = [Axis("log", min(a.low for a in spans), max(a.high for a in spans))] * len(panels)
+        y_axes = [shared_log_axis(panels, y_axes)] * len(panels)
     with_data = [x_axis_of(p) for p in panels if p.lines]
     x_axes = [x_axis_of(p) if p.lines or not with_data else with_data[0] for p in panels]
     return x_axes, y_axes
+
+
+def shared_log_axis(panels: list[Panel], axes: list[Axis]) -> Axis:
+    """One log axis for panels side by side: spanning those that have data, but as :func:`y_limits` does, by at most
+    twice the reference's own span (in decades, and at least one) beyond it, so that a student's norms of 1e300 still
+    leave the reference's shape visible."""
+    spans = [a for a, p in zip(axes, panels, strict=True) if p.lines] or axes
+    low, high = min(a.low for a in spans), max(a.high for a in spans)
+    reference = np.concatenate([drawable(ln.y, "log") for p in panels for ln in p.lines if ln.role == REFERENCE]
+                               or [np.zeros(0)])
+    decades = forward("log", reference[np.isfinite(reference)])
+    if decades.size:
+        room = max(1.0, 2 * float(decades.max() - decades.min()))
+        low, high = max(low, 10.0 ** (decades.min() - room)), min(high, 10.0 ** (decades.max() + room))
+    return Axis("log", low, high)
 
 
 def rotated_room(panel: Panel) -> float:
@@ -287,7 +296,7 @@ class PanelDrawing:
         data = self.bars() if panel.kind == "bars" else self.lines()
         if panel.threshold is not None:
             data.append(self.threshold())
-        hatch = hatch_pattern(f"{self.salt}-hatch") if panel.kind == "bars" else ""
+        hatch = hatch_pattern(hatch_id(self.salt)) if panel.kind == "bars" else ""
         parts = [f'<defs><clipPath id="{clip}">{rect(box.x, box.y, box.width, box.height, "black")}</clipPath>'
                  f"{hatch}</defs>", *self.grid_and_ticks(y_labels), f'<g clip-path="url(#{clip})">', *data, "</g>",
                  self.spines(), *self.labels(y_labels)]
@@ -304,15 +313,15 @@ class PanelDrawing:
         """Each line coloured by its role (one group) or its group (several), the student's dashed and on top; the
         named points; the points where the curves differ circled (at most ``MARKS`` of those in view)."""
         panel = self.panel
-        several = legend.grouped(panel)
+        several = grouped(panel)
         parts = []
-        for item in legend.drawing_order(panel.lines):
+        for item in drawing_order(panel.lines):
             x, y = self.px(item.x), self.py(drawable(item.y, panel.yscale))
             self.occupied.append(np.column_stack([x, y]))
-            parts.append(f'<path d="{path_of(x, y)}" fill="none" {legend.line_style(item, several)} '
+            parts.append(f'<path d="{path_of(x, y)}" fill="none" {line_style(item, several)} '
                          'stroke-linecap="round" stroke-linejoin="round"/>')
         for point in panel.points:
-            parts.append(marker(point.role, self.x_px(point.x), self.y_px(point.y), legend.colour_of(point, several)))
+            parts.append(marker(point.role, self.x_px(point.x), self.y_px(point.y), colour_of(point, several)))
         if panel.marks is not None:
             parts += self.marks()
         return parts
@@ -342,9 +351,7 @@ class PanelDrawing:
             left, right = self.px(item.x - half), self.px(item.x + half)
             tops = np.maximum(self.py(heights), self.box.y - 2)
             for x0, x1, top, over in zip(left, right, tops, above, strict=True):
-                fills = [ROLE_COLOURS[STUDENT], f"url(#{self.salt}-hatch)"] if over else [ROLE_COLOURS[REFERENCE]]
-                # a failing bar is hatched too, for readers who cannot tell the colours apart
-                parts += [rect(x0, top, x1 - x0, self.box.bottom - top, fill) for fill in fills]
+                parts += [rect(x0, top, x1 - x0, self.box.bottom - top, fill) for fill in bar_fills(over, self.salt)]
         return parts
 
     # -- axes ------------------------------------------------------------------------------------------------------
@@ -352,7 +359,7 @@ class PanelDrawing:
     def grid_and_ticks(self, y_labels: bool) -> list[str]:
         """Grid lines, tick marks and tick labels of both axes (a shared y axis' labels on its first panel only)."""
         box, panel, parts = self.box, self.panel, []
-        grid, tick = f'stroke="{GRID_INK}" stroke-width="0.6"', f'stroke="{TICK_INK}" stroke-width="0.8"'
+        grid, tick = GRID_STYLE, TICK_STYLE
         for value, label in self.y_ticks():
             y = self.y_px(value)
             parts += [line(box.x, y, box.right, y, grid), line(box.x - 4, y, box.x, y, tick)]
@@ -401,7 +408,7 @@ class PanelDrawing:
 
     def legend_inside(self) -> str:
         """The legend in one column inside the axes, where it covers the fewest of the data's pixels."""
-        named = legend.entries(self.panel, f"{self.salt}-hatch")
+        named = legend.entries(self.panel, self.salt)
         if not named:
             return ""
         columns = legend.columns_of(named, 1, self.box.width)

@@ -11,23 +11,19 @@ import math
 
 import numpy as np
 
-from grader.figures.model import REFERENCE, STUDENT, Line, Panel, Point
-from grader.figures.svg import (
-    DASH,
+from grader.figures.model import Panel
+from grader.figures.style import (
     INK,
     THRESHOLD_STYLE,
-    Swatch,
-    hollow_circle,
-    line_swatch,
-    marker_swatch,
-    patch_swatch,
-    text,
-    text_width,
+    bar_fills,
+    colour_of,
+    drawing_order,
+    grouped,
+    line_style,
 )
+from grader.figures.svg import Swatch, hollow_circle, line_swatch, marker_swatch, patch_swatch, text, text_width
 from grader.i18n import tr
 
-ROLE_COLOURS = {REFERENCE: "#0072B2", STUDENT: "#D55E00"}  # blue, vermillion (Okabe-Ito)
-GROUP_COLOURS = ("#0072B2", "#009E73", "#CC79A7", "#E69F00")  # blue, green, purple, orange
 SIZE = 12  # the legend's text
 ROW = 16  # one row of entries
 SAMPLE = 26  # an entry's sample and the gap before its name
@@ -37,35 +33,12 @@ PAD = 6.0  # between the legend and the axes' edges
 Entry = tuple[Swatch, str]
 
 
-def grouped(panel: Panel) -> bool:
-    """Whether the panel shows several quantities (groups): then colour tells the groups apart, dashes the roles."""
-    return len({ln.group for ln in panel.lines}) > 1
-
-
-def colour_of(item: Line | Point, several_groups: bool) -> str:
-    """A line's (or a marked point's) colour: its group's when the panel holds several groups, else its role's."""
-    return GROUP_COLOURS[item.group % len(GROUP_COLOURS)] if several_groups else ROLE_COLOURS[item.role]
-
-
-def line_style(item: Line, several_groups: bool) -> str:
-    """The reference's line a broad pale band, the student's a dashed line drawn on top of it."""
-    colour = colour_of(item, several_groups)
-    if item.role == REFERENCE:
-        return f'stroke="{colour}" stroke-width="4" stroke-opacity="0.45"'
-    return f'stroke="{colour}" stroke-width="1.8" stroke-dasharray="{DASH}"'
-
-
-def drawing_order(lines: list[Line]) -> list[Line]:
-    """The reference's lines first, so the student's are drawn over them."""
-    return sorted(lines, key=lambda ln: ln.role == STUDENT)
-
-
-def entries(panel: Panel, hatch: str) -> list[Entry]:
+def entries(panel: Panel, salt: str) -> list[Entry]:
     """What the legend names, in the order the panel draws it: its lines, named points, the circles where the curves
-    differ, the threshold; or a bar panel's two kinds of bar (``hatch``: the id of the hatching pattern)."""
+    differ, the threshold; or a bar panel's two kinds of bar (its hatching pattern's id salted with ``salt``)."""
     if panel.kind == "bars":
-        named = [(patch_swatch(ROLE_COLOURS[REFERENCE]), tr("report.series.within")),
-                 (patch_swatch(ROLE_COLOURS[STUDENT], hatch), tr("report.series.above"))]
+        named = [(patch_swatch(bar_fills(False, salt)), tr("report.series.within")),
+                 (patch_swatch(bar_fills(True, salt)), tr("report.series.above"))]
     else:
         several = grouped(panel)
         named = [(line_swatch(line_style(ln, several)), ln.label) for ln in drawing_order(panel.lines)]

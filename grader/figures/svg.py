@@ -1,11 +1,13 @@
 """The SVG pieces a figure is made of: paths, text, markers and legend samples, as markup strings.
 
 Coordinates are pixels of the picture, y downwards. Every coordinate written is held within ``HELD`` of the
-picture, so a student's value of 1e300 never becomes a 300-digit attribute (the axes clip what lies outside them).
+picture, so a student's value of 1e300 never becomes a 300-digit attribute (the axes clip what lies outside them);
+a point without a position (NaN) is not drawn at all.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable
 from html import escape
@@ -13,12 +15,10 @@ from html import escape
 import numpy as np
 
 from grader.figures.model import REFERENCE
+from grader.figures.style import INK
 
-INK = "#24292f"
 FONT = 13  # the figure's text: axis labels and titles (ticks and legends are smaller)
 HELD = 1e4  # no coordinate beyond +-HELD pixels
-DASH = "9 4.5"  # the student's lines
-THRESHOLD_STYLE = f'stroke="{INK}" stroke-width="1.1" stroke-dasharray="4 3"'
 
 Swatch = Callable[[float, float], str]  # a legend entry's sample, drawn centred at (x, y)
 
@@ -27,8 +27,12 @@ def held(value: float) -> float:
     return min(max(value, -HELD), HELD)
 
 
+def placed(x: float, y: float) -> bool:
+    return math.isfinite(x) and math.isfinite(y)
+
+
 def path_of(x: np.ndarray, y: np.ndarray) -> str:
-    """An SVG path through the points (x, y), broken where either is not finite."""
+    """An SVG path through the points (x[i], y[i]) (x, y: 1-d, of one length), broken where either is not finite."""
     x, y = np.clip(x, -HELD, HELD), np.clip(y, -HELD, HELD)
     finite = np.isfinite(x) & np.isfinite(y)
     commands, drawing = [], False
@@ -68,6 +72,8 @@ def rect(x: float, y: float, width: float, height: float, fill: str) -> str:
 def marker(role: str, x: float, y: float, colour: str) -> str:
     """A marked point: a large disc on the reference's line, a smaller diamond on yours, so that both show where they
     meet, and shape alone tells them apart."""
+    if not placed(x, y):
+        return ""
     x, y = held(x), held(y)
     if role == REFERENCE:
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5.5" fill="{colour}" stroke="{INK}" stroke-width="1"/>'
@@ -77,6 +83,8 @@ def marker(role: str, x: float, y: float, colour: str) -> str:
 
 def hollow_circle(x: float, y: float) -> str:
     """A point where the student's curve differs from the reference's."""
+    if not placed(x, y):
+        return ""
     return f'<circle cx="{held(x):.1f}" cy="{held(y):.1f}" r="3.2" fill="none" stroke="{INK}" stroke-width="1.1"/>'
 
 
@@ -88,11 +96,9 @@ def line_swatch(style: str) -> Swatch:
     return lambda x, y: line(x - 10, y, x + 10, y, f'{style} stroke-linecap="round"')
 
 
-def patch_swatch(colour: str, hatch: str = "") -> Swatch:
-    """A bar's sample: ``colour``, hatched with the pattern of id ``hatch`` if one is named."""
-    def draw(x: float, y: float) -> str:
-        return rect(x - 9, y - 5, 18, 10, colour) + (rect(x - 9, y - 5, 18, 10, f"url(#{hatch})") if hatch else "")
-    return draw
+def patch_swatch(fills: list[str]) -> Swatch:
+    """A bar's sample: its ``fills``, one over the other."""
+    return lambda x, y: "".join(rect(x - 9, y - 5, 18, 10, fill) for fill in fills)
 
 
 def hatch_pattern(pattern_id: str) -> str:

@@ -47,7 +47,7 @@ class _Drawn:
         for figure in figures.items:
             for check_id in figure.checks:
                 self.by_check.setdefault(check_id, figure)
-        drawings = {i: drawing_of(f, i) for i, f in enumerate(figures.items)}
+        drawings = {i: _drawing_of(f, i) for i, f in enumerate(figures.items)}
         wanted = {i: d for i, d in drawings.items() if d is not None}
         self.pictures = dict(zip(wanted, draw_all(list(wanted.values())), strict=True))
 
@@ -181,7 +181,7 @@ def _training(drawn: _Drawn) -> str:
                       "</div>", "</section>"])
 
 
-def drawing_of(figure: Figure, index: int) -> Drawing | None:
+def _drawing_of(figure: Figure, index: int) -> Drawing | None:
     """What the page draws for its ``index``-th figure (in the report's language), or None: it has no data."""
     if not figure.panels:
         return None

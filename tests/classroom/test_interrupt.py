@@ -66,3 +66,15 @@ def test_a_ctrl_c_as_a_record_file_is_created_leaves_no_part_of_it(tmp_path, mon
     assert list(tmp_path.iterdir()) == []
     records.write_atomic(tmp_path / "s1.md", "feedback")
     assert [p.name for p in tmp_path.iterdir()] == ["s1.md"] and (tmp_path / "s1.md").read_text() == "feedback"
+
+
+def test_a_temporary_name_another_writer_holds_is_left_to_it(tmp_path, monkeypatch):
+    from grader.classroom import records
+
+    theirs = tmp_path / ".s1.md.deadbeef.tmp"
+    theirs.write_text("being written")
+    names = iter(["deadbeef", "cafef00d"])
+    monkeypatch.setattr(records.secrets, "token_hex", lambda n: next(names))
+    records.write_atomic(tmp_path / "s1.md", "feedback")
+    assert theirs.read_text() == "being written" and (tmp_path / "s1.md").read_text() == "feedback"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".s1.md.deadbeef.tmp", "s1.md"]

@@ -99,7 +99,7 @@ def test_the_copy_is_laid_out_for_students(built):
                    "grader/locale/en/mistakes.yaml", "grader/locale/ko/mistakes.yaml"):
         assert not (built / absent).exists(), absent
     # the report's figures are drawn but never gathered in a copy: what gathers them is left out
-    drawing = ["__init__.py", "draw.py", "legend.py", "model.py", "scales.py", "svg.py"]
+    drawing = ["__init__.py", "draw.py", "legend.py", "model.py", "scales.py", "style.py", "svg.py"]
     assert sorted(p.name for p in (grader / "figures").glob("*.py")) == drawing
     assert sorted(p.name for p in (grader / "mistakes").iterdir()) == ["__init__.py"]
     assert "def identify(" in (grader / "mistakes" / "__init__.py").read_text() and not list(built.rglob("*.pyc"))

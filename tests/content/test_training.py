@@ -160,8 +160,8 @@ def test_capstone_is_deterministic_and_small():
     t = training()
     first = t.run_capstone(0.9, seed=0)
     assert t.run_capstone(0.9, seed=0) == first
-    # Every grade trains the capstone up to three times (momentum, plain SGD, the report's figure), so its size is a
-    # budget an instructor who enlarges it must see fail here; how long it takes is measured in benchmarks/.
+    # Every grade trains the capstone twice (momentum, then plain SGD) and a report twice more (its figure), so its
+    # size is a budget an instructor who enlarges it must see fail here; how long it takes is measured in benchmarks/.
     settings = t.CAPSTONE
     x, _ = t.capstone_data()
     sizes = settings["layer_sizes"]

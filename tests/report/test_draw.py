@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from grader.figures.draw import Drawing, NotDrawn, draw_all, svg_data_url, svg_of
-from grader.figures.legend import ROLE_COLOURS, along
+from grader.figures.legend import along
 from grader.figures.model import REFERENCE, STUDENT, Figure, Line, Panel, Point
 from grader.figures.scales import (
     MAX_TICKS,
@@ -23,9 +23,11 @@ from grader.figures.scales import (
     symlog_ticks,
     tick_label,
 )
-from grader.figures.svg import DASH, HELD, path_of
+from grader.figures.style import DASH, ROLE_COLOURS
+from grader.figures.svg import HELD, hollow_circle, marker, path_of
 
 EPOCHS = np.arange(1, 21, dtype=np.float64)
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def figure(*panels: Panel, kind: str = "training") -> Figure:
@@ -256,9 +258,20 @@ def test_a_figure_that_cannot_be_drawn_costs_only_itself():
     assert isinstance(drawn[2], NotDrawn) and "panels" in drawn[2].detail
 
 
-def test_the_legend_is_in_the_pages_language():
-    drawn = draw_all([Drawing(figure(Panel("", "x", "y")), "t", "s", "ko")])[0]
-    assert isinstance(drawn, str) and "코드" in "".join(texts(drawn))  # the "no data" note, in Korean
+def test_the_pictures_words_are_in_the_pages_language():
+    bars = gradient_panel("grad", [1e-9, 0.5])
+    bars.threshold_label = ""
+    drawn = draw_all([Drawing(figure(bars, kind="gradient"), "t", "s", "ko"),
+                      Drawing(figure(Panel("", "x", "y")), "t", "s", "ko")])
+    assert all(isinstance(d, str) for d in drawn)
+    legend = next(g for g in elements(str(drawn[0]), "g") if g.get("class") == "legend")
+    words = [t.text or "" for t in legend.iter("text")]
+    assert len(words) == 2 and all(HANGUL.search(w) for w in words)  # within and above the tolerance, in Korean
+    assert any(HANGUL.search(t) for t in texts(str(drawn[1])))  # the "no data" note
+
+
+def test_a_point_without_a_position_is_not_drawn():
+    assert marker(STUDENT, 3.0, float("nan"), "#000") == "" == hollow_circle(float("inf"), 1.0)
 
 
 @pytest.mark.parametrize("lines", [2, 6, 8])
@@ -321,3 +334,13 @@ def test_a_symmetric_log_axis_is_thinned_alike_on_both_sides():
     negative = {label[1:] for label in below if label.startswith("\u2212")}
     positive = {label for label in below if label[0].isdigit() and label != "0"}
     assert "0" in below and negative == positive and len(positive) >= 3, below
+
+
+def test_a_shared_log_axis_keeps_the_references_shape_in_view():
+    depth = [Panel(title, "layer", "norm", yscale="log") for title in ("reference", "yours")]
+    layers = np.arange(1, 11, dtype=np.float64)
+    depth[0].lines.append(Line("sigmoid", layers, np.geomspace(1e-4, 10, 10), REFERENCE))
+    depth[1].lines.append(Line("sigmoid", layers, np.full(10, 1e300), STUDENT))
+    svg = svg_of(figure(*depth, kind="depth"), title="t", salt="s")
+    labels = [t for t in texts(svg) if t and t[0].isdigit()]
+    assert "1e300" not in labels and {"1e-4", "10"} <= set(labels)  # 1e-4 .. 10, widened by at most 10 decades
