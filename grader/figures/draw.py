@@ -34,7 +34,18 @@ from grader.figures.style import (
     hatch_id,
     line_style,
 )
-from grader.figures.svg import FONT, hatch_pattern, hollow_circle, line, marker, path_of, rect, text, text_width
+from grader.figures.svg import (
+    FONT,
+    hatch_pattern,
+    hollow_circle,
+    line,
+    marker,
+    path_of,
+    rect,
+    text,
+    text_block,
+    text_width,
+)
 from grader.i18n import language, tr
 
 FLOOR = 1e-17  # a relative error of 0 is drawn at this height of a log axis
@@ -300,9 +311,12 @@ class PanelDrawing:
         parts = [f'<defs><clipPath id="{clip}">{rect(box.x, box.y, box.width, box.height, "black")}</clipPath>'
                  f"{hatch}</defs>", *self.grid_and_ticks(y_labels), f'<g clip-path="url(#{clip})">', *data, "</g>",
                  self.spines(), *self.labels(y_labels)]
-        if not panel.lines:
-            parts.append(text(box.x + box.width / 2, box.y + box.height / 2, tr("report.figure.no_data"),
-                              fill=AXIS_INK, anchor="middle"))
+        empty = "" if panel.lines else tr("report.figure.no_data")
+        if panel.lines and not any(np.isfinite(drawable(ln.y, panel.yscale)).any() for ln in panel.lines):
+            empty = tr("report.figure.nothing_drawable")  # a blank panel would say nothing of why
+        if empty:
+            middle = box.x + box.width / 2, box.y + box.height / 2
+            parts.append(text_block(*middle, empty, box.width - 24, fill=AXIS_INK))
         if own_legend:
             parts.append(self.legend_inside())
         return "".join(parts)

@@ -60,6 +60,26 @@ def text(x: float, y: float, words: str, *, size: float = FONT, fill: str = INK,
             f'{turn}{bold}>{escape(words)}</text>')
 
 
+def wrapped(words: str, size: float, width: float) -> list[str]:
+    """``words`` broken at spaces into lines of at most ``width`` pixels each (as :func:`text_width` estimates; a
+    single longer word stays whole)."""
+    lines: list[str] = []
+    for word in words.split():
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def text_block(x: float, y: float, words: str, width: float, *, size: float = FONT, fill: str = INK) -> str:
+    """``words`` wrapped to ``width`` pixels, each line centred on x, the block centred on y."""
+    lines = wrapped(words, size, width)
+    first = y - (len(lines) - 1) * size * 0.65
+    return "".join(text(x, first + i * size * 1.3, ln, size=size, fill=fill, anchor="middle")
+                   for i, ln in enumerate(lines))
+
+
 def line(x1: float, y1: float, x2: float, y2: float, style: str) -> str:
     return f'<line x1="{held(x1):.1f}" y1="{held(y1):.1f}" x2="{held(x2):.1f}" y2="{held(y2):.1f}" {style}/>'
 

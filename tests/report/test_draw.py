@@ -23,8 +23,8 @@ from grader.figures.scales import (
     symlog_ticks,
     tick_label,
 )
-from grader.figures.style import DASH, ROLE_COLOURS
-from grader.figures.svg import HELD, hollow_circle, marker, path_of
+from grader.figures.style import AXIS_INK, DASH, ROLE_COLOURS
+from grader.figures.svg import HELD, hollow_circle, marker, path_of, text_width, wrapped
 
 EPOCHS = np.arange(1, 21, dtype=np.float64)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -344,3 +344,23 @@ def test_a_shared_log_axis_keeps_the_references_shape_in_view():
     svg = svg_of(figure(*depth, kind="depth"), title="t", salt="s")
     labels = [t for t in texts(svg) if t and t[0].isdigit()]
     assert "1e300" not in labels and {"1e-4", "10"} <= set(labels)  # 1e-4 .. 10, widened by at most 10 decades
+
+
+def test_a_panel_whose_values_cannot_be_drawn_says_why():
+    depth = [Panel(title, "layer", "norm", yscale="log") for title in ("reference", "yours")]
+    layers = np.arange(1, 11, dtype=np.float64)
+    depth[0].lines.append(Line("sigmoid", layers, np.geomspace(1e-4, 5, 10), REFERENCE))
+    depth[1].lines.append(Line("sigmoid", layers, np.zeros(10), STUDENT))  # a dense_backward that returns no grad_W
+    svg = svg_of(figure(*depth, kind="depth"), title="t", salt="s")
+    note = [t for t in elements(svg, "text") if t.get("fill") == AXIS_INK]
+    assert " ".join(t.text or "" for t in note).startswith("none of these values can be drawn")
+    (_, (left, _, right, _)) = axes_edges(svg)
+    assert len(note) >= 2 and all(left < float(t.get("x")) < right for t in note)  # wrapped within its panel
+    assert all(text_width(t.text or "", 13) <= right - left for t in note)
+    panel = curves(np.linspace(1.0, 0.1, 20))
+    assert not any(t.startswith("none of these") for t in texts(svg_of(figure(panel), title="t", salt="s")))
+
+
+def test_words_wrap_at_spaces_within_a_width():
+    assert wrapped("a bb ccc dddd", 10, 6 * 7) == ["a bb", "ccc", "dddd"]  # 6 px a character at size 10
+    assert wrapped("unbreakable", 10, 12) == ["unbreakable"] and wrapped("", 10, 50) == []
