@@ -252,11 +252,16 @@ def test_a_check_needing_only_the_graders_fixtures_is_called_plainly_and_any_oth
         "test_uses_tmp_path": False, "test_plain_too": True}
 
 
+def appending(events: Path, definition: str, what: str) -> str:
+    """The source of a function (``definition``, its ``def`` line) that appends ``what`` (an expression) to the file
+    ``events``: a hook or a set-up that leaves a trace of having run."""
+    return f"{definition}\n    with open({str(events)!r}, 'a') as out:\n        out.write({what})\n"
+
+
 def test_a_conftest_that_hooks_into_a_checks_steps_has_every_check_go_through_pytest(tmp_path, sessions):
     events = tmp_path / "events.txt"
-    (tmp_path / "conftest.py").write_text(
-        f"def pytest_runtest_call(item):\n    with open({str(events)!r}, 'a') as out:\n        out.write(item.name)\n",
-        encoding="utf-8")
+    (tmp_path / "conftest.py").write_text(appending(events, "def pytest_runtest_call(item):", "item.name"),
+                                          encoding="utf-8")
     parts = write_suite(tmp_path, HEADER + "@pytest.mark.points(1)\ndef test_plain(rng):\n    pass\n")
     run = run_suites(None, parts, seed=0)
     assert [c.outcome for c in run.checks] == ["passed"]
@@ -293,9 +298,8 @@ def test_a_check_in_a_package_with_a_set_up_of_its_own_goes_through_pytest(tmp_p
     events = tmp_path / "events.txt"
     package = tmp_path / "suites"
     package.mkdir()
-    (package / "__init__.py").write_text(
-        f"def setup_module():\n    with open({str(events)!r}, 'a') as out:\n        out.write('package set up\\n')\n",
-        encoding="utf-8")
+    (package / "__init__.py").write_text(appending(events, "def setup_module():", "'package set up\\n'"),
+                                         encoding="utf-8")
     parts = write_suite(package, HEADER + "@pytest.mark.points(1)\ndef test_plain_otherwise(rng):\n    pass\n")
     run = run_suites(None, parts, seed=0)
     assert [c.outcome for c in run.checks] == ["passed"]
