@@ -189,8 +189,9 @@ def axes_of(panels: list[Panel]) -> tuple[list[Axis], list[Axis]]:
     y_axes = [y_axis_of(p) for p in panels]
     if shares_y(panels):
         y_axes = [shared_log_axis(panels, y_axes)] * len(panels)
-    with_data = [x_axis_of(p) for p in panels if p.lines]
-    x_axes = [x_axis_of(p) if p.lines or not with_data else with_data[0] for p in panels]
+    x_axes = [x_axis_of(p) for p in panels]
+    with_data = [axis for axis, p in zip(x_axes, panels, strict=True) if p.lines]
+    x_axes = [axis if p.lines or not with_data else with_data[0] for axis, p in zip(x_axes, panels, strict=True)]
     return x_axes, y_axes
 
 

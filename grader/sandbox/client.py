@@ -60,6 +60,7 @@ from grader.sandbox.limits import OWN_ACCOUNTS, Limits, MiB, clean_environment
 
 SANDBOX_DIR = Path(__file__).parent
 WORKER_FILES = ("worker.py", "jail.py", "limits.py", "protocol.py")
+BIN, JAIL = "bin", "jail"  # in a folder of worker files: their copy, and the empty mount point of a jail's root
 STARTUP_SECONDS = 30.0  # starting Python and importing numpy; a worker that takes longer is broken, not slow
 
 
@@ -192,10 +193,10 @@ class Worker:
     def _lay_out(self, root: Path) -> None:
         """Lay out the worker's scratch folder (see the module doc); ``launch`` makes it its account's."""
         self.root, self.home = self.scratch / "stage", self.scratch / "home"
-        for folder in [self.root, self.home] + ([] if self.shares else [self.scratch / "jail"]):
+        for folder in [self.root, self.home] + ([] if self.shares else [self.scratch / JAIL]):
             folder.mkdir(mode=0o755)
         if not self.shares:
-            _copy_worker_files(self.scratch / "bin")
+            _copy_worker_files(self.scratch / BIN)
         package = root / protocol.SUBMISSION_PACKAGE
         shutil.copytree(package, self.root / protocol.SUBMISSION_PACKAGE, symlinks=False,
                         ignore=shutil.ignore_patterns("__pycache__"),
@@ -233,12 +234,12 @@ class Worker:
     @property
     def bin(self) -> Path:
         """The worker's own files (see the module doc)."""
-        return self._files() / "bin"
+        return self._files() / BIN
 
     @property
     def jail_root(self) -> Path:
         """The empty folder where the worker mounts its jail's root file system, in its own mount namespace."""
-        return self._files() / "jail"
+        return self._files() / JAIL
 
     def _files(self) -> Path:
         """The folder holding ``bin`` and ``jail``: the worker's scratch at the process level, else the grading
@@ -257,9 +258,9 @@ class Worker:
         from_worker_r, from_worker_w = os.pipe()
         files = self._files()
         plan = isolation.plan(self.level, self.fallback, account=self.account, root=self.root, home=self.home,
-                              jail_root=files / "jail", worker_dir=files / "bin", home_bytes=self.limits.disk_bytes)
+                              jail_root=files / JAIL, worker_dir=files / BIN, home_bytes=self.limits.disk_bytes)
         setup = {"plan": plan, "limits": asdict(self.limits), "root": str(self.root)}
-        command = [sys.executable, "-E", "-s", "-B", str(files / "bin" / "worker.py"), str(to_worker_r),
+        command = [sys.executable, "-E", "-s", "-B", str(files / BIN / "worker.py"), str(to_worker_r),
                    str(from_worker_w)]
         try:
             self.process = self._fork(command, to_worker_r, from_worker_w) or subprocess.Popen(
@@ -506,8 +507,8 @@ def worker_files() -> Path:
                 shutil.rmtree(folder, ignore_errors=True)
             folder = Path(tempfile.mkdtemp(prefix="nn-grader-workers-"))
             folder.chmod(0o711)
-            (folder / "jail").mkdir(mode=0o755)
-            _copy_worker_files(folder / "bin")
+            (folder / JAIL).mkdir(mode=0o755)
+            _copy_worker_files(folder / BIN)
             if not _worker_files:
                 atexit.register(_remove_worker_files)
             _worker_files[os.getpid()] = folder
@@ -515,7 +516,7 @@ def worker_files() -> Path:
 
 
 def _is_whole(folder: Path) -> bool:
-    return (folder / "jail").is_dir() and all((folder / "bin" / name).is_file() for name in WORKER_FILES)
+    return (folder / JAIL).is_dir() and all((folder / BIN / name).is_file() for name in WORKER_FILES)
 
 
 def _copy_worker_files(folder: Path) -> None:
